@@ -1,0 +1,333 @@
+"""Field types of the deal format, as Pydantic annotated types.
+
+Each type validates the raw value `tomllib` produced and raises a `PydanticCustomError` whose
+type is the problem code, and whose message says what to write instead. Plain validators are
+used (not Pydantic's lax coercion) because the format must reject what lax mode would accept:
+a TOML float for money, a quoted date, `true` where a number is due.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .iso_codes import COUNTRIES, CURRENCIES
+from .money import MoneyError, Precision, float_hint, parse_money_text, precision_of_integer
+from .periods import Period, parse_period
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_PERCENT_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
+_URL_RE = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?|https?://localhost(?::\d+)?(?:[/?#]\S*)?")
+_DATE_TEXT_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+STAGES = ("discovery", "preclinical", "phase1", "phase2", "phase3", "filed", "approved")
+Stage = Literal["discovery", "preclinical", "phase1", "phase2", "phase3", "filed", "approved"]
+
+UNDISCLOSED = "undisclosed"
+
+
+def _fail(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message)
+
+
+def _type_name(value: object) -> str:
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a float",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+        datetime: "a date-time",
+        date: "a date",
+        time: "a time",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def _require_str(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise _fail("DL103", f"expected {what}, found {_type_name(value)}")
+    return value
+
+
+# --- money -------------------------------------------------------------------------------
+
+
+def money_precision(value: object) -> Precision:
+    """Validate a money value and keep the precision it was written at."""
+    if isinstance(value, bool):
+        raise _fail("DL103", "expected an amount, found a boolean")
+    if isinstance(value, int):
+        if value < 0:
+            raise _fail("DL110", f"amounts cannot be negative; write {-value}")
+        return precision_of_integer(value)
+    if isinstance(value, float):
+        raise _fail(
+            "DL108",
+            f"{value!r} is a TOML float, which cannot hold money exactly; "
+            f"write {float_hint(abs(value))} or an integer",
+        )
+    if isinstance(value, str):
+        try:
+            return parse_money_text(value)
+        except MoneyError as exc:
+            code = "DL110" if "negative" in str(exc) else "DL109"
+            raise _fail(code, f"{exc}; write {exc.hint}") from None
+    raise _fail("DL103", f"expected an amount, found {_type_name(value)}")
+
+
+def _money(value: object) -> Decimal:
+    return money_precision(value).value
+
+
+def _amount(value: object) -> Decimal | str:
+    if isinstance(value, str) and value.strip().lower() == UNDISCLOSED:
+        return UNDISCLOSED
+    return _money(value)
+
+
+def _declared(value: object) -> Precision:
+    return money_precision(value)
+
+
+_MONEY_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0},
+        {
+            "type": "string",
+            "pattern": r"^(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?(?: ?(?:[kK]|[mM][nN]?|[bB][nN]?))?$",
+        },
+    ],
+    "description": 'An amount: integer units, or a string such as "110M", "1.62B", "5.3 bn".',
+}
+
+Money = Annotated[Decimal, PlainValidator(_money), WithJsonSchema(_MONEY_SCHEMA)]
+Amount = Annotated[
+    Decimal | str,
+    PlainValidator(_amount),
+    WithJsonSchema({"anyOf": [_MONEY_SCHEMA, {"const": UNDISCLOSED}]}),
+]
+DeclaredTotal = Annotated[Precision, PlainValidator(_declared), WithJsonSchema(_MONEY_SCHEMA)]
+
+
+# --- dates and periods -------------------------------------------------------------------
+
+
+def _date(value: object) -> date:
+    if type(value) is date:
+        return value
+    if isinstance(value, datetime):
+        raise _fail(
+            "DL106", f"expected a date without a time; write {value.date().isoformat()}"
+        )
+    if isinstance(value, str) and _DATE_TEXT_RE.fullmatch(value.strip()):
+        raise _fail(
+            "DL106", f"dates are TOML dates, not strings; remove the quotes: {value.strip()}"
+        )
+    raise _fail("DL106", f"expected a date such as 2025-06-13, found {_type_name(value)}")
+
+
+def _due(value: object) -> date | Period:
+    if isinstance(value, str):
+        if _DATE_TEXT_RE.fullmatch(value.strip()):
+            raise _fail(
+                "DL107",
+                f"dates are TOML dates, not strings; remove the quotes: {value.strip()}",
+            )
+        try:
+            return parse_period(value)
+        except ValueError as exc:
+            raise _fail("DL107", str(exc)) from None
+    try:
+        return _date(value)
+    except PydanticCustomError:
+        raise _fail(
+            "DL107",
+            f"expected a date (2027-06-30) or a period string (\"2027-Q2\"), "
+            f"found {_type_name(value)}",
+        ) from None
+
+
+TomlDate = Annotated[
+    date, PlainValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+Due = Annotated[
+    date | Period,
+    PlainValidator(_due),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "pattern": r"^\d{4}(?:-(?:0[1-9]|1[0-2]|Q[1-4]|H[12]))?$"},
+            ]
+        }
+    ),
+]
+
+
+# --- codes and identifiers ---------------------------------------------------------------
+
+
+def _slug(value: object) -> str:
+    text = _require_str(value, "an id string")
+    if not SLUG_RE.fullmatch(text):
+        suggestion = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:80] or "my-deal"
+        raise _fail(
+            "DL105",
+            "ids are lowercase letters, digits and hyphens, starting with a letter or "
+            f'digit, at most 80 characters; write "{suggestion}"',
+        )
+    return text
+
+
+def _currency(value: object) -> str:
+    text = _require_str(value, "an ISO 4217 currency code")
+    if text.upper() in CURRENCIES and text != text.upper():
+        raise _fail("DL111", f'currency codes are upper case; write "{text.upper()}"')
+    if text not in CURRENCIES:
+        raise _fail("DL111", f'{text!r} is not an ISO 4217 currency code (e.g. "USD", "CNY")')
+    return text
+
+
+def _country(value: object) -> str:
+    text = _require_str(value, "an ISO 3166-1 alpha-2 country code")
+    if text.upper() in COUNTRIES and text != text.upper():
+        raise _fail("DL112", f'country codes are upper case; write "{text.upper()}"')
+    if text not in COUNTRIES:
+        raise _fail(
+            "DL112", f'{text!r} is not an ISO 3166-1 alpha-2 country code (e.g. "CN", "GB")'
+        )
+    return text
+
+
+def _url(value: object) -> str:
+    text = _require_str(value, "a URL string")
+    if not _URL_RE.fullmatch(text):
+        raise _fail("DL113", f'{text!r} is not an http(s) URL; write "https://…"')
+    return text
+
+
+def _text(value: object) -> str:
+    text = _require_str(value, "a string")
+    if not text.strip():
+        raise _fail("DL116", "empty text; write a value or remove the key")
+    return text
+
+
+Slug = Annotated[str, PlainValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
+Currency = Annotated[
+    str, PlainValidator(_currency), WithJsonSchema({"type": "string", "enum": sorted(CURRENCIES)})
+]
+Country = Annotated[
+    str, PlainValidator(_country), WithJsonSchema({"type": "string", "enum": sorted(COUNTRIES)})
+]
+Url = Annotated[
+    str, PlainValidator(_url), WithJsonSchema({"type": "string", "pattern": r"^https?://\S+$"})
+]
+Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+
+
+# --- percentages and royalty rates -------------------------------------------------------
+
+
+def _fraction(value: object) -> Decimal:
+    """A share written as "35%" or as a plain number such as 0.35."""
+    if isinstance(value, bool):
+        raise _fail("DL114", 'expected a percentage such as "35%" or a number such as 0.35')
+    if isinstance(value, int | float):
+        try:
+            return Decimal(repr(value))
+        except InvalidOperation:
+            raise _fail("DL114", f"{value!r} is not a number") from None
+    if isinstance(value, str):
+        match = _PERCENT_RE.fullmatch(value)
+        if match:
+            return Decimal(match[1]) / 100
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            pass
+    raise _fail("DL114", f'expected a percentage such as "35%" or a number such as 0.35, found {value!r}')
+
+
+def _probability(value: object) -> Decimal:
+    fraction = _fraction(value)
+    if not 0 <= fraction <= 1:
+        raise _fail("DL114", f"a probability lies between 0 and 1 (0% and 100%), not {value!r}")
+    return fraction
+
+
+def _percent_string(value: object) -> Decimal:
+    text = _require_str(value, 'a percentage string such as "8%"')
+    match = _PERCENT_RE.fullmatch(text)
+    if match is None:
+        raise _fail("DL115", f'expected a percentage such as "8%", found {text!r}')
+    return Decimal(match[1]) / 100
+
+
+_FRACTION_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*\d+(?:\.\d+)?\s*%\s*$"}]
+}
+Fraction = Annotated[Decimal, PlainValidator(_fraction), WithJsonSchema(_FRACTION_SCHEMA)]
+Probability = Annotated[
+    Decimal,
+    PlainValidator(_probability),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {"type": "string", "pattern": r"^\s*\d+(?:\.\d+)?\s*%\s*$"},
+            ]
+        }
+    ),
+]
+PercentString = Annotated[
+    Decimal,
+    PlainValidator(_percent_string),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d+(?:\.\d+)?\s*%\s*$"}),
+]
+
+ROYALTY_BANDS = (
+    "single-digit",
+    "low-single-digit",
+    "mid-single-digit",
+    "high-single-digit",
+    "double-digit",
+    "low-double-digit",
+    "mid-double-digit",
+    "high-double-digit",
+    "tiered",
+)
+_BAND = "|".join(re.escape(band) for band in ROYALTY_BANDS)
+_PCT = r"\d+(?:\.\d+)?%"
+ROYALTY_RATE_RE = re.compile(
+    rf"(?:up to )?(?:{_PCT}|{_PCT}\s*-\s*{_PCT}|{_BAND}|(?:{_BAND}) to (?:{_BAND}))"
+)
+
+
+def _royalty_rate(value: object) -> str:
+    text = _require_str(value, 'a royalty rate string such as "12%" or "single-digit"')
+    if not ROYALTY_RATE_RE.fullmatch(text):
+        raise _fail(
+            "DL115",
+            f'{text!r} is not a royalty rate; write a percentage ("12%"), a range '
+            '("8%-12%"), or a band such as "single-digit", "up to double-digit" or '
+            '"high-single-digit to low-double-digit"',
+        )
+    for low, high in re.findall(rf"({_PCT})\s*-\s*({_PCT})", text):
+        if Decimal(low[:-1]) > Decimal(high[:-1]):
+            raise _fail("DL115", f'a rate range runs from low to high; write "{high}-{low}"')
+    return text
+
+
+RoyaltyRate = Annotated[
+    str,
+    PlainValidator(_royalty_rate),
+    WithJsonSchema({"type": "string", "pattern": f"^{ROYALTY_RATE_RE.pattern}$"}),
+]

@@ -1,0 +1,162 @@
+"""The ledger: every deal file and the settings, checked against each other.
+
+`load_ledger` is the one entry point reports use. It never raises for bad files: each file's
+problems are collected, the deals without errors are kept, and reports run on those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .discover import DEALS_DIR, SETTINGS_FILE, Target, UsageError, deal_files
+from .fx import FxTable
+from .ledger_rules import check_ledger, check_settings
+from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
+from .models import Deal, Settings
+from .problems import Finding, Problem, Severity
+from .registry import Registry
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A valid deal and where it came from."""
+
+    deal: Deal
+    path: Path
+    display: str
+
+
+@dataclass(frozen=True)
+class Ledger:
+    root: Path | None
+    settings: Settings
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    files: int
+    all_entries: tuple[Entry, ...] = ()
+    registry: Registry = field(init=False)
+    fx: FxTable = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "registry", Registry(self.settings.parties))
+        object.__setattr__(self, "fx", FxTable(self.settings.fx))
+
+    @property
+    def errors(self) -> int:
+        return sum(problem.severity is Severity.ERROR for problem in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(problem.severity is Severity.WARNING for problem in self.problems)
+
+    def find(self, deal_id: str) -> Entry | None:
+        """A deal by id among all valid deals, selected or not (for `related` lookups)."""
+        return next((entry for entry in self.all_entries if entry.deal.id == deal_id), None)
+
+
+Progress = Callable[[int], None]
+
+
+def load_ledger(
+    root: Path | None,
+    targets: list[Target] | None = None,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> Ledger:
+    """Load and check a ledger; with `targets`, report on those files only.
+
+    Cross-file rules (duplicate ids, related ids) still see every deal under the root, so
+    checking only the files a commit changed gives the same verdict on them as a full run.
+    """
+    if root is None and targets is None:
+        raise UsageError(
+            "no ledger found: run inside a folder that has a deals/ folder, "
+            "or pass --ledger DIR (or set DEALLEDGER_LEDGER)"
+        )
+    settings_problems: tuple[Problem, ...] = ()
+    settings = Settings()
+    settings_text: str | None = None
+    settings_display = SETTINGS_FILE
+    settings_path = root / SETTINGS_FILE if root is not None else None
+    if settings_path is not None and settings_path.is_file():
+        settings_display = _display(settings_path)
+        settings, settings_problems, settings_text = load_settings_file(
+            settings_path, settings_display
+        )
+
+    if root is not None and targets is None and not (root / DEALS_DIR).is_dir():
+        raise UsageError(f"{_display(root / DEALS_DIR)!r} is not a folder of deal files")
+    context = list(deal_files(root / DEALS_DIR, _display(root / DEALS_DIR))) if root else []
+    if targets is None:
+        selected = context
+    else:
+        selected = [target for target in targets if target.path.name != SETTINGS_FILE]
+    wanted = {_key(target.path) for target in selected}
+    # A selected file outside deals/ still joins the cross-file context.
+    known = {_key(target.path) for target in context}
+    everything = context + [target for target in selected if _key(target.path) not in known]
+
+    loaded: list[DealFile] = []
+    for count, target in enumerate(everything, start=1):
+        loaded.append(load_deal_file(target.path, target.display))
+        if progress is not None:
+            progress(count)
+
+    registry = Registry(settings.parties)
+    fx = FxTable(settings.fx)
+    ledger_findings = check_ledger(loaded, settings, registry, fx, today or date.today())
+    settings_findings = check_settings(settings, registry)
+    if settings_findings and settings_text is not None:
+        settings_problems += place_findings(settings_findings, settings_text, settings_display, None)
+
+    problems: list[Problem] = list(settings_problems)
+    all_entries: list[Entry] = []
+    entries: list[Entry] = []
+    for index, deal_file in enumerate(loaded):
+        extra = ledger_findings.get(index, [])
+        file_problems = list(deal_file.problems) + _place(deal_file, extra)
+        has_errors = any(problem.severity is Severity.ERROR for problem in file_problems)
+        selected_file = _key(deal_file.path) in wanted
+        if selected_file:
+            problems.extend(file_problems)
+        if deal_file.deal is not None and not has_errors:
+            entry = Entry(deal_file.deal, deal_file.path, deal_file.display)
+            all_entries.append(entry)
+            if selected_file:
+                entries.append(entry)
+    problems.sort(key=lambda problem: problem.sort_key)
+    entries.sort(key=lambda entry: (entry.deal.date, entry.deal.id))
+    return Ledger(root, settings, tuple(entries), tuple(problems), len(selected), tuple(all_entries))
+
+
+def _place(deal_file: DealFile, findings: Iterable[Finding]) -> list[Problem]:
+    findings = list(findings)
+    if not findings:
+        return []
+    document = read_document(deal_file.path, deal_file.display)
+    deal_id = deal_file.deal.id if deal_file.deal else None
+    if document.text is None:
+        return list(document.problems)
+    return list(place_findings(findings, document.text, deal_file.display, deal_id))
+
+
+def _key(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _display(path: Path) -> str:
+    """Paths relative to the current folder where possible, as users typed them."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except (ValueError, OSError):
+            return str(path)

@@ -1,0 +1,204 @@
+"""Immutable Pydantic models of a deal file and of `dealledger.toml`.
+
+The models describe shape and single values only; rules that relate several values (date
+order, party references, totals) live in `rules.py`, where each can point at its own key.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .fields import (
+    Amount,
+    Country,
+    Currency,
+    DeclaredTotal,
+    Due,
+    Fraction,
+    Money,
+    PercentString,
+    Probability,
+    RoyaltyRate,
+    Slug,
+    Stage,
+    Text,
+    TomlDate,
+    Url,
+)
+
+Kind = Literal[
+    "license", "collaboration", "co-development", "option", "acquisition", "equity", "framework", "other"
+]
+DealStatus = Literal["announced", "active", "completed", "terminated", "expired"]
+Financials = Literal["disclosed", "undisclosed", "none"]
+Role = Literal["licensor", "licensee", "partner", "acquirer", "target", "investor", "investee"]
+TrancheType = Literal[
+    "upfront", "milestone", "commercial", "royalty", "equity", "option", "funding", "other"
+]
+TrancheStatus = Literal["expected", "achieved", "paid", "forfeited"]
+
+PAYING_ROLES = frozenset({"licensee", "acquirer", "investor"})
+RECEIVING_ROLES = frozenset({"licensor", "target", "investee"})
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """One party name or a list of them (a shared payment), always as a tuple."""
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise PydanticCustomError("DL116", "empty list; name at least one party")
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise PydanticCustomError(
+                "DL103", 'expected a party name or a list of them, e.g. "AstraZeneca"'
+            )
+    return tuple(items)
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A string or a list of strings (territory), always as a tuple."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise PydanticCustomError(
+                "DL103", 'expected a string or a list of strings, e.g. ["CN", "HK"]'
+            )
+    return tuple(items)
+
+
+_NAMES_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+    ]
+}
+PartyNames = Annotated[tuple[str, ...], PlainValidator(_names), WithJsonSchema(_NAMES_SCHEMA)]
+StringOrList = Annotated[tuple[str, ...], PlainValidator(_strings), WithJsonSchema(_NAMES_SCHEMA)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Party(Model):
+    name: Text
+    role: Role
+    parent: Text | None = None
+    country: Country | None = None
+
+
+class Asset(Model):
+    name: Text
+    code: Text | None = None
+    modality: Text | None = None
+    target: Text | None = None
+    owner: Text | None = None
+    indications: tuple[Text, ...] = ()
+    phase: Stage | None = None
+
+
+class Tier(Model):
+    start: Money = Field(alias="from")
+    rate: PercentString
+
+
+class Tranche(Model):
+    type: TrancheType
+    label: Text | None = None
+    amount: Amount | None = None
+    currency: Currency | None = None
+    payer: PartyNames | None = None
+    payee: PartyNames | None = None
+    status: TrancheStatus = "expected"
+    due: Due | None = None
+    achieved: TomlDate | None = None
+    paid: TomlDate | None = None
+    phase: Stage | None = None
+    asset: Text | None = None
+    probability: Probability | None = None
+    rate: RoyaltyRate | None = None
+    tiers: tuple[Tier, ...] | None = None
+
+    @property
+    def disclosed_amount(self) -> Decimal | None:
+        return self.amount if isinstance(self.amount, Decimal) else None
+
+    @property
+    def is_undisclosed(self) -> bool:
+        return isinstance(self.amount, str)
+
+
+class Source(Model):
+    url: Url
+    title: Text | None = None
+    publisher: Text | None = None
+    published: TomlDate | None = None
+
+
+class Deal(Model):
+    id: Slug
+    title: Text
+    kind: Kind
+    status: DealStatus = "active"
+    announced: TomlDate
+    signed: TomlDate | None = None
+    effective: TomlDate | None = None
+    terminated: TomlDate | None = None
+    currency: Currency | None = None
+    financials: Financials = "disclosed"
+    total: DeclaredTotal | None = None
+    territory: StringOrList | None = None
+    therapeutic_areas: tuple[Text, ...] = ()
+    tags: tuple[Text, ...] = ()
+    related: tuple[Slug, ...] = ()
+    summary: Text | None = None
+    notes: Text | None = None
+    parties: tuple[Party, ...] = Field(min_length=0)
+    assets: tuple[Asset, ...] = ()
+    tranches: tuple[Tranche, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def date(self) -> date:
+        """The deal's date for ordering, filters and FX: signed, else announced."""
+        return self.signed or self.announced
+
+    def party(self, name: str) -> Party | None:
+        return next((party for party in self.parties if party.name == name), None)
+
+    def asset_named(self, reference: str) -> Asset | None:
+        return next(
+            (asset for asset in self.assets if reference in (asset.name, asset.code)), None
+        )
+
+
+# --- dealledger.toml ---------------------------------------------------------------------
+
+
+class FxRate(Model):
+    date: TomlDate
+    from_: Currency = Field(alias="from")
+    to: Currency
+    rate: Money
+
+
+class RegistryParty(Model):
+    aliases: tuple[Text, ...] = ()
+    parent: Text | None = None
+    country: Country | None = None
+
+
+class ValuationSettings(Model):
+    rate: Fraction | None = None
+    transitions: dict[Stage, Probability] = Field(default_factory=dict)
+
+
+class Settings(Model):
+    currency: Currency | None = None
+    fx: tuple[FxRate, ...] = ()
+    parties: dict[str, RegistryParty] = Field(default_factory=dict)
+    valuation: ValuationSettings = Field(default_factory=ValuationSettings)

@@ -1,0 +1,105 @@
+"""Problems are values: every check appends to a list instead of raising, so one run reports
+everything wrong with every file, each at its own file, line and column.
+
+`Finding` is what a rule produces (a key path inside one document); `Problem` is the same
+finding placed at a line and column of a file, which is what users and CI see. Positions are
+resolved only for files that have findings, because scanning positions costs a second pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+KeyPath = tuple[str | int, ...]
+Anchor = Literal["value", "key", "table"]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# Stable problem codes. Renumbering breaks users' CI filters: add, never reuse.
+CODES: dict[str, str] = {
+    "DL001": "file cannot be read (missing, permission denied, not a regular file)",
+    "DL002": "file is not valid UTF-8",
+    "DL003": "TOML syntax error",
+    "DL004": "file exceeds a size or structure limit",
+    "DL005": "file is empty",
+    "DL101": "required key missing",
+    "DL102": "unknown key",
+    "DL103": "value has the wrong type",
+    "DL104": "value not among the allowed choices",
+    "DL105": "id is not a valid slug",
+    "DL106": "invalid date",
+    "DL107": "invalid period or due value",
+    "DL108": "money written as a TOML float",
+    "DL109": "invalid money value",
+    "DL110": "negative amount",
+    "DL111": "unknown ISO 4217 currency code",
+    "DL112": "unknown ISO 3166-1 alpha-2 country code",
+    "DL113": "invalid URL",
+    "DL114": "invalid percentage or probability",
+    "DL115": "invalid royalty rate",
+    "DL116": "empty string or list where a value is needed",
+    "DL201": "dates out of order",
+    "DL202": "status and dates disagree",
+    "DL203": "paid or achieved date in the future",
+    "DL210": "payer, payee or owner is not a party of the deal",
+    "DL211": "payer or payee cannot be defaulted and must be given",
+    "DL212": "fewer than two parties",
+    "DL213": "duplicate name within the deal",
+    "DL214": "unknown asset reference",
+    "DL220": "financials and tranches disagree",
+    "DL221": "currency missing for amounts",
+    "DL222": "royalty terms misplaced or missing",
+    "DL223": "royalty tiers out of order",
+    "DL224": "amount missing",
+    "DL230": "declared total differs from the tranches",
+    "DL301": "duplicate deal id",
+    "DL302": "related id not in the ledger",
+    "DL303": "party not in the registry",
+    "DL304": "no FX rate for a needed conversion",
+    "DL305": "deal relates to itself",
+    "DL401": "registry parent unknown or circular",
+    "DL402": "FX rate not positive or not a currency pair",
+    "DL403": "registry name or alias used twice",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule's verdict on one document, located by key path rather than by line."""
+
+    code: str
+    severity: Severity
+    loc: KeyPath
+    message: str
+    anchor: Anchor = "value"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A finding placed in a file: what `check` prints and CI consumes."""
+
+    code: str
+    severity: Severity
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+    deal: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line or 0, self.column or 0, self.code)
+
+
+def error(code: str, loc: KeyPath, message: str, anchor: Anchor = "value") -> Finding:
+    return Finding(code, Severity.ERROR, loc, message, anchor)
+
+
+def warning(code: str, loc: KeyPath, message: str, anchor: Anchor = "value") -> Finding:
+    return Finding(code, Severity.WARNING, loc, message, anchor)

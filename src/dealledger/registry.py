@@ -1,0 +1,80 @@
+"""The party registry of dealledger.toml: aliases to registered names, and group roll-up.
+
+Deals name the signing entity ("Shanghai JMT-Bio Inc."); analysts ask about the group
+("CSPC Pharmaceutical Group"). The registry bridges the two without rewriting deal files.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from .models import Party, RegistryParty
+
+
+class Registry:
+    def __init__(self, parties: dict[str, RegistryParty]) -> None:
+        self._entries = parties
+        self._canonical: dict[str, str] = {}
+        for name, entry in parties.items():
+            self._canonical.setdefault(name, name)
+            for alias in entry.aliases:
+                self._canonical.setdefault(alias, name)
+        self._folded = {name.casefold(): canonical for name, canonical in self._canonical.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def canonical(self, name: str) -> str:
+        """The registered name for a name or alias; unregistered names stand for themselves."""
+        return self._canonical.get(name) or self._folded.get(name.casefold(), name)
+
+    def is_known(self, name: str) -> bool:
+        return name in self._canonical
+
+    def nearest(self, name: str) -> str | None:
+        matches = difflib.get_close_matches(name, list(self._canonical), n=1, cutoff=0.6)
+        return matches[0] if matches else None
+
+    def parent_of(self, name: str) -> str | None:
+        entry = self._entries.get(self.canonical(name))
+        return self.canonical(entry.parent) if entry and entry.parent else None
+
+    def group(self, party: Party) -> str:
+        """The top of the party's ownership chain: its own `parent` first, then the registry's."""
+        start = self.canonical(party.parent) if party.parent else self.canonical(party.name)
+        return self._top(start, {self.canonical(party.name)})
+
+    def _top(self, current: str, seen: set[str]) -> str:
+        seen = set(seen)
+        while (parent := self.parent_of(current)) is not None and parent not in seen | {current}:
+            seen.add(current)
+            current = parent
+        return current
+
+    def groups_of(self, name: str) -> list[str]:
+        """Every name a party is known by and rolls up to, for `--party` matching."""
+        canonical = self.canonical(name)
+        chain = [name, canonical]
+        current = canonical
+        while (parent := self.parent_of(current)) is not None and parent not in chain:
+            chain.append(parent)
+            current = parent
+        return chain
+
+    def cycles(self) -> list[str]:
+        """Registered names whose parent chain loops back on itself."""
+        looping = []
+        for name in self._entries:
+            seen = {name}
+            current = self.parent_of(name)
+            while current is not None:
+                if current in seen:
+                    looping.append(name)
+                    break
+                seen.add(current)
+                current = self.parent_of(current)
+        return looping
+
+    def aliases_of(self, name: str) -> tuple[str, ...]:
+        entry = self._entries.get(self.canonical(name))
+        return entry.aliases if entry else ()

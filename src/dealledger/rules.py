@@ -1,0 +1,299 @@
+"""Rules within one deal file that relate several values: dates, statuses, parties, money.
+
+They run on a validated `Deal` and depend on nothing outside the file, so their findings can
+be cached with the file; rules that need the rest of the ledger, the settings or today's date
+are in `ledger_rules.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from .models import PAYING_ROLES, RECEIVING_ROLES, Deal, Tranche
+from .problems import Finding, error
+
+
+def check_deal(deal: Deal) -> list[Finding]:
+    return [
+        *_date_order(deal),
+        *_status_dates(deal),
+        *_parties(deal),
+        *_assets(deal),
+        *_money_presence(deal),
+        *_royalties(deal),
+        *_tranche_parties(deal),
+        *_related(deal),
+    ]
+
+
+def _date_order(deal: Deal) -> Iterator[Finding]:
+    if deal.effective and deal.signed and deal.effective < deal.signed:
+        yield error(
+            "DL201",
+            ("effective",),
+            f"effective {deal.effective} is before signed {deal.signed}; "
+            "the closing date cannot precede signing",
+        )
+    start, start_key = (deal.signed, "signed") if deal.signed else (deal.announced, "announced")
+    if deal.terminated and deal.terminated < start:
+        yield error(
+            "DL201",
+            ("terminated",),
+            f"terminated {deal.terminated} is before {start_key} {start}",
+        )
+    for index, tranche in enumerate(deal.tranches):
+        if tranche.paid and tranche.achieved and tranche.paid < tranche.achieved:
+            yield error(
+                "DL201",
+                ("tranches", index, "paid"),
+                f"paid {tranche.paid} is before achieved {tranche.achieved}; "
+                "a payment follows its event",
+            )
+
+
+def _status_dates(deal: Deal) -> Iterator[Finding]:
+    if deal.status == "terminated" and deal.terminated is None:
+        yield error(
+            "DL202",
+            ("status",),
+            'status "terminated" needs the date: add terminated = YYYY-MM-DD',
+        )
+    if deal.terminated is not None and deal.status != "terminated":
+        yield error(
+            "DL202",
+            ("terminated",),
+            f'a terminated date needs status = "terminated" (status is "{deal.status}")',
+            anchor="key",
+        )
+    for index, tranche in enumerate(deal.tranches):
+        loc = ("tranches", index)
+        if tranche.status == "achieved" and tranche.achieved is None:
+            yield error(
+                "DL202",
+                (*loc, "status"),
+                'status "achieved" needs the date: add achieved = YYYY-MM-DD',
+            )
+        if tranche.status == "paid" and tranche.paid is None:
+            yield error(
+                "DL202", (*loc, "status"), 'status "paid" needs the date: add paid = YYYY-MM-DD'
+            )
+        if tranche.paid is not None and tranche.status != "paid":
+            yield error(
+                "DL202",
+                (*loc, "paid"),
+                f'a paid date needs status = "paid" (status is "{tranche.status}")',
+                anchor="key",
+            )
+        if tranche.achieved is not None and tranche.status == "expected":
+            yield error(
+                "DL202",
+                (*loc, "achieved"),
+                'an achieved date needs status = "achieved" (or "paid" once paid)',
+                anchor="key",
+            )
+
+
+def _parties(deal: Deal) -> Iterator[Finding]:
+    if len(deal.parties) < 2:
+        loc = ("parties", 0) if deal.parties else ()
+        yield error(
+            "DL212",
+            loc,
+            f"a deal needs at least two [[parties]], found {len(deal.parties)}; add "
+            '[[parties]] with name = "..." and role = "licensee" (or another role)',
+            anchor="table" if not deal.parties else "key",
+        )
+    seen: set[str] = set()
+    for index, party in enumerate(deal.parties):
+        if party.name in seen:
+            yield error(
+                "DL213",
+                ("parties", index, "name"),
+                f"party {party.name!r} is listed twice; name each party once",
+            )
+        seen.add(party.name)
+
+
+def _assets(deal: Deal) -> Iterator[Finding]:
+    names = {party.name for party in deal.parties}
+    seen: set[str] = set()
+    for index, asset in enumerate(deal.assets):
+        if asset.name in seen:
+            yield error(
+                "DL213",
+                ("assets", index, "name"),
+                f"asset {asset.name!r} is listed twice; give each asset its own name",
+            )
+        seen.add(asset.name)
+        if asset.owner is not None and asset.owner not in names:
+            yield error(
+                "DL210",
+                ("assets", index, "owner"),
+                f"owner {asset.owner!r} is not a party of this deal; "
+                f"write one of {_quoted(sorted(names))}",
+            )
+    for index, tranche in enumerate(deal.tranches):
+        if tranche.asset is not None and deal.asset_named(tranche.asset) is None:
+            known = [asset.name for asset in deal.assets]
+            hint = f"write one of {_quoted(known)}" if known else "add it under [[assets]]"
+            yield error(
+                "DL214",
+                ("tranches", index, "asset"),
+                f"asset {tranche.asset!r} is not an asset name or code of this deal; {hint}",
+            )
+
+
+def _money_presence(deal: Deal) -> Iterator[Finding]:
+    has_amount = any(tranche.amount is not None for tranche in deal.tranches)
+    if deal.financials == "disclosed" and not deal.tranches:
+        yield error(
+            "DL220",
+            (),
+            'financials are "disclosed" (the default) but there are no [[tranches]]; '
+            'add the tranches, or write financials = "undisclosed"',
+            anchor="table",
+        )
+    if deal.financials != "disclosed":
+        for index, tranche in enumerate(deal.tranches):
+            if tranche.amount is not None:
+                yield error(
+                    "DL220",
+                    ("tranches", index, "amount"),
+                    f'financials = "{deal.financials}" allows no amounts; remove the amount '
+                    'or write financials = "disclosed"',
+                    anchor="key",
+                )
+        if deal.total is not None:
+            yield error(
+                "DL220",
+                ("total",),
+                f'financials = "{deal.financials}" allows no declared total; remove it',
+                anchor="key",
+            )
+    disclosed = any(tranche.disclosed_amount is not None for tranche in deal.tranches)
+    if deal.currency is None and (disclosed or deal.total is not None):
+        yield error(
+            "DL221",
+            (),
+            'the deal has amounts but no currency; add currency = "USD" (an ISO 4217 code)',
+            anchor="table",
+        )
+    for index, tranche in enumerate(deal.tranches):
+        if tranche.type != "royalty" and tranche.amount is None and deal.financials == "disclosed":
+            yield error(
+                "DL224",
+                ("tranches", index),
+                f'a {tranche.type} tranche needs an amount; write amount = "110M" '
+                'or amount = "undisclosed"',
+                anchor="key",
+            )
+    del has_amount
+
+
+def _royalties(deal: Deal) -> Iterator[Finding]:
+    for index, tranche in enumerate(deal.tranches):
+        loc = ("tranches", index)
+        if tranche.type == "royalty":
+            if tranche.amount is not None:
+                yield error(
+                    "DL222",
+                    (*loc, "amount"),
+                    "royalties carry no amount; give the rate (rate = \"8%\") or tiers instead",
+                    anchor="key",
+                )
+            if tranche.rate is None and tranche.tiers is None:
+                yield error(
+                    "DL222",
+                    loc,
+                    'a royalty needs rate = "12%" (or a band such as "single-digit") or tiers',
+                    anchor="key",
+                )
+            if tranche.tiers is not None:
+                yield from _tier_order(tranche, loc)
+        else:
+            for key in ("rate", "tiers"):
+                if getattr(tranche, key) is not None:
+                    yield error(
+                        "DL222",
+                        (*loc, key),
+                        f"`{key}` belongs to royalty tranches only; remove it or set "
+                        'type = "royalty"',
+                        anchor="key",
+                    )
+
+
+def _tier_order(tranche: Tranche, loc: tuple[str | int, ...]) -> Iterator[Finding]:
+    tiers = tranche.tiers or ()
+    if not tiers:
+        yield error("DL223", (*loc, "tiers"), "tiers is empty; list at least { from = 0, rate = \"5%\" }")
+        return
+    if tiers[0].start != 0:
+        yield error(
+            "DL223",
+            (*loc, "tiers", 0, "from"),
+            f"the first tier starts at 0 (from = 0), not {tiers[0].start}",
+        )
+    previous: Decimal | None = None
+    for tier_index, tier in enumerate(tiers):
+        if previous is not None and tier.start <= previous:
+            yield error(
+                "DL223",
+                (*loc, "tiers", tier_index, "from"),
+                f"tier `from` values increase strictly; {tier.start} follows {previous}",
+            )
+        previous = tier.start
+
+
+def _tranche_parties(deal: Deal) -> Iterator[Finding]:
+    names = {party.name for party in deal.parties}
+    payers = [party.name for party in deal.parties if party.role in PAYING_ROLES]
+    payees = [party.name for party in deal.parties if party.role in RECEIVING_ROLES]
+    can_default = len(payers) == 1 and len(payees) == 1
+    for index, tranche in enumerate(deal.tranches):
+        loc = ("tranches", index)
+        for key in ("payer", "payee"):
+            given: tuple[str, ...] | None = getattr(tranche, key)
+            if given is None:
+                if not can_default:
+                    yield error(
+                        "DL211",
+                        loc,
+                        f"`{key}` cannot be defaulted: the deal has {len(payers)} paying and "
+                        f"{len(payees)} receiving parties (one of each is needed); write "
+                        f"{key} = {_quoted(sorted(names)[:1] or ['name'])[0:]}",
+                        anchor="key",
+                    )
+                continue
+            for name_index, name in enumerate(given):
+                if name not in names:
+                    item_loc = (*loc, key, name_index) if len(given) > 1 else (*loc, key)
+                    yield error(
+                        "DL210",
+                        item_loc,
+                        f"{key} {name!r} is not a party of this deal; write one of "
+                        f"{_quoted(sorted(names))}",
+                    )
+
+
+def _related(deal: Deal) -> Iterator[Finding]:
+    for index, related_id in enumerate(deal.related):
+        if related_id == deal.id:
+            yield error(
+                "DL305",
+                ("related", index),
+                f"deal {deal.id!r} lists itself in `related`; remove it",
+            )
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names) if names else "(none)"
+
+
+def tranche_parties(deal: Deal, tranche: Tranche) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Payer and payee names of a tranche, applying the spec's default where it applies."""
+    payers = [party.name for party in deal.parties if party.role in PAYING_ROLES]
+    payees = [party.name for party in deal.parties if party.role in RECEIVING_ROLES]
+    default_payer = tuple(payers) if len(payers) == 1 and len(payees) == 1 else ()
+    default_payee = tuple(payees) if len(payers) == 1 and len(payees) == 1 else ()
+    return (tranche.payer or default_payer, tranche.payee or default_payee)
