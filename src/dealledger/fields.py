@@ -22,7 +22,9 @@ from .periods import Period, parse_period
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _PERCENT_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
-_URL_RE = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?|https?://localhost(?::\d+)?(?:[/?#]\S*)?")
+_URL_RE = re.compile(
+    r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?|https?://localhost(?::\d+)?(?:[/?#]\S*)?"
+)
 _DATE_TEXT_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 STAGES = ("discovery", "preclinical", "phase1", "phase2", "phase3", "filed", "approved")
@@ -101,7 +103,8 @@ _MONEY_SCHEMA: dict[str, Any] = {
         {"type": "integer", "minimum": 0},
         {
             "type": "string",
-            "pattern": r"^(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?(?: ?(?:[kK]|[mM][nN]?|[bB][nN]?))?$",
+            "pattern": r"^(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?"
+            r"(?: ?(?:[kK]|[mM][nN]?|[bB][nN]?))?$",
         },
     ],
     "description": 'An amount: integer units, or a string such as "110M", "1.62B", "5.3 bn".',
@@ -123,9 +126,7 @@ def _date(value: object) -> date:
     if type(value) is date:
         return value
     if isinstance(value, datetime):
-        raise _fail(
-            "DL106", f"expected a date without a time; write {value.date().isoformat()}"
-        )
+        raise _fail("DL106", f"expected a date without a time; write {value.date().isoformat()}")
     if isinstance(value, str) and _DATE_TEXT_RE.fullmatch(value.strip()):
         raise _fail(
             "DL106", f"dates are TOML dates, not strings; remove the quotes: {value.strip()}"
@@ -149,7 +150,7 @@ def _due(value: object) -> date | Period:
     except PydanticCustomError:
         raise _fail(
             "DL107",
-            f"expected a date (2027-06-30) or a period string (\"2027-Q2\"), "
+            f'expected a date (2027-06-30) or a period string ("2027-Q2"), '
             f"found {_type_name(value)}",
         ) from None
 
@@ -220,7 +221,9 @@ def _text(value: object) -> str:
     return text
 
 
-Slug = Annotated[str, PlainValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
+Slug = Annotated[
+    str, PlainValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})
+]
 Currency = Annotated[
     str, PlainValidator(_currency), WithJsonSchema({"type": "string", "enum": sorted(CURRENCIES)})
 ]
@@ -253,7 +256,9 @@ def _fraction(value: object) -> Decimal:
             return Decimal(value.strip())
         except InvalidOperation:
             pass
-    raise _fail("DL114", f'expected a percentage such as "35%" or a number such as 0.35, found {value!r}')
+    raise _fail(
+        "DL114", f'expected a percentage such as "35%" or a number such as 0.35, found {value!r}'
+    )
 
 
 def _probability(value: object) -> Decimal:

@@ -60,7 +60,7 @@ class FxTable:
         return self._rates[pair][position - 1] if position else None
 
     def convert(self, amount: Decimal, source: str, target: str, on: date) -> Decimal:
-        """Convert and round half-even to the target's minor unit; unconverted amounts stay exact."""
+        """Convert, rounding half-even to the target's minor unit; same-currency stays exact."""
         if source == target:
             return amount
         if amount == 0:

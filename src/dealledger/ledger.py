@@ -111,7 +111,9 @@ def load_ledger(
     ledger_findings = check_ledger(loaded, settings, registry, fx, today or date.today())
     settings_findings = check_settings(settings, registry)
     if settings_findings and settings_text is not None:
-        settings_problems += place_findings(settings_findings, settings_text, settings_display, None)
+        settings_problems += place_findings(
+            settings_findings, settings_text, settings_display, None
+        )
 
     problems: list[Problem] = list(settings_problems)
     all_entries: list[Entry] = []
@@ -130,7 +132,9 @@ def load_ledger(
                 entries.append(entry)
     problems.sort(key=lambda problem: problem.sort_key)
     entries.sort(key=lambda entry: (entry.deal.date, entry.deal.id))
-    return Ledger(root, settings, tuple(entries), tuple(problems), len(selected), tuple(all_entries))
+    return Ledger(
+        root, settings, tuple(entries), tuple(problems), len(selected), tuple(all_entries)
+    )
 
 
 def _place(deal_file: DealFile, findings: Iterable[Finding]) -> list[Problem]:

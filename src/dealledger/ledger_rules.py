@@ -150,7 +150,11 @@ def check_settings(settings: Settings, registry: Registry) -> list[Finding]:
         for alias_index, alias in enumerate((name, *entry.aliases)):
             previous = owners.get(alias)
             if previous is not None and previous != name:
-                loc = ("parties", name, "aliases", alias_index - 1) if alias_index else ("parties", name)
+                loc = (
+                    ("parties", name, "aliases", alias_index - 1)
+                    if alias_index
+                    else ("parties", name)
+                )
                 findings.append(
                     error("DL403", loc, f"{alias!r} already names {previous!r}; use it once", "key")
                 )
@@ -158,8 +162,14 @@ def check_settings(settings: Settings, registry: Registry) -> list[Finding]:
     for index, rate in enumerate(settings.fx):
         if rate.from_ == rate.to:
             findings.append(
-                error("DL402", ("fx", index, "to"), f"an FX rate converts between two currencies, not {rate.to} to itself")
+                error(
+                    "DL402",
+                    ("fx", index, "to"),
+                    f"an FX rate converts between two currencies, not {rate.to} to itself",
+                )
             )
         if rate.rate <= 0:
-            findings.append(error("DL402", ("fx", index, "rate"), "an FX rate must be greater than 0"))
+            findings.append(
+                error("DL402", ("fx", index, "rate"), "an FX rate must be greater than 0")
+            )
     return findings

@@ -44,7 +44,9 @@ class DealFile:
 
 
 def read_document(path: Path, display: str) -> Document:
-    def failed(code: str, message: str, line: int | None = None, column: int | None = None) -> Document:
+    def failed(
+        code: str, message: str, line: int | None = None, column: int | None = None
+    ) -> Document:
         problem = Problem(code, Severity.ERROR, display, line, column, message)
         return Document(path, display, None, None, (problem,))
 
@@ -77,7 +79,12 @@ def read_document(path: Path, display: str) -> Document:
         )
     text = text.removeprefix(_BOM)
     if not text.strip():
-        return failed("DL005", "file is empty; a deal file needs id, title, kind, announced and [[parties]]", 1, 1)
+        return failed(
+            "DL005",
+            "file is empty; a deal file needs id, title, kind, announced and [[parties]]",
+            1,
+            1,
+        )
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -100,7 +107,9 @@ def load_deal_file(path: Path, display: str) -> DealFile:
     return DealFile(path, display, deal, problems, deal_id)
 
 
-def load_settings_file(path: Path, display: str) -> tuple[Settings, tuple[Problem, ...], str | None]:
+def load_settings_file(
+    path: Path, display: str
+) -> tuple[Settings, tuple[Problem, ...], str | None]:
     """Settings and their own problems; defaults stand in where the file cannot be used."""
     document = read_document(path, display)
     if document.data is None or document.text is None:

@@ -32,7 +32,14 @@ from .fields import (
 )
 
 Kind = Literal[
-    "license", "collaboration", "co-development", "option", "acquisition", "equity", "framework", "other"
+    "license",
+    "collaboration",
+    "co-development",
+    "option",
+    "acquisition",
+    "equity",
+    "framework",
+    "other",
 ]
 DealStatus = Literal["announced", "active", "completed", "terminated", "expired"]
 Financials = Literal["disclosed", "undisclosed", "none"]
@@ -171,9 +178,7 @@ class Deal(Model):
         return next((party for party in self.parties if party.name == name), None)
 
     def asset_named(self, reference: str) -> Asset | None:
-        return next(
-            (asset for asset in self.assets if reference in (asset.name, asset.code)), None
-        )
+        return next((asset for asset in self.assets if reference in (asset.name, asset.code)), None)
 
 
 # --- dealledger.toml ---------------------------------------------------------------------

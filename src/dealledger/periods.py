@@ -25,7 +25,7 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """Parse `YYYY`, `YYYY-MM`, `YYYY-Qn` or `YYYY-Hn`; raises ValueError with the accepted forms."""
+    """Parse `YYYY`, `YYYY-MM`, `YYYY-Qn` or `YYYY-Hn`; ValueError names the accepted forms."""
     match = _PERIOD_RE.fullmatch(text)
     if match is None:
         raise ValueError(

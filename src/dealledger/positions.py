@@ -240,7 +240,7 @@ class _Scanner:
             return None, _next_line(text, pos)
         parts, pos = parsed
         close = "]]" if is_aot else "]"
-        if not text.startswith(close, pos) or len(parts) > _MAX_PATH_LEN:
+        if not text.startswith(close, pos):
             return None, _next_line(text, pos)
         pos += len(close)
 
@@ -249,6 +249,8 @@ class _Scanner:
         last = len(parts) - 1
         for i, part in enumerate(parts):
             path = (*path, part)
+            if len(path) >= _MAX_PATH_LEN:
+                return None, pos
             if i < last:
                 # Tables the header passes through: known from here unless defined elsewhere.
                 keys.setdefault(path, start)

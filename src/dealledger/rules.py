@@ -145,7 +145,6 @@ def _assets(deal: Deal) -> Iterator[Finding]:
 
 
 def _money_presence(deal: Deal) -> Iterator[Finding]:
-    has_amount = any(tranche.amount is not None for tranche in deal.tranches)
     if deal.financials == "disclosed" and not deal.tranches:
         yield error(
             "DL220",
@@ -188,7 +187,6 @@ def _money_presence(deal: Deal) -> Iterator[Finding]:
                 'or amount = "undisclosed"',
                 anchor="key",
             )
-    del has_amount
 
 
 def _royalties(deal: Deal) -> Iterator[Finding]:
@@ -199,7 +197,7 @@ def _royalties(deal: Deal) -> Iterator[Finding]:
                 yield error(
                     "DL222",
                     (*loc, "amount"),
-                    "royalties carry no amount; give the rate (rate = \"8%\") or tiers instead",
+                    'royalties carry no amount; give the rate (rate = "8%") or tiers instead',
                     anchor="key",
                 )
             if tranche.rate is None and tranche.tiers is None:
@@ -226,7 +224,9 @@ def _royalties(deal: Deal) -> Iterator[Finding]:
 def _tier_order(tranche: Tranche, loc: tuple[str | int, ...]) -> Iterator[Finding]:
     tiers = tranche.tiers or ()
     if not tiers:
-        yield error("DL223", (*loc, "tiers"), "tiers is empty; list at least { from = 0, rate = \"5%\" }")
+        yield error(
+            "DL223", (*loc, "tiers"), 'tiers is empty; list at least { from = 0, rate = "5%" }'
+        )
         return
     if tiers[0].start != 0:
         yield error(

@@ -54,10 +54,10 @@ def validate_model(
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_finding(model, data, item) for item in exc.errors(include_url=False)]
+        return None, [_finding(model, item) for item in exc.errors(include_url=False)]
 
 
-def _finding(model: type[BaseModel], data: Any, item: Any) -> Finding:
+def _finding(model: type[BaseModel], item: Any) -> Finding:
     loc: KeyPath = tuple(part for part in item["loc"] if part != "[key]")
     kind: str = item["type"]
     if kind.startswith("DL"):
@@ -66,7 +66,9 @@ def _finding(model: type[BaseModel], data: Any, item: Any) -> Finding:
     if kind == "missing":
         example = _EXAMPLES.get(key, f"{key} = …")
         where = _table_name(loc[:-1])
-        return error("DL101", loc[:-1], f"missing required key `{key}` in {where}; add {example}", "table")
+        return error(
+            "DL101", loc[:-1], f"missing required key `{key}` in {where}; add {example}", "table"
+        )
     if kind == "extra_forbidden":
         known = known_keys(model, loc[:-1])
         nearest = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
@@ -87,7 +89,9 @@ def _finding(model: type[BaseModel], data: Any, item: Any) -> Finding:
         return error("DL104", loc, f"`{key}` must be one of {choices}, not {found}{hint}")
     if kind in _TYPE_WORDS:
         expected = _TYPE_WORDS[kind]
-        return error("DL103", loc, f"`{key}` must be {expected}, found {_describe(item.get('input'))}")
+        return error(
+            "DL103", loc, f"`{key}` must be {expected}, found {_describe(item.get('input'))}"
+        )
     if kind in ("too_short", "too_long"):
         return error("DL116", loc, f"`{key}`: {item['msg'].lower()}")
     return error("DL103", loc, f"`{key}`: {item['msg']}")

@@ -1,0 +1,123 @@
+"""Options and helpers shared by the commands: ledger selection, formats, consoles."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..ledger import Ledger
+    from ..problems import Problem
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    TSV = "tsv"
+    MARKDOWN = "markdown"
+
+
+LedgerOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--ledger",
+        "-L",
+        help="Ledger root (the folder holding deals/). Default: $DEALLEDGER_LEDGER, else the "
+        "nearest folder upwards with a deals/ folder.",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+PathsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Deal files or folders to use instead of the whole ledger; - reads paths from "
+        "standard input, one a line.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+RawCsvOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw-cells",
+        help="In csv/tsv, do not prefix cells that a spreadsheet would run as formulas.",
+    ),
+]
+
+
+USAGE_ERROR = 2
+
+
+def usage_error(message: str) -> NoReturn:
+    """Report bad usage on stderr and exit 2, the spec's usage exit code."""
+    from ..safe_text import terminal_safe
+
+    sys.stderr.write(f"dealledger: error: {terminal_safe(message)}\n")
+    raise typer.Exit(USAGE_ERROR)
+
+
+def open_ledger(ledger: Path | None, paths: list[str] | None) -> Ledger:
+    """Find the root, expand the paths and load: usage problems become exit code 2."""
+    from ..discover import UsageError, expand_paths, find_root
+    from ..ledger import load_ledger
+
+    try:
+        root = find_root(ledger, Path.cwd())
+        targets = None
+        if paths:
+            stdin = sys.stdin if "-" in paths else None
+            targets = expand_paths(paths, stdin)
+        return load_ledger(root, targets)
+    except UsageError as exc:
+        usage_error(str(exc))
+
+
+def stdout_console() -> Console:
+    from rich.console import Console
+
+    is_terminal = sys.stdout.isatty()
+    # In a pipe, never wrap at 80 columns: a line of data stays one line.
+    return Console(
+        file=sys.stdout,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        width=None if is_terminal else 100_000,
+        soft_wrap=not is_terminal,
+    )
+
+
+def stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(file=sys.stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+
+def problem_line(problem: Problem) -> str:
+    """`path:line:col: severity CODE message`, made safe for the terminal."""
+    from ..safe_text import terminal_safe
+
+    where = problem.path
+    if problem.line is not None:
+        where += f":{problem.line}:{problem.column or 1}"
+    return terminal_safe(f"{where}: {problem.severity.value} {problem.code} {problem.message}")
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def report_problems_to_stderr(ledger: Ledger) -> None:
+    for problem in ledger.problems:
+        sys.stderr.write(problem_line(problem) + "\n")

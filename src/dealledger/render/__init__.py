@@ -1,0 +1,1 @@
+"""Renderers: plain rows in, text out. No renderer computes a figure."""

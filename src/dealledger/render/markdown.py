@@ -1,0 +1,27 @@
+"""GitHub-flavoured Markdown tables, for pasting a report into an issue or a memo."""
+
+from __future__ import annotations
+
+from ..safe_text import terminal_safe
+from .view import View
+
+
+def _escape(text: str) -> str:
+    return terminal_safe(text).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def render_markdown(view: View) -> str:
+    lines = []
+    if view.title:
+        lines += [f"**{_escape(view.title)}**", ""]
+    lines.append("| " + " | ".join(_escape(column.title) for column in view.columns) + " |")
+    lines.append(
+        "|"
+        + "|".join("---:" if column.justify == "right" else "---" for column in view.columns)
+        + "|"
+    )
+    for row in [*view.rows, *view.footer]:
+        lines.append("| " + " | ".join(_escape(value) for value in row) + " |")
+    if view.caption:
+        lines += ["", _escape(view.caption)]
+    return "\n".join(lines) + "\n"

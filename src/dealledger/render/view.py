@@ -1,0 +1,37 @@
+"""A human view of a report: titled columns of display strings, shared by table and markdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from ..money import readable
+
+Justify = Literal["left", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    title: str
+    justify: Justify = "left"
+
+
+@dataclass(frozen=True)
+class View:
+    columns: list[Column]
+    rows: list[list[str]]
+    footer: list[list[str]] = field(default_factory=list)
+    title: str | None = None
+    caption: str | None = None
+
+
+UNDISCLOSED_TEXT = "undisclosed"
+NOT_APPLICABLE = "—"
+
+
+def money_cell(value: Decimal | None, currency: str | None, *, undisclosed: bool = True) -> str:
+    """`USD 1.62B`; `undisclosed` where the figure is unknown, never a misleading 0."""
+    if value is None:
+        return UNDISCLOSED_TEXT if undisclosed else NOT_APPLICABLE
+    return f"{currency} {readable(value)}" if currency else readable(value)

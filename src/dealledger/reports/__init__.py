@@ -1,0 +1,1 @@
+"""Report functions: a `Ledger` in, plain rows (dicts of exact values) out."""

@@ -1,0 +1,30 @@
+"""The `check --format json` document (spec: "Machine-readable output")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ledger import Ledger
+from ..problems import Problem
+
+
+def problem_record(problem: Problem) -> dict[str, Any]:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "severity": problem.severity.value,
+        "code": problem.code,
+        "message": problem.message,
+        "deal": problem.deal,
+    }
+
+
+def check_record(ledger: Ledger) -> dict[str, Any]:
+    return {
+        "files": ledger.files,
+        "deals": len(ledger.entries),
+        "errors": ledger.errors,
+        "warnings": ledger.warnings,
+        "problems": [problem_record(problem) for problem in ledger.problems],
+    }

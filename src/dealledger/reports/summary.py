@@ -1,0 +1,169 @@
+"""`summarize`: one row per deal, in date order, with its figures in the deal's currency."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from ..figures import Figures, deal_figures
+from ..ledger import Entry, Ledger
+from ..render.view import Column, View, money_cell
+
+SUMMARY_FIELDS = [
+    "id",
+    "title",
+    "kind",
+    "status",
+    "announced",
+    "signed",
+    "currency",
+    "parties",
+    "upfront",
+    "milestone",
+    "commercial",
+    "other",
+    "total",
+    "declared_total",
+    "paid",
+    "forfeited",
+    "outstanding",
+    "complete",
+    "path",
+]
+MONEY_FIELDS = (
+    "upfront",
+    "milestone",
+    "commercial",
+    "other",
+    "total",
+    "paid",
+    "forfeited",
+    "outstanding",
+)
+
+
+def party_rows(entry: Entry, ledger: Ledger) -> list[dict[str, Any]]:
+    return [
+        {"name": party.name, "role": party.role, "group": ledger.registry.group(party)}
+        for party in entry.deal.parties
+    ]
+
+
+def summary_record(entry: Entry, ledger: Ledger, figures: Figures | None = None) -> dict[str, Any]:
+    """The spec's summarize object for one deal (also the base of `show`)."""
+    deal = entry.deal
+    figures = figures or deal_figures(deal, ledger.fx)
+    return {
+        "id": deal.id,
+        "title": deal.title,
+        "kind": deal.kind,
+        "status": deal.status,
+        "announced": deal.announced,
+        "signed": deal.signed,
+        "currency": deal.currency,
+        "parties": party_rows(entry, ledger),
+        **figures.as_dict(),
+        "declared_total": deal.total.value if deal.total is not None else None,
+        "complete": figures.complete,
+        "path": entry.display,
+    }
+
+
+def summary_records(ledger: Ledger) -> list[dict[str, Any]]:
+    return [summary_record(entry, ledger) for entry in ledger.entries]
+
+
+def currency_totals(records: list[dict[str, Any]]) -> dict[str, dict[str, Decimal]]:
+    """Per-currency sums of the disclosed figures, for the table footer."""
+    totals: dict[str, dict[str, Decimal]] = defaultdict(
+        lambda: dict.fromkeys(MONEY_FIELDS, Decimal(0))
+    )
+    for record in records:
+        currency = record["currency"]
+        if currency is None or record["total"] is None:
+            continue
+        for name in MONEY_FIELDS:
+            if record[name] is not None:
+                totals[currency][name] += record[name]
+    return dict(sorted(totals.items()))
+
+
+def _parties_cell(parties: list[dict[str, Any]]) -> str:
+    paying = [p["name"] for p in parties if p["role"] in ("licensee", "acquirer", "investor")]
+    receiving = [p["name"] for p in parties if p["role"] in ("licensor", "target", "investee")]
+    others = [p["name"] for p in parties if p["name"] not in paying + receiving]
+    if receiving and paying:
+        text = f"{', '.join(receiving)} → {', '.join(paying)}"
+        return text + (f" (+ {', '.join(others)})" if others else "")
+    return " · ".join(p["name"] for p in parties)
+
+
+def summary_view(records: list[dict[str, Any]]) -> View:
+    money_titles = [
+        "Upfront",
+        "Milestone",
+        "Commercial",
+        "Total",
+        "Declared",
+        "Paid",
+        "Outstanding",
+    ]
+    columns = [
+        Column("Date"),
+        Column("Deal"),
+        Column("Parties (licensor → licensee)"),
+        Column("Kind"),
+        Column("Status"),
+        *(Column(title, "right") for title in money_titles),
+    ]
+    rows = []
+    for record in records:
+        currency = record["currency"]
+        undisclosed = (record["total"] is None and record["currency"] is None) or not record[
+            "complete"
+        ]
+        deal_date = record["signed"] or record["announced"]
+        rows.append(
+            [
+                deal_date.isoformat(),
+                f"{record['id']}\n{record['title']}",
+                _parties_cell(record["parties"]),
+                record["kind"],
+                record["status"],
+                *(
+                    money_cell(record[name], currency, undisclosed=True)
+                    for name in ("upfront", "milestone", "commercial", "total")
+                ),
+                money_cell(record["declared_total"], currency, undisclosed=False),
+                money_cell(record["paid"], currency),
+                money_cell(record["outstanding"], currency),
+            ]
+        )
+        del undisclosed
+    footer = []
+    for currency, sums in currency_totals(records).items():
+        footer.append(
+            [
+                "",
+                f"Total {currency}",
+                "",
+                "",
+                "",
+                *(
+                    money_cell(sums[name], currency)
+                    for name in ("upfront", "milestone", "commercial", "total")
+                ),
+                "",
+                money_cell(sums["paid"], currency),
+                money_cell(sums["outstanding"], currency),
+            ]
+        )
+    incomplete = sum(1 for record in records if not record["complete"])
+    caption = (
+        f"{len(records)} deals; {incomplete} with undisclosed amounts "
+        "(totals cover disclosed amounts only)"
+        if incomplete
+        else f"{len(records)} deals"
+    )
+    return View(columns, rows, footer, caption=caption)
