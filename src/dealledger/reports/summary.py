@@ -112,6 +112,7 @@ def summary_view(records: list[dict[str, Any]]) -> View:
     columns = [
         Column("Date"),
         Column("Deal"),
+        Column("Title"),
         Column("Parties (licensor → licensee)"),
         Column("Kind"),
         Column("Status"),
@@ -120,14 +121,12 @@ def summary_view(records: list[dict[str, Any]]) -> View:
     rows = []
     for record in records:
         currency = record["currency"]
-        undisclosed = (record["total"] is None and record["currency"] is None) or not record[
-            "complete"
-        ]
         deal_date = record["signed"] or record["announced"]
         rows.append(
             [
                 deal_date.isoformat(),
-                f"{record['id']}\n{record['title']}",
+                record["id"],
+                record["title"],
                 _parties_cell(record["parties"]),
                 record["kind"],
                 record["status"],
@@ -140,13 +139,13 @@ def summary_view(records: list[dict[str, Any]]) -> View:
                 money_cell(record["outstanding"], currency),
             ]
         )
-        del undisclosed
     footer = []
     for currency, sums in currency_totals(records).items():
         footer.append(
             [
                 "",
                 f"Total {currency}",
+                "",
                 "",
                 "",
                 "",
