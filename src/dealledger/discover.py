@@ -77,8 +77,16 @@ def expand_paths(arguments: Iterable[str], stdin_lines: Iterable[str] | None) ->
         path = Path(item)
         found = deal_files(path, item.rstrip("/")) if path.is_dir() else [Target(path, item)]
         for target in found:
-            key = target.path.resolve() if target.path.exists() else target.path.absolute()
+            key = file_identity(target.path)
             if key not in seen:
                 seen.add(key)
                 targets.append(target)
     return targets
+
+
+def file_identity(path: Path) -> Path:
+    """Resolved path for de-duplication; a link loop (RuntimeError on 3.11) stands for itself."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .discover import DEALS_DIR, SETTINGS_FILE, Target, UsageError, deal_files
+from .discover import DEALS_DIR, SETTINGS_FILE, Target, UsageError, deal_files, file_identity
 from .fx import FxTable
 from .ledger_rules import check_ledger, check_settings
 from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
@@ -95,10 +95,12 @@ def load_ledger(
         selected = context
     else:
         selected = [target for target in targets if target.path.name != SETTINGS_FILE]
-    wanted = {_key(target.path) for target in selected}
+    wanted = {file_identity(target.path) for target in selected}
     # A selected file outside deals/ still joins the cross-file context.
-    known = {_key(target.path) for target in context}
-    everything = context + [target for target in selected if _key(target.path) not in known]
+    known = {file_identity(target.path) for target in context}
+    everything = context + [
+        target for target in selected if file_identity(target.path) not in known
+    ]
 
     loaded: list[DealFile] = []
     for count, target in enumerate(everything, start=1):
@@ -122,7 +124,7 @@ def load_ledger(
         extra = ledger_findings.get(index, [])
         file_problems = list(deal_file.problems) + _place(deal_file, extra)
         has_errors = any(problem.severity is Severity.ERROR for problem in file_problems)
-        selected_file = _key(deal_file.path) in wanted
+        selected_file = file_identity(deal_file.path) in wanted
         if selected_file:
             problems.extend(file_problems)
         if deal_file.deal is not None and not has_errors:
@@ -146,13 +148,6 @@ def _place(deal_file: DealFile, findings: Iterable[Finding]) -> list[Problem]:
     if document.text is None:
         return list(document.problems)
     return list(place_findings(findings, document.text, deal_file.display, deal_id))
-
-
-def _key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
 
 
 def _display(path: Path) -> str:

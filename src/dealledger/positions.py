@@ -47,6 +47,13 @@ _WS = re.compile(r"[ \t]*")
 _KEY_PART = re.compile(
     r"""[ \t]*(?:([A-Za-z0-9_-]+)|"([^"\\\n]*(?:\\.[^"\\\n]*)*)"|'([^'\n]*)')[ \t]*"""
 )
+# Fast paths for the most common statements, ``key = "text"`` or ``key = 42`` alone on a line
+# (or followed by "," or "}" in an inline table): one match instead of a token at a time. The
+# lookahead rejects anything more complex (``"""``, a date with a space, a second token), which
+# then takes the general route.
+_SIMPLE_VALUE = r"""([A-Za-z0-9_-]+)[ \t]*=[ \t]*("[^"\\\n]*"|'[^'\n]*'|[A-Za-z0-9_+\-.:]+)"""
+_SIMPLE_KEY_VALUE = re.compile(_SIMPLE_VALUE + r"(?=[ \t]*(?:[#\r\n]|\Z))")
+_SIMPLE_INLINE = re.compile(_SIMPLE_VALUE + r"(?=[ \t]*[,}])")
 _BASIC_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 # Numbers, booleans, dates and times are skipped as one token. The first alternative exists
 # only because a date-time may use a space instead of "T" (``1979-05-27 07:32:00Z``).
@@ -215,7 +222,8 @@ class _Scanner:
 
     def run(self) -> None:
         text, n = self.text, self.n
-        skip = _SKIP.match
+        skip, simple_match = _SKIP.match, _SIMPLE_KEY_VALUE.match
+        keys, values = self.keys, self.values
         pos = 1 if text.startswith("\ufeff") else 0
         table: Path | None = ()
         while True:
@@ -225,6 +233,14 @@ class _Scanner:
             start = pos
             if text[pos] == "[":
                 table, pos = self.header(pos)
+                continue
+            simple = simple_match(text, pos)
+            if simple is not None:
+                path = None if table is None else _child(table, simple.group(1))
+                if path is not None:
+                    keys.setdefault(path, pos)
+                    values.setdefault(path, simple.start(2))
+                pos = simple.end()
             else:
                 pos = self.key_value(table, pos)
             if pos <= start:
@@ -304,44 +320,48 @@ class _Scanner:
         skip = _SKIP.match
         # Frames of the open containers: [is_array, path of the container, current index].
         stack: list[list] = []
+        # False when the inline-table fast path has already consumed the next value.
+        expecting = True
         while True:
-            # --- a value starts at ``pos`` ---
-            if pos >= n:
-                return pos
-            char = text[pos]
-            if path is not None:
-                values.setdefault(path, pos)
-            if char == "[":
-                pos = skip(text, pos + 1).end()
-                if pos < n and text[pos] == "]":
-                    pos += 1
-                else:
-                    stack.append([True, path, 0])
-                    path = _child(path, 0)
-                    if path is not None:
-                        keys.setdefault(path, pos)
-                    continue
-            elif char == "{":
-                pos = skip(text, pos + 1).end()
-                if pos < n and text[pos] == "}":
-                    pos += 1
-                else:
-                    stack.append([False, path, 0])
-                    found = self.inline_key(path, pos)
-                    if found is None:
-                        return pos
-                    path, pos = found
-                    continue
-            elif char == '"' or char == "'":
-                end = _skip_string(text, n, pos)
-                if end < 0:
-                    return _next_line(text, pos)
-                pos = end
-            else:
-                match = _SCALAR.match(text, pos)
-                if match is None:
+            if expecting:
+                # --- a value starts at ``pos`` ---
+                if pos >= n:
                     return pos
-                pos = match.end()
+                char = text[pos]
+                if path is not None:
+                    values.setdefault(path, pos)
+                if char == "[":
+                    pos = skip(text, pos + 1).end()
+                    if pos < n and text[pos] == "]":
+                        pos += 1
+                    else:
+                        stack.append([True, path, 0])
+                        path = _child(path, 0)
+                        if path is not None:
+                            keys.setdefault(path, pos)
+                        continue
+                elif char == "{":
+                    pos = skip(text, pos + 1).end()
+                    if pos < n and text[pos] == "}":
+                        pos += 1
+                    else:
+                        stack.append([False, path, 0])
+                        found = self.inline_key(path, pos)
+                        if found is None:
+                            return pos
+                        path, pos, expecting = found
+                        continue
+                elif char == '"' or char == "'":
+                    end = _skip_string(text, n, pos)
+                    if end < 0:
+                        return _next_line(text, pos)
+                    pos = end
+                else:
+                    match = _SCALAR.match(text, pos)
+                    if match is None:
+                        return pos
+                    pos = match.end()
+            expecting = True
 
             # --- a value ended: close containers until one expects another value ---
             while stack:
@@ -366,7 +386,7 @@ class _Scanner:
                         found = self.inline_key(frame[1], pos)
                         if found is None:
                             return pos
-                        path, pos = found
+                        path, pos, expecting = found
                     break
                 if char == ("]" if frame[0] else "}"):
                     stack.pop()
@@ -376,9 +396,21 @@ class _Scanner:
             else:
                 return pos
 
-    def inline_key(self, table: Path | None, pos: int) -> tuple[Path | None, int] | None:
-        """Scan ``key =`` inside ``{ }``, up to the value; ``None`` on malformed text."""
+    def inline_key(self, table: Path | None, pos: int) -> tuple[Path | None, int, bool] | None:
+        """Scan ``key =`` inside ``{ }``; ``None`` on malformed text.
+
+        Returns the key's path, the position after it and whether a value is still expected
+        there: a plain ``key = 1`` is consumed whole, because inline tables of tiers and
+        amounts are where a deal file spends most of its statements.
+        """
         text = self.text
+        simple = _SIMPLE_INLINE.match(text, pos)
+        if simple is not None:
+            path = None if table is None else _child(table, simple.group(1))
+            if path is not None:
+                self.keys.setdefault(path, pos)
+                self.values.setdefault(path, simple.start(2))
+            return path, simple.end(), False
         parsed = _parse_key(text, pos)
         if parsed is None:
             return None
@@ -386,13 +418,13 @@ class _Scanner:
         if end >= self.n or text[end] != "=":
             return None
         path = self.define(table, parts, pos)
-        return path, _WS.match(text, end + 1).end()
+        return path, _WS.match(text, end + 1).end(), True
 
 
-def _child(path: Path | None, index: int) -> Path | None:
+def _child(path: Path | None, part: str | int) -> Path | None:
     if path is None or len(path) >= _MAX_PATH_LEN:
         return None
-    return (*path, index)
+    return (*path, part)
 
 
 def _next_line(text: str, pos: int) -> int:

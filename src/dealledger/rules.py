@@ -256,12 +256,14 @@ def _tranche_parties(deal: Deal) -> Iterator[Finding]:
             given: tuple[str, ...] | None = getattr(tranche, key)
             if given is None:
                 if not can_default:
+                    side = payers if key == "payer" else payees
+                    example = side[0] if len(side) == 1 else (side or sorted(names) or ["name"])
                     yield error(
                         "DL211",
                         loc,
                         f"`{key}` cannot be defaulted: the deal has {len(payers)} paying and "
-                        f"{len(payees)} receiving parties (one of each is needed); write "
-                        f"{key} = {_quoted(sorted(names)[:1] or ['name'])[0:]}",
+                        f"{len(payees)} receiving parties (the default needs one of each); "
+                        f"write {key} = {_toml_names(example)}",
                         anchor="key",
                     )
                 continue
@@ -284,6 +286,15 @@ def _related(deal: Deal) -> Iterator[Finding]:
                 ("related", index),
                 f"deal {deal.id!r} lists itself in `related`; remove it",
             )
+
+
+def _toml_names(names: str | list[str]) -> str:
+    """A TOML value naming one party or a list of them, ready to paste."""
+    if isinstance(names, str):
+        return f'"{names}"'
+    if len(names) == 1:
+        return f'"{names[0]}"'
+    return "[" + ", ".join(f'"{name}"' for name in names) + "]"
 
 
 def _quoted(names: list[str]) -> str:

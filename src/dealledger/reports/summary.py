@@ -54,7 +54,7 @@ def summary_record(entry: Entry, ledger: Ledger, figures: Figures | None = None)
     """The spec's summarize object for one deal (also the base of `show`)."""
     deal = entry.deal
     figures = figures or deal_figures(deal, ledger.fx)
-    return {
+    record: dict[str, Any] = {
         "id": deal.id,
         "title": deal.title,
         "kind": deal.kind,
@@ -68,6 +68,7 @@ def summary_record(entry: Entry, ledger: Ledger, figures: Figures | None = None)
         "complete": figures.complete,
         "path": entry.display,
     }
+    return {name: record[name] for name in SUMMARY_FIELDS}
 
 
 def summary_records(ledger: Ledger) -> list[dict[str, Any]]:

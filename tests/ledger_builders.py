@@ -1,0 +1,143 @@
+"""Ledgers on disk and `check --format json` runs, for the bad-input, rule and conformance tests.
+
+Tests locate each problem by the file's resolved path and by the line of a distinctive piece
+of text (`line_of`), so that editing a fixture cannot silently move an expected line number.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from dealledger.cli import app
+
+PARTIES = """\
+[[parties]]
+name = "Licensor Co"
+role = "licensor"
+
+[[parties]]
+name = "Licensee Inc"
+role = "licensee"
+"""
+
+UPFRONT = """\
+[[tranches]]
+type = "upfront"
+amount = "110M"
+"""
+
+
+def deal_text(
+    deal_id: str = "example",
+    top: str = "",
+    *,
+    parties: str = PARTIES,
+    tranches: str = UPFRONT,
+    tail: str = "",
+    currency: str | None = "USD",
+) -> str:
+    """A valid deal file unless `top`, `parties`, `tranches` or `tail` make it otherwise.
+
+    `top` is added after the required top-level keys, so its keys stay in the root table.
+    """
+    head = [
+        f'id = "{deal_id}"',
+        'title = "Example licence"',
+        'kind = "license"',
+        "announced = 2025-06-13",
+    ]
+    if currency is not None:
+        head.append(f'currency = "{currency}"')
+    parts = ["\n".join(head) + "\n" + textwrap.dedent(top), textwrap.dedent(parties)]
+    if tranches:
+        parts.append(textwrap.dedent(tranches))
+    if tail:
+        parts.append(textwrap.dedent(tail))
+    return "\n".join(parts)
+
+
+def write_ledger(
+    root: Path, files: dict[str, str | bytes], settings: str | None = None
+) -> dict[str, Path]:
+    """Write `deals/<name>` for each entry (bytes verbatim, text as UTF-8); paths by name."""
+    (root / "deals").mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for name, content in files.items():
+        path = root / "deals" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        written[name] = path
+    if settings is not None:
+        (root / "dealledger.toml").write_text(textwrap.dedent(settings), encoding="utf-8")
+    return written
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """1-based line of the `occurrence`-th line containing `needle`."""
+    seen = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            seen += 1
+            if seen == occurrence:
+                return number
+    raise AssertionError(f"{needle!r} not found {occurrence} time(s) in the fixture")
+
+
+def column_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """1-based column where `needle` starts on the line `line_of` finds."""
+    line = text.splitlines()[line_of(text, needle, occurrence) - 1]
+    return line.index(needle) + 1
+
+
+@dataclass
+class Checked:
+    """One `dealledger check --format json` run."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        return list(self.data.get("problems", []))
+
+    def at(self, path: Path, code: str | None = None) -> list[dict[str, Any]]:
+        """Problems reported for `path` (any spelling of it), optionally of one code."""
+        wanted = path.resolve()
+        return [
+            problem
+            for problem in self.problems
+            if Path(problem["path"]).resolve() == wanted and code in (None, problem["code"])
+        ]
+
+    def one(self, path: Path, code: str) -> dict[str, Any]:
+        """The single problem of `code` for `path`; fails listing what was reported instead."""
+        found = self.at(path, code)
+        assert len(found) == 1, f"expected one {code} for {path.name}, got {self.problems}"
+        return found[0]
+
+    def codes(self, path: Path) -> list[str]:
+        return sorted(problem["code"] for problem in self.at(path))
+
+
+def run_cli(*args: str, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(app, list(args), input=stdin)
+
+
+def check(root: Path, *extra: str, stdin: str | None = None) -> Checked:
+    """Run `check --ledger ROOT --format json`; asserts there was no crash and stdout is JSON."""
+    result = run_cli("check", "--ledger", str(root), "--format", "json", *extra, stdin=stdin)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stdout + result.stderr
+    data = json.loads(result.stdout) if result.stdout.strip() else {}
+    return Checked(result.exit_code, result.stdout, result.stderr, data)
