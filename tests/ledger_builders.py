@@ -98,6 +98,14 @@ def column_of(text: str, needle: str, occurrence: int = 1) -> int:
     return line.index(needle) + 1
 
 
+def identity(path: Path) -> Path:
+    """The resolved path; a symlink loop (RuntimeError on Python 3.11) stands for itself."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 @dataclass
 class Checked:
     """One `dealledger check --format json` run."""
@@ -113,11 +121,11 @@ class Checked:
 
     def at(self, path: Path, code: str | None = None) -> list[dict[str, Any]]:
         """Problems reported for `path` (any spelling of it), optionally of one code."""
-        wanted = path.resolve()
+        wanted = identity(path)
         return [
             problem
             for problem in self.problems
-            if Path(problem["path"]).resolve() == wanted and code in (None, problem["code"])
+            if identity(Path(problem["path"])) == wanted and code in (None, problem["code"])
         ]
 
     def one(self, path: Path, code: str) -> dict[str, Any]:

@@ -158,3 +158,12 @@ def test_every_problem_code_is_documented() -> None:
     documented = (REPO / "docs" / "problem-codes.md").read_text(encoding="utf-8")
     missing = [code for code in CODES if f"| {code} |" not in documented]
     assert not missing
+
+
+def test_a_named_folder_without_deal_files_is_noted_on_stderr(tmp_path: Path) -> None:
+    make_ledger(tmp_path, {"a.toml": deal_text("a")})
+    (tmp_path / "deals" / "2027").mkdir()
+    result = run("check", "--ledger", str(tmp_path), str(tmp_path / "deals" / "2027"))
+    assert result.exit_code == 0
+    assert "no deal files" in result.stderr
+    assert result.stdout.strip() == "No problems in 0 files."

@@ -403,6 +403,8 @@ def test_odd_but_valid_syntax() -> None:
         "t = 07:32:00.999\n"
         "d = 1979-05-27T07:32:00-08:00\n"
         'e = "\\"quoted\\" # not a comment"\n'
+        "q = ['''b''''', \"\"\"c\"\"\"\"\", 3]\n"
+        'r = ["""He said \\"""hi\\""".""", """a\\\\""", 4]\n'
     )
     index = scan_positions(text)
     assert index.value(("1234",)) == Span(1, 8)
@@ -413,6 +415,9 @@ def test_odd_but_valid_syntax() -> None:
     assert index.value(("y",)) == Span(7, 5)
     assert index.value(("z", 0, 1, 0)) == Span(8, 11)
     assert index.value(("z", 2)) == Span(8, 20)
+    assert index.value(("q", 2)) == Span(12, 28)
+    assert index.value(("r", 1)) == Span(13, 33)
+    assert index.value(("r", 2)) == Span(13, 44)
     _Checker(text).check_all()
 
 

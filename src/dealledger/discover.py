@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +55,11 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
                 yield Target(path, os.fspath(shown))
 
 
-def expand_paths(arguments: Iterable[str], stdin_lines: Iterable[str] | None) -> list[Target]:
+def expand_paths(
+    arguments: Iterable[str],
+    stdin_lines: Iterable[str] | None,
+    on_empty_folder: Callable[[str], None] | None = None,
+) -> list[Target]:
     """Expand files, folders and `-` (paths on stdin, one a line) into deal files to read.
 
     A path that does not exist is a usage error raised before anything is read, as the spec
@@ -75,7 +79,9 @@ def expand_paths(arguments: Iterable[str], stdin_lines: Iterable[str] | None) ->
     seen: set[Path] = set()
     for item in raw:
         path = Path(item)
-        found = deal_files(path, item.rstrip("/")) if path.is_dir() else [Target(path, item)]
+        found = list(deal_files(path, item.rstrip("/"))) if path.is_dir() else [Target(path, item)]
+        if not found and on_empty_folder is not None:
+            on_empty_folder(item)
         for target in found:
             key = file_identity(target.path)
             if key not in seen:

@@ -19,6 +19,8 @@ from .validate import validate_model
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _BOM = "\ufeff"
+# TOML whitespace and newlines only: a form feed is not blank to TOML, so it is a syntax error.
+_TOML_WHITESPACE = " \t\r\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,8 @@ def read_document(path: Path, display: str) -> Document:
             )
         data = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            return failed("DL001", "broken link: the file it points to does not exist")
         return failed("DL001", "file not found (deleted while reading?)")
     except PermissionError:
         return failed("DL001", "permission denied; make the file readable")
@@ -78,7 +82,7 @@ def read_document(path: Path, display: str) -> Document:
             span.column,
         )
     text = text.removeprefix(_BOM)
-    if not text.strip():
+    if not text.strip(_TOML_WHITESPACE):
         return failed(
             "DL005",
             "file is empty; a deal file needs id, title, kind, announced and [[parties]]",
@@ -89,10 +93,26 @@ def read_document(path: Path, display: str) -> Document:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         span, message = decode_error_span(str(exc), text)
-        return failed("DL003", f"TOML syntax error: {message}", span.line, span.column)
+        return failed(
+            "DL003", f"TOML syntax error: {message}{_syntax_hint(message)}", span.line, span.column
+        )
     except RecursionError:
         return failed("DL004", "nesting too deep to parse; flatten the arrays or tables", 1, 1)
     return Document(path, display, text, parsed, ())
+
+
+_SYNTAX_HINTS = {
+    "Invalid value": '; a value is a "quoted string", a number, a date (2025-06-13), '
+    "true/false, an [array] or an { inline table }",
+    "Cannot overwrite a value": "; this key is set twice: keep one",
+    "Cannot declare": "; this table is declared twice: merge the two",
+    "Invalid statement": "; each line is `key = value`, a [table] or an [[array of tables]]",
+}
+
+
+def _syntax_hint(message: str) -> str:
+    """tomllib says what is wrong; add what to write instead for the common cases."""
+    return next((hint for prefix, hint in _SYNTAX_HINTS.items() if message.startswith(prefix)), "")
 
 
 def load_deal_file(path: Path, display: str) -> DealFile:

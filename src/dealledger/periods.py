@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+_FORMS = (
+    'write a TOML date (2027-06-30, unquoted) or a period "2027", "2027-06", "2027-Q2" or "2027-H1"'
+)
 _PERIOD_RE = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<q>[1-4])|H(?P<h>[12])))?")
 
 
@@ -28,17 +31,14 @@ def parse_period(text: str) -> Period:
     """Parse `YYYY`, `YYYY-MM`, `YYYY-Qn` or `YYYY-Hn`; ValueError names the accepted forms."""
     match = _PERIOD_RE.fullmatch(text)
     if match is None:
-        raise ValueError(
-            f"{text!r} is not a date or period; write a TOML date (2027-06-30, unquoted) or "
-            'a period string "2027", "2027-06", "2027-Q2" or "2027-H1"'
-        )
+        raise ValueError(f"{text!r} is not a date or period; {_FORMS}")
     year = int(match["year"])
     if year < 1:
-        raise ValueError(f"{text!r}: year must be 0001 or later")
+        raise ValueError(f"{text!r}: the year must be 0001 or later; {_FORMS}")
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
-            raise ValueError(f"{text!r}: month must be 01 to 12")
+            raise ValueError(f"{text!r}: the month must be 01 to 12; {_FORMS}")
     elif match["q"]:
         month = 3 * (int(match["q"]) - 1) + 1
     elif match["h"]:

@@ -33,10 +33,10 @@ __all__ = [
 
 Path = tuple[str | int, ...]
 
-# Paths longer than this are not recorded. It bounds the quadratic cost of building ever
-# longer tuples for pathological input (a 100,000-deep ``[[[[...`` or ``a.a.a...`` key) while
-# staying far beyond anything a real deal file contains.
-_MAX_PATH_LEN = 256
+# Levels deeper than this are not recorded (the scan still walks them to find where the value
+# ends). Without a cap, 5 MB of ``[[[[`` or ``a.a.a.a`` would build millions of nodes; with it,
+# memory stays proportional to what a real document contains, which is never this deep.
+_MAX_DEPTH = 512
 
 # Whitespace, newlines and comments: everything that may separate tokens in an array.
 # Each alternative consumes at least one character, so the outer loop cannot spin or backtrack.
@@ -88,6 +88,40 @@ class Span:
         return f"{self.line}:{self.column}"
 
 
+class _Node:
+    """One key path: the tree mirrors the document, so recording a key costs O(1) per part.
+
+    A dict keyed by path tuples would have to build and hash every prefix of every dotted key
+    and header, which is quadratic in the nesting depth.
+    """
+
+    __slots__ = ("children", "depth", "explicit", "header", "items", "key", "value")
+
+    def __init__(self, depth: int) -> None:
+        self.children: dict[str | int, _Node] | None = None
+        self.depth = depth
+        self.key = -1  # offsets into the text; -1 = unknown
+        self.value = -1
+        self.header = -1
+        self.items = 0  # elements of this array of tables opened by ``[[...]]`` so far
+        self.explicit = False  # ``header`` and ``key`` come from the table's own header
+
+
+def _child(node: _Node | None, part: str | int) -> _Node | None:
+    """The node for ``part`` under ``node``, created on first use; ``None`` past the cap."""
+    if node is None:
+        return None
+    children = node.children
+    if children is None:
+        children = node.children = {}
+    child = children.get(part)
+    if child is None:
+        if node.depth >= _MAX_DEPTH:
+            return None
+        child = children[part] = _Node(node.depth + 1)
+    return child
+
+
 class PositionIndex:
     """Where each key path of one TOML document is defined.
 
@@ -95,15 +129,11 @@ class PositionIndex:
     scanning thousands of files that never produce an error stays cheap.
     """
 
-    __slots__ = ("_headers", "_keys", "_line_starts", "_text", "_values")
+    __slots__ = ("_line_starts", "_root", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._keys: dict[Path, int] = {}
-        self._values: dict[Path, int] = {}
-        # Tables and array-of-tables elements opened by a ``[header]`` (including the tables a
-        # header creates implicitly on its way, until an explicit header claims them).
-        self._headers: dict[Path, int] = {}
+        self._root = _Node(0)
         self._line_starts: list[int] | None = None
 
     def key(self, path: Path) -> Span | None:
@@ -112,14 +142,16 @@ class PositionIndex:
         This is what to underline when the *presence* of a key is the problem (an unknown or
         duplicated field), as opposed to its value.
         """
-        return self._lookup(self._keys, path)
+        node = self._find(path)
+        return None if node is None or node.key < 0 else self._span(node.key)
 
     def value(self, path: Path) -> Span | None:
         """Where the value of ``path`` begins; ``None`` for tables opened by headers.
 
         This is what to underline when a value has the wrong type or is out of range.
         """
-        return self._lookup(self._values, path)
+        node = self._find(path)
+        return None if node is None or node.value < 0 else self._span(node.value)
 
     def table(self, path: Path) -> Span | None:
         """The header of the innermost header-defined table holding ``path`` (or being it).
@@ -128,15 +160,9 @@ class PositionIndex:
         the ``[[tranches]]`` header of the element that lacks it does. ``None`` means the path
         lives in the root table, which has no header.
         """
-        path = _as_path(path)
-        if path is None:
-            return None
-        headers = self._headers
-        # Nothing longer than the cap was recorded; starting there keeps absurd paths cheap.
-        for size in range(min(len(path), _MAX_PATH_LEN), 0, -1):
-            offset = headers.get(path[:size])
-            if offset is not None:
-                return self._span(offset)
+        for node in reversed(self._walk(path)):
+            if node.header >= 0:
+                return self._span(node.header)
         return None
 
     def nearest(self, path: Path) -> Span:
@@ -145,24 +171,37 @@ class PositionIndex:
         Falls back to the closest known ancestor (a path from a model may go deeper than the
         document, e.g. a missing nested field), and finally to the start of the file.
         """
-        path = _as_path(path)
-        if path is not None:
-            values, keys = self._values, self._keys
-            for size in range(min(len(path), _MAX_PATH_LEN), 0, -1):
-                prefix = path[:size]
-                offset = values.get(prefix)
-                if offset is None:
-                    offset = keys.get(prefix)
-                if offset is not None:
-                    return self._span(offset)
+        for node in reversed(self._walk(path)):
+            offset = node.value if node.value >= 0 else node.key
+            if offset >= 0:
+                return self._span(offset)
         return Span(1, 1)
 
-    def _lookup(self, table: dict[Path, int], path: Path) -> Span | None:
-        path = _as_path(path)
-        if path is None:
-            return None
-        offset = table.get(path)
-        return None if offset is None else self._span(offset)
+    def _find(self, path: Path) -> _Node | None:
+        nodes = self._walk(path)
+        if len(nodes) == 1 or len(nodes) <= len(path):
+            return None  # the root is no key, and a partial match is not the path
+        return nodes[-1]
+
+    def _walk(self, path: object) -> list[_Node]:
+        """The root and the nodes along ``path``, as far as the document defines it."""
+        node = self._root
+        nodes = [node]
+        if not isinstance(path, tuple | list):
+            return nodes
+        try:
+            for part in path:
+                children = node.children
+                if children is None:
+                    break
+                child = children.get(part)
+                if child is None:
+                    break
+                node = child
+                nodes.append(node)
+        except TypeError:  # an unhashable part cannot name anything
+            pass
+        return nodes
 
     def _span(self, offset: int) -> Span:
         starts = self._line_starts
@@ -174,15 +213,6 @@ class PositionIndex:
             self._line_starts = starts
         line = bisect_right(starts, offset) - 1
         return Span(line + 1, offset - starts[line] + 1)
-
-
-def _as_path(path: object) -> Path | None:
-    """Accept lists too (pydantic's ``loc`` is a tuple, but callers build paths by hand)."""
-    if isinstance(path, tuple):
-        return path
-    if isinstance(path, list):
-        return tuple(path)
-    return None
 
 
 def scan_positions(text: str) -> PositionIndex:
@@ -202,52 +232,52 @@ def scan_positions(text: str) -> PositionIndex:
     return index
 
 
+# Frames of the containers open in ``_Scanner.value``: [is_array, node, index of the current
+# element]. Unrecorded levels share one frame per kind, so a deep ``[[[[`` costs one pointer
+# per level; they are never mutated (the index only matters where something is recorded).
+_SKIPPED_ARRAY = (True, None, 0)
+_SKIPPED_TABLE = (False, None, 0)
+
+
 class _Scanner:
     """One pass over the text; a class only to share state between the few rules."""
 
-    __slots__ = ("aot_last", "explicit", "headers", "keys", "n", "text", "values")
+    __slots__ = ("n", "root", "text")
 
     def __init__(self, text: str, index: PositionIndex) -> None:
         self.text = text
         self.n = len(text)
-        self.keys = index._keys
-        self.values = index._values
-        self.headers = index._headers
-        # Last index of every array of tables, by its *resolved* path (indices included), so
-        # that ``[[a.b]]`` counts again from 0 under each new ``[[a]]`` element.
-        self.aot_last: dict[Path, int] = {}
-        # Paths given by an explicit header; anything else in ``headers`` is implicit and may
-        # be overridden when the table's own header shows up later (``[a.b]`` before ``[a]``).
-        self.explicit: set[Path] = set()
+        self.root = index._root
 
     def run(self) -> None:
         text, n = self.text, self.n
         skip, simple_match = _SKIP.match, _SIMPLE_KEY_VALUE.match
-        keys, values = self.keys, self.values
         pos = 1 if text.startswith("\ufeff") else 0
-        table: Path | None = ()
+        table: _Node | None = self.root
         while True:
             pos = skip(text, pos).end()
             if pos >= n:
                 return
             start = pos
             if text[pos] == "[":
-                table, pos = self.header(pos)
+                table, pos = self.header(pos)  # always moves on, at least to the next line
                 continue
             simple = simple_match(text, pos)
             if simple is not None:
-                path = None if table is None else _child(table, simple.group(1))
-                if path is not None:
-                    keys.setdefault(path, pos)
-                    values.setdefault(path, simple.start(2))
+                node = _child(table, simple.group(1))
+                if node is not None:
+                    if node.key < 0:
+                        node.key = pos
+                    if node.value < 0:
+                        node.value = simple.start(2)
                 pos = simple.end()
-            else:
-                pos = self.key_value(table, pos)
+                continue
+            pos = self.key_value(table, pos)
             if pos <= start:
                 pos = _next_line(text, start)
 
-    def header(self, pos: int) -> tuple[Path | None, int]:
-        """Scan ``[a.b]`` or ``[[a.b]]``; return the table path that now receives keys."""
+    def header(self, pos: int) -> tuple[_Node | None, int]:
+        """Scan ``[a.b]`` or ``[[a.b]]``; return the table that now receives keys."""
         text = self.text
         start = pos
         is_aot = text.startswith("[[", pos)
@@ -260,34 +290,36 @@ class _Scanner:
             return None, _next_line(text, pos)
         pos += len(close)
 
-        keys, headers, aot_last = self.keys, self.headers, self.aot_last
-        path: Path = ()
+        node: _Node | None = self.root
         last = len(parts) - 1
         for i, part in enumerate(parts):
-            path = (*path, part)
-            if len(path) >= _MAX_PATH_LEN:
+            node = _child(node, part)
+            if node is None:
                 return None, pos
-            if i < last:
+            if i < last or is_aot:
                 # Tables the header passes through: known from here unless defined elsewhere.
-                keys.setdefault(path, start)
-                headers.setdefault(path, start)
-                index = aot_last.get(path)
-                if index is not None:
-                    path = (*path, index)
-        if is_aot:
-            keys.setdefault(path, start)
-            headers.setdefault(path, start)
-            index = aot_last.get(path, -1) + 1
-            aot_last[path] = index
-            path = (*path, index)
-        if path not in self.explicit:
-            self.explicit.add(path)
-            keys[path] = start
-            headers[path] = start
-        return path, pos
+                if node.key < 0:
+                    node.key = start
+                if node.header < 0:
+                    node.header = start
+            if i < last and node.items:
+                # ``[a.b]`` after ``[[a]]`` means b inside the *last* element of a.
+                node = _child(node, node.items - 1)
+                if node is None:
+                    return None, pos
+        if is_aot and node is not None:
+            node.items += 1
+            node = _child(node, node.items - 1)
+            if node is None:
+                return None, pos
+        if node is not None and not node.explicit:
+            node.explicit = True
+            node.key = start
+            node.header = start
+        return node, pos
 
-    def key_value(self, table: Path | None, pos: int) -> int:
-        """Scan ``dotted.key = value`` (at top level or inside an inline table)."""
+    def key_value(self, table: _Node | None, pos: int) -> int:
+        """Scan ``dotted.key = value``; return where the statement ends (or gave up)."""
         text = self.text
         start = pos
         parsed = _parse_key(text, pos)
@@ -296,30 +328,18 @@ class _Scanner:
         parts, pos = parsed
         if pos >= self.n or text[pos] != "=":
             return _next_line(text, pos)
-        path = self.define(table, parts, start)
+        node = _define(table, parts, start)
         pos = _WS.match(text, pos + 1).end()
-        return self.value(pos, path)
+        return self.value(pos, node)
 
-    def define(self, table: Path | None, parts: list[str], start: int) -> Path | None:
-        if table is None or len(table) + len(parts) > _MAX_PATH_LEN:
-            return None
-        keys = self.keys
-        path = table
-        for part in parts:
-            path = (*path, part)
-            keys.setdefault(path, start)
-        return path
-
-    def value(self, pos: int, path: Path | None) -> int:
+    def value(self, pos: int, node: _Node | None) -> int:
         """Scan one value, however deeply nested, with an explicit stack instead of recursion.
 
         Returns the position just after the value, or where it gave up on malformed text.
         """
         text, n = self.text, self.n
-        keys, values = self.keys, self.values
         skip = _SKIP.match
-        # Frames of the open containers: [is_array, path of the container, current index].
-        stack: list[list] = []
+        stack: list = []
         # False when the inline-table fast path has already consumed the next value.
         expecting = True
         while True:
@@ -328,28 +348,28 @@ class _Scanner:
                 if pos >= n:
                     return pos
                 char = text[pos]
-                if path is not None:
-                    values.setdefault(path, pos)
+                if node is not None and node.value < 0:
+                    node.value = pos
                 if char == "[":
                     pos = skip(text, pos + 1).end()
                     if pos < n and text[pos] == "]":
                         pos += 1
                     else:
-                        stack.append([True, path, 0])
-                        path = _child(path, 0)
-                        if path is not None:
-                            keys.setdefault(path, pos)
+                        stack.append(_SKIPPED_ARRAY if node is None else [True, node, 0])
+                        node = _child(node, 0)
+                        if node is not None and node.key < 0 and pos < n:
+                            node.key = pos
                         continue
                 elif char == "{":
                     pos = skip(text, pos + 1).end()
                     if pos < n and text[pos] == "}":
                         pos += 1
                     else:
-                        stack.append([False, path, 0])
-                        found = self.inline_key(path, pos)
+                        stack.append(_SKIPPED_TABLE if node is None else [False, node, 0])
+                        found = self.inline_key(node, pos)
                         if found is None:
                             return pos
-                        path, pos, expecting = found
+                        node, pos, expecting = found
                         continue
                 elif char == '"' or char == "'":
                     end = _skip_string(text, n, pos)
@@ -377,16 +397,18 @@ class _Scanner:
                         stack.pop()
                         pos += 1
                         continue
-                    if frame[0]:
-                        frame[2] += 1
-                        path = _child(frame[1], frame[2])
-                        if path is not None:
-                            keys.setdefault(path, pos)
-                    else:
+                    if not frame[0]:
                         found = self.inline_key(frame[1], pos)
                         if found is None:
                             return pos
-                        path, pos, expecting = found
+                        node, pos, expecting = found
+                    elif frame[1] is None:
+                        node = None
+                    else:
+                        frame[2] += 1
+                        node = _child(frame[1], frame[2])
+                        if node is not None and node.key < 0 and pos < n:
+                            node.key = pos
                     break
                 if char == ("]" if frame[0] else "}"):
                     stack.pop()
@@ -396,35 +418,42 @@ class _Scanner:
             else:
                 return pos
 
-    def inline_key(self, table: Path | None, pos: int) -> tuple[Path | None, int, bool] | None:
+    def inline_key(self, table: _Node | None, pos: int) -> tuple[_Node | None, int, bool] | None:
         """Scan ``key =`` inside ``{ }``; ``None`` on malformed text.
 
-        Returns the key's path, the position after it and whether a value is still expected
+        Returns the key's node, the position after it and whether a value is still expected
         there: a plain ``key = 1`` is consumed whole, because inline tables of tiers and
         amounts are where a deal file spends most of its statements.
         """
         text = self.text
         simple = _SIMPLE_INLINE.match(text, pos)
         if simple is not None:
-            path = None if table is None else _child(table, simple.group(1))
-            if path is not None:
-                self.keys.setdefault(path, pos)
-                self.values.setdefault(path, simple.start(2))
-            return path, simple.end(), False
+            node = _child(table, simple.group(1))
+            if node is not None:
+                if node.key < 0:
+                    node.key = pos
+                if node.value < 0:
+                    node.value = simple.start(2)
+            return node, simple.end(), False
         parsed = _parse_key(text, pos)
         if parsed is None:
             return None
         parts, end = parsed
         if end >= self.n or text[end] != "=":
             return None
-        path = self.define(table, parts, pos)
-        return path, _WS.match(text, end + 1).end(), True
+        return _define(table, parts, pos), _WS.match(text, end + 1).end(), True
 
 
-def _child(path: Path | None, part: str | int) -> Path | None:
-    if path is None or len(path) >= _MAX_PATH_LEN:
-        return None
-    return (*path, part)
+def _define(table: _Node | None, parts: list[str], start: int) -> _Node | None:
+    """Record a (dotted) key: every table it passes through starts where the key starts."""
+    node = table
+    for part in parts:
+        node = _child(node, part)
+        if node is None:
+            return None
+        if node.key < 0:
+            node.key = start
+    return node
 
 
 def _next_line(text: str, pos: int) -> int:

@@ -20,6 +20,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _EXAMPLES: dict[str, str] = {
     "id": 'id = "azn-cspc-2025-ai-research"',
+    "parties": 'a [[parties]] table with name = "…" and role = "licensor" (and one per party)',
     "title": 'title = "AstraZeneca–CSPC AI research collaboration"',
     "kind": 'kind = "license"',
     "announced": "announced = 2025-06-13",

@@ -76,10 +76,19 @@ def open_ledger(ledger: Path | None, paths: list[str] | None) -> Ledger:
         targets = None
         if paths:
             stdin = sys.stdin if "-" in paths else None
-            targets = expand_paths(paths, stdin)
+            targets = expand_paths(paths, stdin, on_empty_folder=_note_empty_folder)
         return load_ledger(root, targets)
     except UsageError as exc:
         usage_error(str(exc))
+
+
+def _note_empty_folder(folder: str) -> None:
+    """Like ruff: an empty folder is not an error, but a silent pass would hide a typo."""
+    from ..safe_text import terminal_safe
+
+    sys.stderr.write(
+        f"dealledger: warning: no deal files (*.toml) under {terminal_safe(folder)!r}\n"
+    )
 
 
 def stdout_console() -> Console:
