@@ -1,4 +1,7 @@
-"""`dealledger value`: risk-adjusted and discounted (rNPV) value of what deals still owe."""
+"""`dealledger value`: risk-adjusted and discounted (rNPV) value of what deals still owe.
+
+Named value_command.py, not value.py: a module `value` in cli/__init__ would clash with the
+`value` parameter of its `--version` callback (ruff F811)."""
 
 from __future__ import annotations
 
