@@ -61,7 +61,7 @@ class Unvalued:
 
     index: int
     label: str
-    type: str
+    type: str | None
     amount: Decimal | None
     reason: str
 
@@ -272,7 +272,7 @@ def value_deal(
         headline = deal_figures(deal, fx, currency).total
     elif deal.financials == "undisclosed":
         unvalued.append(
-            Unvalued(-1, "all terms", "-", None, 'financials = "undisclosed": nothing to value')
+            Unvalued(-1, "all terms", None, None, 'financials = "undisclosed": nothing to value')
         )
     for index, tranche in enumerate(deal.tranches):
         if tranche.status in ("paid", "forfeited"):

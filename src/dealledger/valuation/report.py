@@ -243,7 +243,7 @@ def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> Vie
             [
                 str(missing.index + 1) if missing.index >= 0 else "",
                 missing.label,
-                missing.type,
+                missing.type or "",
                 _exact(missing.amount, currency) if missing.amount is not None else "—",
                 "—",
                 "unvalued: " + missing.reason,
@@ -274,8 +274,8 @@ def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> Vie
     ]
     caption = (
         "rNPV = amount × probability × discount factor, rounded half-even to the minor unit; "
-        f"discount factor = 1 / (1 + {percent(assumptions.rate)})^years, "
-        "years = days / 365.25 (never negative), rounded to 16 places before use. "
+        f"discount factor = 1 / (1 + {percent(assumptions.rate)})^years rounded to 16 "
+        "decimal places, years = days from the valuation date / 365.25 (never negative). "
         f"Headline {_exact(value.headline, currency)}; rNPV/headline {_share_cell(value.share)}."
     )
     title = f"{value.deal_id}: " + _title(assumptions, as_of, currency)
