@@ -387,6 +387,18 @@ def test_undisclosed_financials_listed_unvalued(ledger_root: Path) -> None:
     assert "undisclosed" in delta.unvalued[0].reason
 
 
+def test_terminated_deal_expected_tranches_unvalued(tmp_path: Path) -> None:
+    ended = GAMMA.replace(
+        "announced = 2023-03-01",
+        'announced = 2023-03-01\nstatus = "terminated"\nterminated = 2024-01-01',
+    )
+    root = write_ledger(tmp_path / "l", gamma=ended)
+    gamma = values(root)["gamma"]
+    assert gamma.tranches == ()
+    assert all("terminated" in item.reason for item in gamma.unvalued)
+    assert len(gamma.unvalued) == 4
+
+
 def test_pos_scale_multiplies_transitions_capped_at_one(ledger_root: Path) -> None:
     half = {i.label: i for i in values(ledger_root, pos_scale=Decimal("0.5"))["alpha"].tranches}
     assert half["Phase 2 success"].probability == P1 * P2 / 4

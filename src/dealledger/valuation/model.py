@@ -22,7 +22,7 @@ from ..figures import conversion_date, deal_figures, tranche_currency
 from ..fx import FxTable, MissingRate
 from ..iso_codes import minor_unit
 from ..models import Asset, Deal, Tranche
-from ..money import normalize
+from ..money import normalize, short_form
 from ..periods import due_start, due_text
 from .assumptions import STAGE_INDEX, Assumptions, next_stage
 from .royalties import forecasts_for, royalty_bounds
@@ -32,6 +32,8 @@ PRECISION = 34
 FACTOR_PLACES = 16
 YEAR_PLACES = 6
 CERTAIN_TYPES = frozenset({"upfront", "equity", "option", "funding", "other"})
+# Deals whose expected tranches cannot still come; valuing them would overstate the ledger.
+ENDED = frozenset({"terminated", "expired"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +199,8 @@ def probability_of(deal: Deal, tranche: Tranche, assumptions: Assumptions) -> tu
             if STAGE_INDEX[stage] > STAGE_INDEX[tranche.phase]:
                 return Decimal(1), f"asset {asset.name!r} already past {tranche.phase}"
             probability, how = _chain(assumptions, stage, tranche.phase)
-            return probability, f"milestone on {tranche.phase} success, asset at {stage}: {how}"
+            event = "approval" if tranche.phase == "approved" else f"{tranche.phase} success"
+            return probability, f"milestone on {event}, asset at {stage}: {how}"
         if stage == "approved":
             raise _Skip(
                 f"asset {asset.name!r} is approved, so no next-stage transition applies; "
@@ -280,6 +283,11 @@ def value_deal(
         label = _label(tranche, index)
         amount: Decimal | None = None
         try:
+            if deal.status in ENDED and tranche.status != "achieved":
+                raise _Skip(
+                    f"the deal is {deal.status}: an expected tranche will not come; record it "
+                    'as status = "forfeited" (or "paid"/"achieved" if it was)'
+                )
             if tranche.type == "royalty":
                 valued.extend(
                     _royalty_values(deal, tranche, index, assumptions, as_of, currency, fx)
@@ -418,7 +426,7 @@ def _royalty_values(
                 probability,
                 basis,
                 when,
-                f"forecast year {item.year}, net sales {normalize(item.net_sales)} {source}, "
+                f"forecast year {item.year}, net sales {source} {short_form(item.net_sales)}, "
                 f"{terms}; dated at the year's first day",
                 as_of,
                 assumptions.rate,

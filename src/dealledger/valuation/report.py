@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..iso_codes import minor_unit
 from ..money import normalize
 from ..render.view import Column, View, money_cell
 from .assumptions import TRANSITION_SOURCE, Assumptions
@@ -176,7 +177,7 @@ def value_view(
     overall = overall_record(values)
     footer = [
         [
-            f"Ledger ({overall['deals']} deals)",
+            f"Ledger ({overall['deals']} deal{'' if overall['deals'] == 1 else 's'})",
             money_cell(overall["nominal"], currency),
             money_cell(overall["risk_adjusted"], currency),
             money_cell(overall["rnpv"], currency)
@@ -198,7 +199,13 @@ def value_view(
 
 
 def _exact(value: Decimal | None, currency: str) -> str:
-    return "—" if value is None else f"{currency} {normalize(value):,}"
+    """Exact money for --explain: whole units without decimals, else to the minor unit."""
+    if value is None:
+        return "—"
+    if value == value.to_integral_value():
+        return f"{currency} {normalize(value):,}"
+    places = minor_unit(currency)
+    return f"{currency} {value:,.{places}f}"
 
 
 def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> View:
