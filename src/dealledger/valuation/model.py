@@ -389,18 +389,18 @@ def _royalty_values(
             "a royalty is valued against an asset's sales forecast; the tranche names no asset "
             'and the deal has not exactly one: add asset = "..."'
         )
+    if tranche.tiers is None and (
+        tranche.rate is None or royalty_bounds(tranche, Decimal(1)) is None
+    ):
+        raise _Skip(
+            f"royalty rate {tranche.rate!r} discloses no rate to apply; once known, add tiers = "
+            '[{ from = 0, rate = "8%" }, ...] or a rate such as "8%" or "mid-single-digit"'
+        )
     forecasts = forecasts_for(deal, asset)
     if not forecasts:
         raise _Skip(
             f"no sales forecast for {asset.name!r}: add [[forecast]] asset = "
             f'"{asset.name}", year = 2030, net_sales = "500M" to the deal file to value it'
-        )
-    if tranche.tiers is None and (
-        tranche.rate is None or royalty_bounds(tranche, Decimal(1)) is None
-    ):
-        raise _Skip(
-            f"royalty rate {tranche.rate!r} gives no figure to apply; add tiers = "
-            '[{ from = 0, rate = "8%" }, ...] or a rate such as "8%" or "mid-single-digit"'
         )
     upcoming = [item for item in forecasts if item.year >= as_of.year]
     if not upcoming:
