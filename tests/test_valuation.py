@@ -399,6 +399,104 @@ def test_terminated_deal_expected_tranches_unvalued(tmp_path: Path) -> None:
     assert len(gamma.unvalued) == 4
 
 
+def test_huge_amounts_and_far_dates_do_not_crash(tmp_path: Path) -> None:
+    huge = ALPHA.replace('amount = "20M"', "amount = 123456789012345678901234567890123456789")
+    far = huge.replace("signed = 2024-01-01", "signed = 9998-01-01")
+    root = write_ledger(tmp_path / "l", alpha=far)
+    ledger = load_ledger(root, today=date(9999, 1, 1))
+    assumptions = build_assumptions(ledger.settings)
+    alpha = value_deal(ledger.entries[0].deal, assumptions, AS_OF, "USD", ledger.fx)
+    got = {item.label: item for item in alpha.tranches}
+    assert got["Phase 1 success"].amount == Decimal("123456789012345678901234567890123456789")
+    reasons = {item.label: item.reason for item in alpha.unvalued}
+    assert "past 9999-12-31" in reasons["Phase 3 success"]
+
+
+EXAMPLE = """
+id = "example-licence"
+title = "Example licence of a phase 2 antibody"
+kind = "license"
+announced = 2025-03-03
+currency = "USD"
+
+[[parties]]
+name = "Biotech"
+role = "licensor"
+
+[[parties]]
+name = "Pharma"
+role = "licensee"
+
+[[assets]]
+name = "EX-101"
+phase = "phase2"
+
+[[tranches]]
+type = "upfront"
+amount = "50M"
+status = "paid"
+paid = 2025-03-20
+
+[[tranches]]
+type = "milestone"
+label = "Phase 3 start"
+amount = "40M"
+phase = "phase2"
+due = "2026-H2"
+
+[[tranches]]
+type = "milestone"
+label = "US approval"
+amount = "100M"
+phase = "approved"
+
+[[tranches]]
+type = "commercial"
+label = "Annual sales above 1B"
+amount = "150M"
+probability = "5%"
+due = "2032"
+
+[[tranches]]
+type = "royalty"
+label = "Royalties"
+rate = "high-single-digit"
+
+[[forecast]]
+year = 2030
+net_sales = "400M"
+
+[[forecast]]
+year = 2031
+net_sales = "800M"
+"""
+
+
+def test_documented_example_figures(tmp_path: Path) -> None:
+    """docs/valuation.md shows this deal and works one tranche through by hand."""
+    root = write_ledger(tmp_path / "l", 'currency = "USD"\n', example=EXAMPLE)
+    ledger = load_ledger(root, today=date(2026, 1, 1))
+    assert not ledger.problems
+    value = value_deal(
+        ledger.entries[0].deal,
+        build_assumptions(ledger.settings),
+        date(2026, 1, 1),
+        "USD",
+        ledger.fx,
+    )
+    got = {item.label: item for item in value.tranches}
+    approval = got["US approval"]
+    assert approval.date == date(2031, 3, 4) and approval.days == 1888
+    assert approval.discount_factor == Decimal("0.6109963730549364")
+    assert (
+        approval.rnpv
+        == Decimal("9246822.29")
+        == by_hand("100000000", P2 * P3 * PF, date(2031, 3, 4), as_of=date(2026, 1, 1))
+    )
+    assert (value.rnpv, value.rnpv_high) == (Decimal("32664593.75"), Decimal("34995154.43"))
+    assert value.risk_adjusted == Decimal("46906569.57")
+
+
 def test_pos_scale_multiplies_transitions_capped_at_one(ledger_root: Path) -> None:
     half = {i.label: i for i in values(ledger_root, pos_scale=Decimal("0.5"))["alpha"].tranches}
     assert half["Phase 2 success"].probability == P1 * P2 / 4

@@ -118,7 +118,11 @@ def percent(value: Decimal) -> str:
 
 
 def _round(value: Decimal, currency: str) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_EVEN)
+    """Half-even to the minor unit, with precision enough for any amount (no InvalidOperation)."""
+    places = minor_unit(currency)
+    with localcontext() as context:
+        context.prec = max(PRECISION, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
 def discount(days: int, rate: Decimal) -> tuple[Decimal, Decimal]:
@@ -258,10 +262,11 @@ def date_of(
     with localcontext() as context:
         context.prec = PRECISION
         days = int((years * DAYS_PER_YEAR).to_integral_value(ROUND_HALF_EVEN))
-    return (
-        deal.date + timedelta(days=days),
-        f"no due: deal date {deal.date} + {_years_text(years)} ({basis})",
-    )
+    try:
+        when = deal.date + timedelta(days=days)
+    except OverflowError:
+        raise _Skip(f"deal date {deal.date} + {_years_text(years)} is past 9999-12-31") from None
+    return when, f"no due: deal date {deal.date} + {_years_text(years)} ({basis})"
 
 
 def value_deal(
