@@ -561,7 +561,9 @@ def test_cli_explain_lists_each_tranche(ledger_root: Path) -> None:
     assert code == 0
     assert "Phase 3 success" in out and "USD 1,961,505.67" in out
     assert "USD 42,405,858.52" in out
-    assert "Dropped indication" not in out  # forfeited: nothing to come
+    # paid and forfeited tranches are shown as not to come, and count nowhere
+    assert "not to come: forfeited" in out
+    assert "not to come: paid 2024-02-01" in out
     code, out, _ = run(
         "value", "-L", str(ledger_root), "--as-of", "2025-01-01", "--explain", "beta", "-f", "csv"
     )

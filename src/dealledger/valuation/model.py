@@ -76,6 +76,8 @@ class DealValue:
     headline: Decimal | None
     tranches: tuple[TrancheValue, ...]
     unvalued: tuple[Unvalued, ...]
+    # paid and forfeited tranches: not to come, shown by --explain so every tranche is there
+    settled: tuple[Unvalued, ...] = ()
 
     @property
     def nominal(self) -> Decimal:
@@ -282,10 +284,21 @@ def value_deal(
         unvalued.append(
             Unvalued(-1, "all terms", None, None, 'financials = "undisclosed": nothing to value')
         )
+    settled: list[Unvalued] = []
     for index, tranche in enumerate(deal.tranches):
-        if tranche.status in ("paid", "forfeited"):
-            continue
         label = _label(tranche, index)
+        if tranche.status in ("paid", "forfeited"):
+            when = f" {tranche.paid}" if tranche.paid else ""
+            settled.append(
+                Unvalued(
+                    index,
+                    label,
+                    tranche.type,
+                    _amount_or_none(deal, tranche, currency, fx),
+                    f"{tranche.status}{when}",
+                )
+            )
+            continue
         amount: Decimal | None = None
         try:
             if deal.status in ENDED and tranche.status != "achieved":
@@ -319,7 +332,16 @@ def value_deal(
                 currency,
             )
         )
-    return DealValue(deal.id, deal.title, currency, headline, tuple(valued), tuple(unvalued))
+    return DealValue(
+        deal.id, deal.title, currency, headline, tuple(valued), tuple(unvalued), tuple(settled)
+    )
+
+
+def _amount_or_none(deal: Deal, tranche: Tranche, currency: str, fx: FxTable) -> Decimal | None:
+    try:
+        return _amount(deal, tranche, currency, fx)
+    except _Skip:
+        return None
 
 
 def _amount(deal: Deal, tranche: Tranche, currency: str, fx: FxTable) -> Decimal:

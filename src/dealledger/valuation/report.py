@@ -245,7 +245,10 @@ def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> Vie
                 _exact(item.rnpv, currency) + rnpv_high,
             ]
         )
-    for missing in value.unvalued:
+    for missing, verdict in [
+        *((item, "unvalued") for item in value.unvalued),
+        *((item, "not to come") for item in value.settled),
+    ]:
         rows.append(
             [
                 str(missing.index + 1) if missing.index >= 0 else "",
@@ -253,13 +256,13 @@ def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> Vie
                 missing.type or "",
                 _exact(missing.amount, currency) if missing.amount is not None else "—",
                 "—",
-                "unvalued: " + missing.reason,
+                f"{verdict}: {missing.reason}",
                 "",
                 "",
                 "",
                 "",
                 "—",
-                "unvalued",
+                verdict,
             ]
         )
     footer = [
