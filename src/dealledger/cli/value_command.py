@@ -52,8 +52,11 @@ def _parse_rate(text: str | None) -> Decimal | None:
         return None
     try:
         return _discount_rate(text)
-    except PydanticCustomError as exc:
-        usage_error(f"--rate: {exc.message()} (or a fraction such as 0.1)")
+    except PydanticCustomError:
+        usage_error(
+            f"--rate {text!r} is not a discount rate between 0% and 100%; "
+            "write e.g. --rate 10% or --rate 0.1"
+        )
 
 
 def _parse_scale(text: str | None) -> Decimal | None:

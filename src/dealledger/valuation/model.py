@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from functools import lru_cache
 
 from ..figures import conversion_date, deal_figures, tranche_currency
 from ..fx import FxTable, MissingRate
@@ -127,8 +128,12 @@ def _round(value: Decimal, currency: str) -> Decimal:
         return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
+@lru_cache(maxsize=8192)
 def discount(days: int, rate: Decimal) -> tuple[Decimal, Decimal]:
-    """(years, discount factor) for a payment `days` after the valuation date."""
+    """(years, discount factor) for a payment `days` after the valuation date.
+
+    Cached: a fractional Decimal power costs ~0.15 ms, and large ledgers repeat due dates.
+    """
     with localcontext() as context:
         context.prec = PRECISION
         years = Decimal(days) / DAYS_PER_YEAR
