@@ -567,7 +567,12 @@ def test_cli_explain_lists_each_tranche(ledger_root: Path) -> None:
     code, out, _ = run(
         "value", "-L", str(ledger_root), "--as-of", "2025-01-01", "--explain", "beta", "-f", "csv"
     )
-    assert code == 0 and out.splitlines()[0].startswith("label,type,amount,probability,basis")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("label,type,amount,probability,basis")
+    assert lines[0].endswith(",reason")
+    assert lines[1].startswith("upfront #1,upfront,11000000,1,")
+    assert len(lines) == 1 + 1 + 3  # the upfront, then three unvalued tranches
+    assert lines[-1].startswith("Royalty band,royalty,,,")
 
 
 def test_cli_table_markdown_csv(ledger_root: Path) -> None:

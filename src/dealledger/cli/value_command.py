@@ -191,7 +191,10 @@ def value(
 
         delimiter = "," if output_format is Format.CSV else "\t"
         if explain is not None:
-            records, fields = document["deals"][0]["tranches"], TRANCHE_FIELDS
+            deal = document["deals"][0]
+            # valued rows first, then the unvalued ones with their reason
+            records = [*deal["tranches"], *deal["unvalued"]]
+            fields = [*TRANCHE_FIELDS, "reason"]
         else:
             records, fields = document["deals"], DEAL_FIELDS
         write(render_delimited(records, fields, delimiter=delimiter, neutralize=not raw_cells))
