@@ -497,6 +497,25 @@ def test_documented_example_figures(tmp_path: Path) -> None:
     assert value.risk_adjusted == Decimal("46906569.57")
 
 
+def test_approved_asset(tmp_path: Path) -> None:
+    approved = (
+        GAMMA.replace('phase = "phase2"', 'phase = "approved"').replace(
+            'label = "G-2 milestone"\namount = "7M"\nasset = "G-2"',
+            'label = "Approval"\namount = "7M"\nasset = "G-1"\nphase = "approved"\n'
+            "due = 2026-01-01",
+        )
+        + '\n[[forecast]]\nasset = "G-1"\nyear = 2025\nnet_sales = "10M"\n'
+    )
+    root = write_ledger(tmp_path / "l", gamma=approved)
+    gamma = values(root)["gamma"]
+    got = {item.label: item for item in gamma.tranches}
+    assert got["Approval"].probability == 1
+    assert got["Approval"].rnpv == by_hand("7000000", Decimal(1), date(2026, 1, 1))
+    # 8% of 10M in 2025, certain once approved, dated 2025-01-01 = the valuation date
+    assert got["G-1 royalty — 2025"].rnpv == Decimal("800000.00")
+    assert got["G-1 royalty — 2025"].basis.endswith("already approved")
+
+
 def test_pos_scale_multiplies_transitions_capped_at_one(ledger_root: Path) -> None:
     half = {i.label: i for i in values(ledger_root, pos_scale=Decimal("0.5"))["alpha"].tranches}
     assert half["Phase 2 success"].probability == P1 * P2 / 4

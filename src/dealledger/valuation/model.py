@@ -173,9 +173,12 @@ def _stage(deal: Deal, tranche: Tranche) -> tuple[Asset, str]:
 
 def _chain(assumptions: Assumptions, start: str, through: str) -> tuple[Decimal, str]:
     """Product of transition probabilities from stage `start` through stage `through`."""
+    stages = _stages(start, through)
+    if not stages:
+        return Decimal(1), "approved: no stage left to pass"
     probability = Decimal(1)
     parts = []
-    for stage in _stages(start, through):
+    for stage in stages:
         step = assumptions.transition(stage)
         if step is None:
             raise _Skip(
@@ -185,7 +188,7 @@ def _chain(assumptions: Assumptions, start: str, through: str) -> tuple[Decimal,
             )
         probability *= step
         parts.append(f"{stage}→{next_stage(stage)} {percent(step)}")
-    origins = sorted({assumptions.transition_origin.get(s, "?") for s in _stages(start, through)})
+    origins = sorted({assumptions.transition_origin.get(s, "?") for s in stages})
     scale = f", scaled ×{normalize(assumptions.pos_scale)}" if assumptions.pos_scale != 1 else ""
     return probability, " × ".join(parts) + f" ({', '.join(origins)}{scale})"
 
