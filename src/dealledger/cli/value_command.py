@@ -102,6 +102,7 @@ def value(
         str | None,
         typer.Option(
             "--as-of",
+            metavar="DATE",
             help="Valuation date (YYYY-MM-DD); payments are discounted back to it. Default: today.",
             show_default=False,
         ),
@@ -110,6 +111,7 @@ def value(
         str | None,
         typer.Option(
             "--rate",
+            metavar="RATE",
             help='Annual discount rate, "12%" or 0.12. Default: [valuation] rate in '
             "dealledger.toml, else 10%.",
             show_default=False,
@@ -119,6 +121,7 @@ def value(
         str | None,
         typer.Option(
             "--pos-scale",
+            metavar="FACTOR",
             help="Multiply every phase-transition probability by this factor (capped at 100%) "
             "to see a range, e.g. 0.8 or 1.2.",
             show_default=False,
