@@ -18,6 +18,7 @@ from .models import Deal, Settings
 from .money import readable
 from .problems import Finding, error, warning
 from .registry import Registry
+from .valuation.assumptions import check_valuation_settings
 
 
 def check_ledger(
@@ -172,4 +173,5 @@ def check_settings(settings: Settings, registry: Registry) -> list[Finding]:
             findings.append(
                 error("DL402", ("fx", index, "rate"), "an FX rate must be greater than 0")
             )
+    findings.extend(check_valuation_settings(settings))
     return findings

@@ -19,7 +19,6 @@ from .fields import (
     Currency,
     DeclaredTotal,
     Due,
-    Fraction,
     Money,
     PercentString,
     Probability,
@@ -29,6 +28,7 @@ from .fields import (
     Text,
     TomlDate,
     Url,
+    _fraction,
 )
 
 Kind = Literal[
@@ -146,6 +146,76 @@ class Source(Model):
     published: TomlDate | None = None
 
 
+def _discount_rate(value: object) -> Decimal:
+    """An annual discount rate: a share in [0, 1]; above 100% is taken as a typo ("10" for 10%)."""
+    rate = _fraction(value)
+    if not rate.is_finite() or rate < 0 or rate > 1:
+        raise PydanticCustomError(
+            "DL501",
+            f'a discount rate lies between 0% and 100%, not {value!r}; write e.g. rate = "10%"',
+        )
+    return rate
+
+
+def _years(value: object) -> Decimal:
+    """A delay in years: an integer, a decimal string such as "1.5", or a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PydanticCustomError("DL503", 'expected a number of years such as 3 or "1.5"')
+    try:
+        years = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except ArithmeticError:
+        raise PydanticCustomError(
+            "DL503", f'{value!r} is not a number of years; write e.g. 3 or "1.5"'
+        ) from None
+    if not years.is_finite() or not 0 <= years <= 100:
+        raise PydanticCustomError("DL503", f"a delay lies between 0 and 100 years, not {value!r}")
+    return years
+
+
+def _forecast_year(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("DL506", "expected a calendar year as an integer, e.g. 2030")
+    if not 1900 <= value <= 2200:
+        raise PydanticCustomError("DL506", f"{value} is not a plausible calendar year (1900-2200)")
+    return value
+
+
+DiscountRate = Annotated[
+    Decimal,
+    PlainValidator(_discount_rate),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {"type": "string", "pattern": r"^\s*\d+(?:\.\d+)?\s*%\s*$"},
+            ]
+        }
+    ),
+]
+Years = Annotated[
+    Decimal,
+    PlainValidator(_years),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": 0, "maximum": 100}, {"type": "string"}]}
+    ),
+]
+ForecastYear = Annotated[
+    int, PlainValidator(_forecast_year), WithJsonSchema({"type": "integer", "minimum": 1900})
+]
+
+
+class Forecast(Model):
+    """An analyst's annual net-sales forecast for an asset, used to value its royalties.
+
+    Amounts are in the royalty tranche's currency (the deal's unless the tranche names its
+    own); `asset` may be left out where the deal has exactly one asset.
+    """
+
+    asset: Text | None = None
+    year: ForecastYear
+    net_sales: Money
+
+
 class Deal(Model):
     id: Slug
     title: Text
@@ -168,6 +238,7 @@ class Deal(Model):
     assets: tuple[Asset, ...] = ()
     tranches: tuple[Tranche, ...] = ()
     sources: tuple[Source, ...] = ()
+    forecast: tuple[Forecast, ...] = ()
 
     @property
     def date(self) -> date:
@@ -197,9 +268,33 @@ class RegistryParty(Model):
     country: Country | None = None
 
 
+class ValuationDelays(Model):
+    """Years from the deal's date to a tranche with no `due` (see valuation/assumptions.py).
+
+    Type keys give the delay of that tranche type; stage keys give the years an asset spends
+    in that stage, summed from the asset's stage to the milestone's phase. `commercial` is
+    the years from approval to a sales milestone (or royalty start).
+    """
+
+    upfront: Years | None = None
+    milestone: Years | None = None
+    commercial: Years | None = None
+    equity: Years | None = None
+    option: Years | None = None
+    funding: Years | None = None
+    other: Years | None = None
+    discovery: Years | None = None
+    preclinical: Years | None = None
+    phase1: Years | None = None
+    phase2: Years | None = None
+    phase3: Years | None = None
+    filed: Years | None = None
+
+
 class ValuationSettings(Model):
-    rate: Fraction | None = None
+    rate: DiscountRate | None = None
     transitions: dict[Stage, Probability] = Field(default_factory=dict)
+    delays: ValuationDelays = Field(default_factory=ValuationDelays)
 
 
 class Settings(Model):

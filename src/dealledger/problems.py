@@ -66,6 +66,12 @@ CODES: dict[str, str] = {
     "DL401": "registry parent unknown or circular",
     "DL402": "FX rate not positive or not a currency pair",
     "DL403": "registry name or alias used twice",
+    "DL501": "discount rate negative or above 100%",
+    "DL502": "transition probability for a stage that has no next stage",
+    "DL503": "invalid valuation delay",
+    "DL504": "forecast names an unknown asset, or needs `asset`",
+    "DL505": "forecast year given twice for one asset",
+    "DL506": "invalid forecast year",
 }
 
 

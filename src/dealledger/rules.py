@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from .models import PAYING_ROLES, RECEIVING_ROLES, Deal, Tranche
 from .problems import Finding, error
+from .valuation.royalties import check_forecasts
 
 
 def check_deal(deal: Deal) -> list[Finding]:
@@ -24,6 +25,7 @@ def check_deal(deal: Deal) -> list[Finding]:
         *_royalties(deal),
         *_tranche_parties(deal),
         *_related(deal),
+        *check_forecasts(deal),
     ]
 
 

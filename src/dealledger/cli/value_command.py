@@ -1,0 +1,220 @@
+"""`dealledger value`: risk-adjusted and discounted (rNPV) value of what deals still owe.
+
+Named value_command.py, not value.py: a module `value` in cli/__init__ would clash with the
+`value` parameter of its `--version` callback (ruff F811)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from . import app
+from .common import (
+    Format,
+    FormatOption,
+    LedgerOption,
+    PathsArgument,
+    RawCsvOption,
+    open_ledger,
+    report_problems_to_stderr,
+    stdout_console,
+    usage_error,
+    write,
+)
+
+if TYPE_CHECKING:
+    from datetime import date
+    from decimal import Decimal
+
+    from ..ledger import Ledger
+
+
+def _parse_as_of(text: str | None) -> date:
+    from datetime import date
+
+    if text is None:
+        return date.today()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        usage_error(f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. --as-of 2026-01-01")
+
+
+def _parse_rate(text: str | None) -> Decimal | None:
+    from pydantic_core import PydanticCustomError
+
+    from ..models import _discount_rate
+
+    if text is None:
+        return None
+    try:
+        return _discount_rate(text)
+    except PydanticCustomError:
+        usage_error(
+            f"--rate {text!r} is not a discount rate between 0% and 100%; "
+            "write e.g. --rate 10% or --rate 0.1"
+        )
+
+
+def _parse_scale(text: str | None) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation
+
+    if text is None:
+        return None
+    try:
+        scale = Decimal(text.strip())
+    except InvalidOperation:
+        scale = Decimal(-1)
+    if not scale.is_finite() or scale < 0:
+        usage_error(
+            f"--pos-scale {text!r} is not a factor; write a number of 0 or more, e.g. 0.8 "
+            "(every transition probability × 0.8) or 1.2 (capped at 100%)"
+        )
+    return scale
+
+
+def _reporting_currency(loaded: Ledger) -> str:
+    if loaded.settings.currency:
+        return loaded.settings.currency
+    currencies = {
+        tranche.currency or entry.deal.currency
+        for entry in loaded.entries
+        for tranche in entry.deal.tranches
+        if tranche.disclosed_amount is not None
+    }
+    currencies.discard(None)
+    if len(currencies) > 1:
+        usage_error(
+            f"deals are in {', '.join(sorted(c for c in currencies if c))}: set the reporting "
+            'currency with currency = "USD" in dealledger.toml (and [[fx]] rates)'
+        )
+    return next(iter(currencies), None) or "USD"
+
+
+@app.command()
+def value(
+    paths: PathsArgument = None,
+    ledger: LedgerOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Valuation date (YYYY-MM-DD); payments are discounted back to it. Default: today.",
+            show_default=False,
+        ),
+    ] = None,
+    rate: Annotated[
+        str | None,
+        typer.Option(
+            "--rate",
+            metavar="RATE",
+            help='Annual discount rate, "12%" or 0.12. Default: [valuation] rate in '
+            "dealledger.toml, else 10%.",
+            show_default=False,
+        ),
+    ] = None,
+    pos_scale: Annotated[
+        str | None,
+        typer.Option(
+            "--pos-scale",
+            metavar="FACTOR",
+            help="Multiply every phase-transition probability by this factor (capped at 100%) "
+            "to see a range, e.g. 0.8 or 1.2.",
+            show_default=False,
+        ),
+    ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            help="Show every tranche of this deal: amount, probability and its basis, date, "
+            "years, discount factor and contribution.",
+            metavar="DEAL_ID",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: FormatOption = Format.TABLE,
+    raw_cells: RawCsvOption = False,
+) -> None:
+    """Risk-adjusted net present value (rNPV) of the tranches still to come, per deal and in
+    total, in the reporting currency.
+
+    Each tranche not yet paid or forfeited is weighted by the probability of its trigger
+    (its own `probability`, else the phase-transition probabilities from its asset's stage)
+    and discounted from its due date. Tranches that cannot be valued (undisclosed amount,
+    unknown stage, a stage with no transition probability, royalties without a forecast)
+    are listed as unvalued and left out, never counted as certain.
+
+    Examples:
+
+      dealledger value --as-of 2026-01-01
+
+      dealledger value --rate 12% --pos-scale 0.8
+
+      dealledger value --explain azn-cspc-2025-ai-research
+
+      dealledger value --format json | jq .overall.rnpv
+    """
+    from ..valuation.assumptions import build_assumptions
+    from ..valuation.model import value_deals
+    from ..valuation.report import (
+        DEAL_FIELDS,
+        TRANCHE_FIELDS,
+        value_document,
+        value_view,
+    )
+
+    valuation_date = _parse_as_of(as_of)
+    chosen_rate = _parse_rate(rate)
+    scale = _parse_scale(pos_scale)
+    loaded = open_ledger(ledger, paths)
+    report_problems_to_stderr(loaded)
+    deals = [entry.deal for entry in loaded.entries]
+    if explain is not None:
+        deals = [deal for deal in deals if deal.id == explain]
+        if not deals:
+            known = loaded.find(explain)
+            hint = "" if known is None else " (it is not among the selected files)"
+            usage_error(f"no valid deal with id {explain!r}{hint}; run `dealledger summarize`")
+    currency = _reporting_currency(loaded)
+    assumptions = build_assumptions(loaded.settings, rate=chosen_rate, pos_scale=scale)
+    values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)
+    document = value_document(values, assumptions, valuation_date, currency)
+
+    if output_format is Format.JSON:
+        from ..render.jsonout import dumps
+
+        write(dumps(document) + "\n")
+    elif output_format in (Format.CSV, Format.TSV):
+        from ..render.delimited import render_delimited
+
+        delimiter = "," if output_format is Format.CSV else "\t"
+        if explain is not None:
+            deal = document["deals"][0]
+            # valued rows first, then the unvalued ones with their reason
+            records = [*deal["tranches"], *deal["unvalued"]]
+            fields = [*TRANCHE_FIELDS, "reason"]
+        else:
+            records, fields = document["deals"], DEAL_FIELDS
+        write(render_delimited(records, fields, delimiter=delimiter, neutralize=not raw_cells))
+    else:
+        from ..valuation.report import explain_view
+
+        view = (
+            explain_view(values[0], assumptions, valuation_date)
+            if explain is not None
+            else value_view(values, assumptions, valuation_date, currency)
+        )
+        if output_format is Format.MARKDOWN:
+            from ..render.markdown import render_markdown
+
+            write(render_markdown(view))
+        else:
+            from ..render.table import print_view
+
+            print_view(view, stdout_console())
+    raise typer.Exit(1 if loaded.errors else 0)

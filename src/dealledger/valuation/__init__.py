@@ -1,0 +1,1 @@
+"""Valuation: risk-adjusted and discounted (rNPV) value of the tranches still to come."""
