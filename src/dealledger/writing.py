@@ -63,22 +63,23 @@ def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
     """
     folder = path.parent
     mode = _mode_for(path, create)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temporary = Path(name)
     try:
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(temporary, mode)
+            temporary.chmod(mode)
             if create:
-                os.link(temporary, path)
-                os.unlink(temporary)
+                path.hardlink_to(temporary)
+                temporary.unlink()
             else:
-                os.replace(temporary, path)
+                temporary.replace(path)
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(temporary)
+                temporary.unlink()
             raise
     except FileExistsError:
         raise WriteError(f"{path} already exists; not overwritten") from None
