@@ -8,7 +8,6 @@ declared totals, dates in the future), with every other deal file as it is now.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -98,7 +97,13 @@ def _key(path: Path) -> Path:
 
 def display_path(path: Path) -> str:
     """A path relative to the current folder where possible, as users typed it."""
+    cwd = Path.cwd()
+    for candidate, base in ((path, cwd), (path.absolute(), cwd)):
+        try:
+            return str(candidate.relative_to(base))
+        except ValueError:
+            continue
     try:
-        return os.path.relpath(path)
-    except ValueError:
+        return str(path.resolve().relative_to(cwd.resolve()))
+    except (ValueError, OSError):
         return str(path)

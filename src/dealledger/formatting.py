@@ -11,8 +11,8 @@ one above a `[[tranches]]` header moves with that element, and a comment at the 
 stays on its line. The comment block at the very top of the file (up to its last blank line)
 stays at the top, and comments after the last statement stay at the end.
 
-Normalised: one space either side of `=`, no indentation, one blank line before each table
-header and none right after it, runs of blank lines collapsed to one, no trailing spaces, one
+Normalised: one space either side of `=`, no indentation, a blank line before each table
+header (above the comment lines directly introducing it) and none right after it, runs of blank lines collapsed to one, no trailing spaces, one
 newline at the end, bare keys where a key needs no quotes, double quotes for single-line
 strings (where that needs no escape), `[a, b]` and `{ k = v }` spacing for single-line arrays
 and inline tables. Values are otherwise kept verbatim: `110_000_000` and `"1.62B"` stay as
@@ -197,10 +197,14 @@ def _layout(text: str) -> str:
 def _emit_section(section: _Section, lines: list[str]) -> None:
     if section.header is not None:
         lead = _collapse(section.header.lead)
-        while lead and lead[0] == "":
-            lead.pop(0)
-        if lines:
-            lines.append("")
+        if not lines:
+            while lead and lead[0] == "":
+                lead.pop(0)
+        elif "" not in lead:
+            # A header is set off by a blank line, above the comments that introduce it. A
+            # comment block separated from the header by a blank line stays where it was,
+            # directly under the line it follows.
+            lead.insert(0, "")
         lines += lead
         lines.append(section.header.line)
     order = section.order

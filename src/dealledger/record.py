@@ -12,29 +12,23 @@ date; a change that would add an error is refused, and the file stays byte-ident
 from __future__ import annotations
 
 import difflib
-import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, get_args
 
-import tomlkit
-from pydantic_core import PydanticCustomError
-
-from .draft import check_draft, display_path, errors_of, ledger_files
-from .fields import UNDISCLOSED, money_precision
+from .draft import check_draft, errors_of, ledger_files
 from .formatting import ROOT_ORDER, TABLE_ORDER
 from .models import DealStatus, TrancheStatus
-from .periods import parse_period
 from .problems import Problem
 from .toml_layout import Statement, scan
+from .toml_values import amount_toml, due_toml, parse_date, toml_string
 from .writing import WriteError, update_file
 
 TRANCHE_STATUSES: tuple[str, ...] = get_args(TrancheStatus)
 DEAL_STATUSES: tuple[str, ...] = get_args(DealStatus)
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_INTEGER_RE = re.compile(r"(?:0|[1-9](?:_?\d)*)")
 
 
 class RecordUsageError(Exception):
@@ -73,46 +67,11 @@ class RecordResult:
 # --- parsing the command's values -----------------------------------------------------
 
 
-def parse_date(text: str, option: str) -> date:
-    value = text.strip()
-    if _DATE_RE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise RecordUsageError(f"{option} {text!r} is not a date; write YYYY-MM-DD, e.g. 2025-06-13")
-
-
-def render_due(text: str) -> str:
-    value = text.strip()
-    if _DATE_RE.fullmatch(value):
-        return parse_date(value, "--due").isoformat()
+def _checked(function: Callable[..., Any], *args: Any) -> Any:
     try:
-        parse_period(value)
+        return function(*args)
     except ValueError as exc:
-        raise RecordUsageError(
-            f"--due {text!r}: {exc}; write a date (2027-06-30) or a period "
-            "(2027, 2027-06, 2027-Q2, 2027-H1)"
-        ) from None
-    return _string(value)
-
-
-def render_amount(text: str) -> str:
-    """The amount exactly as typed: digits stay a TOML integer, anything else a string."""
-    value = text.strip()
-    if value.lower() == UNDISCLOSED:
-        return _string(UNDISCLOSED)
-    if _INTEGER_RE.fullmatch(value):
-        return value
-    try:
-        money_precision(value)
-    except PydanticCustomError as exc:
-        raise RecordUsageError(f"--amount {text!r}: {exc.message()}") from None
-    return _string(value)
-
-
-def _string(value: str) -> str:
-    return tomlkit.string(value).as_string()
+        raise RecordUsageError(str(exc)) from None
 
 
 def tranche_changes(
@@ -137,15 +96,15 @@ def tranche_changes(
     elif status is None and achieved is not None and current_status in (None, "expected"):
         status = "achieved"
     if amount is not None:
-        changes.append(Change("amount", render_amount(amount)))
+        changes.append(Change("amount", _checked(amount_toml, amount)))
     if status is not None:
-        changes.append(Change("status", _string(status)))
+        changes.append(Change("status", toml_string(status)))
     if due is not None:
-        changes.append(Change("due", render_due(due)))
+        changes.append(Change("due", _checked(due_toml, due)))
     if achieved is not None:
-        changes.append(Change("achieved", parse_date(achieved, "--achieved").isoformat()))
+        changes.append(Change("achieved", _checked(parse_date, achieved, "--achieved").isoformat()))
     if paid is not None:
-        changes.append(Change("paid", parse_date(paid, "--paid").isoformat()))
+        changes.append(Change("paid", _checked(parse_date, paid, "--paid").isoformat()))
     return changes
 
 
@@ -158,9 +117,11 @@ def deal_changes(*, status: str | None, terminated: str | None) -> list[Change]:
         status = "terminated"
     changes: list[Change] = []
     if status is not None:
-        changes.append(Change("status", _string(status)))
+        changes.append(Change("status", toml_string(status)))
     if terminated is not None:
-        changes.append(Change("terminated", parse_date(terminated, "--terminated").isoformat()))
+        changes.append(
+            Change("terminated", _checked(parse_date, terminated, "--terminated").isoformat())
+        )
     return changes
 
 
@@ -385,6 +346,5 @@ __all__ = [
     "RecordResult",
     "RecordUsageError",
     "apply_change",
-    "display_path",
     "record",
 ]
