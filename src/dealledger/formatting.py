@@ -7,16 +7,19 @@ follow the format's table order too; keys the format does not know keep their or
 the known ones.
 
 Comments belong to the statement below them: a comment block above a key moves with the key,
-one above a `[[tranches]]` header moves with that element, and a comment at the end of a line
-stays on its line. The comment block at the very top of the file (up to its last blank line)
-stays at the top, and comments after the last statement stay at the end.
+one directly above a `[[tranches]]` header (no blank line between) moves with that element,
+and a comment at the end of a line stays on its line. Comments after a table's last key
+that a blank line separates from the next header stay at the end of that table. The comment
+block at the very top of the file (up to its last blank line) stays at the top, and comments
+after the last statement stay at the end.
 
 Normalised: one space either side of `=`, no indentation, a blank line before each table
-header (above the comment lines directly introducing it) and none right after it, runs of blank lines collapsed to one, no trailing spaces, one
-newline at the end, bare keys where a key needs no quotes, double quotes for single-line
-strings (where that needs no escape), `[a, b]` and `{ k = v }` spacing for single-line arrays
-and inline tables. Values are otherwise kept verbatim: `110_000_000` and `"1.62B"` stay as
-they are, and multi-line strings and arrays are not touched.
+header (above the comment lines directly introducing it) and none right after it, runs of
+blank lines collapsed to one, no trailing spaces, one newline at the end, double quotes for
+single-line strings (where that needs no escape), `[a, b]` and `{ k = v }` spacing for
+single-line arrays and inline tables. Keys keep their quoting, and the spaces before an
+end-of-line comment are kept (people align them). Values are otherwise kept verbatim:
+`110_000_000` and `"1.62B"` stay as they are; multi-line strings and arrays are untouched.
 
 Safety: the result must parse to exactly the same data as the input, or nothing is written.
 """
@@ -98,6 +101,8 @@ class _Section:
     keys: list[_Unit] = field(default_factory=list)
     children: list[_Section] = field(default_factory=list)
     order: tuple[str, ...] = ()
+    # Comment lines after the table's last key that are not directly above the next header.
+    trailing: list[str] = field(default_factory=list)
 
 
 def format_text(text: str) -> str:
@@ -139,6 +144,12 @@ def _layout(text: str) -> str:
             if "" in pending:
                 last_blank = len(pending) - 1 - pending[::-1].index("")
                 file_header, pending = pending[: last_blank + 1], pending[last_blank + 1 :]
+        if statement.kind == "header" and "" in pending:
+            # Lines up to the last blank one end the previous table; the comments right
+            # above the header introduce it and move with it.
+            last_blank = len(pending) - 1 - pending[::-1].index("")
+            current.trailing += pending[: last_blank + 1]
+            pending = pending[last_blank + 1 :]
         unit = _Unit(statement, pending, _render_statement(statement))
         pending = []
         if statement.kind == "keyvalue":
@@ -196,16 +207,9 @@ def _layout(text: str) -> str:
 
 def _emit_section(section: _Section, lines: list[str]) -> None:
     if section.header is not None:
-        lead = _collapse(section.header.lead)
-        if not lines:
-            while lead and lead[0] == "":
-                lead.pop(0)
-        elif "" not in lead:
-            # A header is set off by a blank line, above the comments that introduce it. A
-            # comment block separated from the header by a blank line stays where it was,
-            # directly under the line it follows.
-            lead.insert(0, "")
-        lines += lead
+        if lines:
+            lines.append("")
+        lines += section.header.lead
         lines.append(section.header.line)
     order = section.order
     rank = {name: index for index, name in enumerate(order)}
@@ -222,6 +226,13 @@ def _emit_section(section: _Section, lines: list[str]) -> None:
         lines.append(unit.line)
     for child in section.children:
         _emit_section(child, lines)
+    trailing = _collapse(section.trailing)
+    while trailing and trailing[-1] == "":
+        trailing.pop()
+    if trailing and not lines:
+        while trailing and trailing[0] == "":
+            trailing.pop(0)
+    lines += trailing
 
 
 def _collapse(lines: list[str]) -> list[str]:
