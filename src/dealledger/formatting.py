@@ -302,8 +302,8 @@ def _render_tail(tail: str) -> str:
 
 
 def _render_value(value: str) -> str:
-    if "\n" in value:
-        return value
+    if "\n" in value or value[:1] not in ("[", "{", "'"):
+        return value  # multi-line, a basic string or a scalar: kept as written
     try:
         item = tomlkit.parse(f"v = {value}\n")["v"]
     except Exception:  # pragma: no cover - tomllib accepted it; keep it as written
