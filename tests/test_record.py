@@ -192,8 +192,10 @@ def test_library_refusal_carries_problems(ledger: Path) -> None:
 def test_existing_error_elsewhere_does_not_block_a_record(tmp_path: Path) -> None:
     """A file that already has an error can still be updated, as long as the change adds none."""
     (tmp_path / "deals").mkdir()
-    text = (FIXTURES / "messy.toml").read_text().replace(
-        'tags = [ "a",\'b\' ,  "c" ]', 'related = ["no-such-deal"]'
+    text = (
+        (FIXTURES / "messy.toml")
+        .read_text()
+        .replace('tags = [ "a",\'b\' ,  "c" ]', 'related = ["no-such-deal"]')
     )
     path = tmp_path / "deals" / "deal.toml"
     path.write_text(text)
