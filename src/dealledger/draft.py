@@ -45,13 +45,16 @@ def ledger_files(root: Path) -> Iterator[LedgerFile]:
         yield LedgerFile(target.path, target.display, value if isinstance(value, str) else None)
 
 
-def check_draft(
-    root: Path | None, path: Path, display: str, text: str, today: date | None = None
-) -> tuple[Problem, ...]:
-    """The problems the file at `path` would have if it held `text`."""
-    draft = _draft_file(path, display, text)
-    if draft.deal is None:
-        return draft.problems
+@dataclass(frozen=True)
+class Surroundings:
+    """Every other deal file and the settings: what a draft is checked against."""
+
+    others: tuple[DealFile, ...]
+    settings: Settings
+
+
+def surroundings(root: Path | None, path: Path) -> Surroundings:
+    """Load the rest of the ledger once, for checking one or more drafts of `path`."""
     others: list[DealFile] = []
     settings = Settings()
     if root is not None:
@@ -62,7 +65,23 @@ def check_draft(
         settings_path = root / SETTINGS_FILE
         if settings_path.is_file():
             settings, _, _ = load_settings_file(settings_path, display_path(settings_path))
-    files = [*others, draft]
+    return Surroundings(tuple(others), settings)
+
+
+def check_draft(
+    root: Path | Surroundings | None,
+    path: Path,
+    display: str,
+    text: str,
+    today: date | None = None,
+) -> tuple[Problem, ...]:
+    """The problems the file at `path` would have if it held `text`."""
+    draft = _draft_file(path, display, text)
+    if draft.deal is None:
+        return draft.problems
+    context = root if isinstance(root, Surroundings) else surroundings(root, path)
+    settings = context.settings
+    files = [*context.others, draft]
     registry = Registry(settings.parties)
     found = check_ledger(files, settings, registry, FxTable(settings.fx), today or date.today())
     extra = place_findings(found.get(len(files) - 1, []), text, display, draft.deal.id)

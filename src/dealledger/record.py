@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, get_args
 
-from .draft import check_draft, errors_of, ledger_files
+from .draft import check_draft, errors_of, ledger_files, surroundings
 from .formatting import ROOT_ORDER, TABLE_ORDER
 from .models import DealStatus, TrancheStatus
 from .problems import Problem
@@ -319,10 +319,12 @@ def record(
             new_text = apply_change(new_text, table, item)
         if new_text == text:
             return None
+        context = surroundings(root, path)
         before = {
-            (p.code, p.message) for p in errors_of(check_draft(root, path, display, text, today))
+            (problem.code, problem.message)
+            for problem in errors_of(check_draft(context, path, display, text, today))
         }
-        problems = check_draft(root, path, display, new_text, today)
+        problems = check_draft(context, path, display, new_text, today)
         added = [p for p in errors_of(problems) if (p.code, p.message) not in before]
         if added:
             raise RecordRefused(f"not recorded: the change would make {display} invalid", added)

@@ -17,8 +17,6 @@ from typing import Any
 from .models import Deal, Settings
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-DEAL_SCHEMA_ID = "https://dealledger.invalid/schema/deal-v1.json"
-SETTINGS_SCHEMA_ID = "https://dealledger.invalid/schema/settings-v1.json"
 
 _DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Deal": {
@@ -62,16 +60,16 @@ def deal_schema() -> dict[str, Any]:
         )
         for key, text in descriptions.items():
             properties[key]["description"] = text
-    return _framed(schema, DEAL_SCHEMA_ID, "dealledger deal file (format version 1)")
+    return _framed(schema, "dealledger deal file (format version 1)")
 
 
 def settings_schema() -> dict[str, Any]:
     schema = _clean(Settings.model_json_schema(by_alias=True, mode="validation"))
-    return _framed(schema, SETTINGS_SCHEMA_ID, "dealledger.toml (format version 1)")
+    return _framed(schema, "dealledger.toml (format version 1)")
 
 
-def _framed(schema: dict[str, Any], schema_id: str, title: str) -> dict[str, Any]:
-    head = {"$schema": DRAFT, "$id": schema_id, "title": title}
+def _framed(schema: dict[str, Any], title: str) -> dict[str, Any]:
+    head = {"$schema": DRAFT, "title": title}
     schema.pop("title", None)
     return {**head, **schema}
 

@@ -266,8 +266,8 @@ def _rich_ask() -> Ask:
 
     def ask(question: str, default: str | None) -> str:
         prompt = escape(terminal_safe(question))
-        if default:
-            return Prompt.ask(prompt, console=console, default=default, show_default=True)
-        return Prompt.ask(prompt, console=console, default="" if default == "" else ...)
+        if default is None:
+            return Prompt.ask(prompt, console=console)
+        return Prompt.ask(prompt, console=console, default=default, show_default=bool(default))
 
     return ask
