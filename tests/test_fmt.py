@@ -210,3 +210,11 @@ def test_property_same_data_same_comments_idempotent(document: str) -> None:
     assert whole_line_comments(once) == whole_line_comments(document)
     assert "\n\n\n" not in once
     assert not once.startswith("\n")
+
+
+def test_deep_nesting_is_refused_not_a_crash(ledger: Path) -> None:
+    deep = ledger / "deals" / "deep.toml"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    result = CliRunner().invoke(app, ["fmt", str(deep)])
+    assert result.exit_code == 1
+    assert "nesting too deep" in result.output

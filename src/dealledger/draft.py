@@ -96,7 +96,7 @@ def errors_of(problems: tuple[Problem, ...]) -> list[Problem]:
 def _draft_file(path: Path, display: str, text: str) -> DealFile:
     try:
         data = tomllib.loads(text.removeprefix("\ufeff"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         problem = Problem("DL003", Severity.ERROR, display, None, None, f"TOML syntax error: {exc}")
         return DealFile(path, display, None, (problem,))
     deal, findings = validate_model(Deal, data)

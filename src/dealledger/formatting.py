@@ -35,6 +35,7 @@ import tomlkit
 from tomlkit.items import Array, InlineTable, String, StringType
 
 from .discover import Target
+from .loader import MAX_FILE_BYTES
 from .toml_layout import Statement, scan
 from .writing import WriteError, update_file
 
@@ -113,6 +114,8 @@ def format_text(text: str) -> str:
         before = tomllib.loads(body)
     except tomllib.TOMLDecodeError as exc:
         raise FormatError(f"TOML syntax error: {exc}; fix it first") from None
+    except RecursionError:
+        raise FormatError("nesting too deep to parse; flatten the arrays or tables") from None
     crlf = "\r\n" in body
     lf_body = body.replace("\r\n", "\n") if crlf else body
     result = _layout(lf_body)
@@ -305,10 +308,9 @@ def _render_value(value: str) -> str:
     if "\n" in value or value[:1] not in ("[", "{", "'"):
         return value  # multi-line, a basic string or a scalar: kept as written
     try:
-        item = tomlkit.parse(f"v = {value}\n")["v"]
-    except Exception:  # pragma: no cover - tomllib accepted it; keep it as written
+        return _render_item(tomlkit.parse(f"v = {value}\n")["v"], value)
+    except Exception:  # tomllib accepted it, tomlkit did not (or nests too deep): keep it
         return value
-    return _render_item(item, value)
 
 
 def _render_item(item: object, written: str) -> str:
@@ -347,6 +349,8 @@ class FormatOutcome:
 
 
 def format_bytes(data: bytes) -> bytes:
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(f"over the {MAX_FILE_BYTES:,}-byte limit for a deal file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -21,6 +21,7 @@ from typing import Any, get_args
 
 from .draft import check_draft, errors_of, ledger_files, surroundings
 from .formatting import ROOT_ORDER, TABLE_ORDER
+from .loader import MAX_FILE_BYTES
 from .models import DealStatus, TrancheStatus
 from .problems import Problem
 from .toml_layout import Statement, scan
@@ -274,10 +275,18 @@ def record(
             raise RecordUsageError(
                 "nothing to record; give --status, --achieved, --paid, --due or --amount"
             )
-        if status is not None and status not in TRANCHE_STATUSES:
-            tranche_changes(
-                status=status, achieved=None, paid=None, due=None, amount=None, current_status=None
-            )
+    # Every value is checked before the ledger is read: a typo is a usage error either way.
+    if tranche is None:
+        deal_changes(status=status, terminated=terminated)
+    else:
+        tranche_changes(
+            status=status,
+            achieved=achieved,
+            paid=paid,
+            due=due,
+            amount=amount,
+            current_status=None,
+        )
     path, display = find_deal(root, deal_id)
     outcome: dict[str, Any] = {}
 
@@ -288,10 +297,14 @@ def record(
             raise WriteError(f"{display} is not UTF-8; fix it with `dealledger check`") from None
         bom = "\ufeff" if text.startswith("\ufeff") else ""
         text = text.removeprefix(bom)
+        if len(old) > MAX_FILE_BYTES:
+            raise WriteError(f"{display} is over the size limit for a deal file; see check")
         try:
             data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise WriteError(f"{display} does not parse ({exc}); fix it first") from None
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:
+            raise WriteError(
+                f"{display} does not parse; fix it first (dealledger check {display})"
+            ) from exc
         if data.get("id") != deal_id:
             raise WriteError(f"{display} no longer holds deal {deal_id!r}; run the command again")
         if tranche is None:
