@@ -201,3 +201,20 @@ def test_existing_error_elsewhere_does_not_block_a_record(tmp_path: Path) -> Non
     path.write_text(text)
     result = run(tmp_path, "-t", "1", "--due", "2030")
     assert result.exit_code == 0, result.output
+
+
+def test_inline_tranches_are_refused_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "deals").mkdir()
+    path = tmp_path / "deals" / "inline.toml"
+    path.write_text(
+        'id = "inline-1"\ntitle = "t"\nkind = "license"\nannounced = 2024-01-01\n'
+        'currency = "USD"\ntranches = [{ type = "upfront", amount = 5 }]\n'
+        'parties = [{ name = "A", role = "licensor" }, { name = "B", role = "licensee" }]\n'
+    )
+    before = path.read_bytes()
+    result = CliRunner().invoke(
+        app, ["record", "inline-1", "--ledger", str(tmp_path), "-t", "1", "--due", "2030"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "[[tranches]] tables" in result.output
+    assert path.read_bytes() == before

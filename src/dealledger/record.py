@@ -325,6 +325,16 @@ def record(
                 current_status=current if isinstance(current, str) else None,
             )
             table = ("tranches", index)
+            headers = [
+                item
+                for item in scan(text)
+                if item.kind == "header" and item.is_array and item.key == ("tranches",)
+            ]
+            if len(headers) != len(tranches):
+                raise WriteError(
+                    f"{display} does not write its tranches as [[tranches]] tables, which "
+                    "record edits; edit it by hand (or rewrite the tranches as tables)"
+                )
             outcome["target"] = describe_tranche(index, tranches[index])
         outcome["changes"] = tuple(changes)
         new_text = text
