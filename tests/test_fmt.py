@@ -218,3 +218,23 @@ def test_deep_nesting_is_refused_not_a_crash(ledger: Path) -> None:
     result = CliRunner().invoke(app, ["fmt", str(deep)])
     assert result.exit_code == 1
     assert "nesting too deep" in result.output
+
+
+def test_tricky_values_keep_their_bytes() -> None:
+    source = (
+        'a = "x # not a comment"  # a comment\n'
+        "b = '''two quotes at the end''''\n"
+        'c = """escaped \\""" inside"""\n'
+        "d = [\n  1,  # one\n  2,\n]\n"
+        'e = { k = "v#", n = [1, 2] }\n'
+        "f = 1979-05-27 07:32:00Z  # space in a date-time\n"
+        "g = 1#tight\n"
+    )
+    out = format_text(source)
+    assert tomllib.loads(out) == tomllib.loads(source)
+    assert 'a = "x # not a comment"  # a comment\n' in out
+    assert "d = [\n  1,  # one\n  2,\n]\n" in out
+    assert 'e = { k = "v#", n = [1, 2] }\n' in out
+    assert "f = 1979-05-27 07:32:00Z  # space in a date-time\n" in out
+    assert "g = 1  #tight\n" in out
+    assert format_text(out) == out
