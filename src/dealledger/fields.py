@@ -309,7 +309,9 @@ ROYALTY_BANDS = (
     "high-double-digit",
     "tiered",
 )
-_BAND = "|".join(re.escape(band) for band in ROYALTY_BANDS)
+# Bands are letters and hyphens only: joined unescaped, because re.escape's "\\-" is not a
+# valid ECMA-262 regex and the pattern is reused in the JSON Schema.
+_BAND = "|".join(ROYALTY_BANDS)
 _PCT = r"\d+(?:\.\d+)?%"
 ROYALTY_RATE_RE = re.compile(
     rf"(?:up to )?(?:{_PCT}|{_PCT}\s*-\s*{_PCT}|{_BAND}|(?:{_BAND}) to (?:{_BAND}))"

@@ -59,4 +59,4 @@ def main() -> None:
 
 
 # The command modules register themselves on `app`; imported last because they import `app`.
-from . import check, summarize, value_command  # noqa: E402, F401
+from . import check, fmt, new, record, schema, summarize, value_command  # noqa: E402, F401

@@ -1,0 +1,84 @@
+"""`dealledger fmt`: rewrite deal files in the canonical layout, or check that they are."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from . import app
+from .common import LedgerOption, PathsArgument, usage_error
+
+
+@app.command()
+def fmt(
+    paths: PathsArgument = None,
+    ledger: LedgerOption = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Change nothing; exit 1 listing the files fmt would change."),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Change nothing; show what fmt would change as a diff.")
+    ] = False,
+) -> None:
+    """Lay deal files out canonically, keeping every comment and every amount as written.
+
+    Root keys in the format's order, then [[parties]], [[assets]], [[tranches]], [[sources]];
+    one space around `=`, one blank line before each table. Running it twice changes nothing.
+
+    Exit 0 when done (or, with --check/--diff, when nothing would change), 1 when a file
+    would change or cannot be formatted, 2 on bad usage.
+
+    Examples:
+
+      dealledger fmt
+
+      dealledger fmt --check          # in CI or a pre-commit hook
+
+      dealledger fmt --diff deals/2025
+    """
+    from ..formatting import format_files
+    from ..safe_text import terminal_safe
+
+    targets = _targets(ledger, paths)
+    outcome = format_files(targets, write=not (check or diff))
+    if diff:
+        for patch in outcome.diffs:
+            sys.stdout.write(terminal_safe(patch, keep_newlines=True))
+    for display, reason in outcome.failed:
+        sys.stderr.write(terminal_safe(f"{display}: error: {reason}") + "\n")
+    changed = outcome.changed
+    if check or diff:
+        for display in changed:
+            sys.stderr.write(terminal_safe(f"would reformat {display}") + "\n")
+        total = f"{len(changed)} of {outcome.files} file(s) would be reformatted"
+    else:
+        for display in changed:
+            sys.stderr.write(terminal_safe(f"reformatted {display}") + "\n")
+        total = f"{len(changed)} of {outcome.files} file(s) reformatted"
+    sys.stderr.write(total + "\n")
+    failed = bool(outcome.failed) or ((check or diff) and bool(changed))
+    raise typer.Exit(1 if failed else 0)
+
+
+def _targets(ledger, paths):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from ..discover import DEALS_DIR, UsageError, deal_files, expand_paths, find_root
+
+    try:
+        if paths:
+            stdin = sys.stdin if "-" in paths else None
+            return expand_paths(paths, stdin)
+        root = find_root(ledger, Path.cwd())
+    except UsageError as exc:
+        usage_error(str(exc))
+    if root is None or not (root / DEALS_DIR).is_dir():
+        usage_error(
+            "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"
+        )
+    from ..draft import display_path
+
+    return list(deal_files(root / DEALS_DIR, display_path(root / DEALS_DIR)))

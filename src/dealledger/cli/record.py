@@ -1,0 +1,108 @@
+"""`dealledger record`: update a tranche or the deal's status in place."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import app
+from .common import LedgerOption, problem_line, usage_error
+
+
+@app.command()
+def record(
+    deal_id: Annotated[str, typer.Argument(help="The deal's id.", show_default=False)],
+    tranche: Annotated[
+        str | None,
+        typer.Option(
+            "--tranche",
+            "-t",
+            metavar="N|LABEL",
+            help="The tranche: its number in file order (1 = first) or its label.",
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            help="Tranche: expected, achieved, paid, forfeited. Deal (without --tranche): "
+            "announced, active, completed, terminated, expired."
+        ),
+    ] = None,
+    achieved: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Date the event happened.")
+    ] = None,
+    paid: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Date it was paid (implies status paid).")
+    ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(metavar="DATE|PERIOD", help="When it is expected: 2027-06-30, 2027-Q2…"),
+    ] = None,
+    amount: Annotated[
+        str | None, typer.Option(metavar="MONEY", help='Amount: 110000000, "110M", "1.62B".')
+    ] = None,
+    terminated: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Deal only: date of termination (implies status)."),
+    ] = None,
+    ledger: LedgerOption = None,
+) -> None:
+    """Record what happened to a tranche (or to the deal), changing nothing else in the file.
+
+    The change is checked like `dealledger check` before it is written; a change that would
+    make the deal invalid is refused and the file is left as it was.
+
+    Examples:
+
+      dealledger record azn-cspc-2025-ai-research --tranche 1 --paid 2025-07-15
+
+      dealledger record azn-cspc-2025-ai-research -t "Development milestones" --status forfeited
+
+      dealledger record azn-cspc-2023-framework --status terminated --terminated 2026-03-01
+    """
+    from ..discover import UsageError, find_root
+    from ..record import RecordRefused, RecordUsageError
+    from ..record import record as do_record
+    from ..safe_text import terminal_safe
+    from ..writing import WriteError
+
+    try:
+        root = find_root(ledger, Path.cwd())
+    except UsageError as exc:
+        usage_error(str(exc))
+    if root is None:
+        usage_error(
+            "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"
+        )
+    try:
+        result = do_record(
+            root,
+            deal_id,
+            tranche,
+            status=status,
+            achieved=achieved,
+            paid=paid,
+            due=due,
+            amount=amount,
+            terminated=terminated,
+        )
+    except RecordUsageError as exc:
+        # The message may list the deal's tranches, one a line.
+        sys.stderr.write(f"dealledger: error: {terminal_safe(str(exc), keep_newlines=True)}\n")
+        raise typer.Exit(2) from None
+    except RecordRefused as exc:
+        sys.stderr.write(terminal_safe(str(exc)) + "\n")
+        for problem in exc.problems:
+            sys.stderr.write(problem_line(problem) + "\n")
+        raise typer.Exit(1) from None
+    except WriteError as exc:
+        sys.stderr.write(f"dealledger: error: {terminal_safe(str(exc))}\n")
+        raise typer.Exit(1) from None
+    for problem in result.warnings:
+        sys.stderr.write(problem_line(problem) + "\n")
+    changes = ", ".join(str(change) for change in result.changes)
+    verb = "updated" if result.written else "unchanged (already recorded)"
+    sys.stdout.write(terminal_safe(f"{result.display}: {verb}: {result.target}: {changes}") + "\n")

@@ -1,0 +1,128 @@
+"""Check a deal file's proposed content before it is written, against the ledger on disk.
+
+A command that writes (`new`, `record`) must refuse a change that `check` would then report
+as an error, so the proposed text goes through the same stages as a file on disk: TOML,
+the model, the per-file rules, and the ledger rules (duplicate ids, related ids, FX coverage,
+declared totals, dates in the future), with every other deal file as it is now.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .discover import DEALS_DIR, SETTINGS_FILE, deal_files
+from .fx import FxTable
+from .ledger_rules import check_ledger
+from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
+from .models import Deal, Settings
+from .problems import Problem, Severity
+from .registry import Registry
+from .rules import check_deal
+from .validate import validate_model
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerFile:
+    """A deal file under deals/ and the id it declares (None where it has none)."""
+
+    path: Path
+    display: str
+    deal_id: str | None
+
+
+def ledger_files(root: Path) -> Iterator[LedgerFile]:
+    """Every deal file under the root's deals/ folder with its raw id, valid or not."""
+    folder = root / DEALS_DIR
+    if not folder.is_dir():
+        return
+    for target in deal_files(folder, display_path(folder)):
+        document = read_document(target.path, target.display)
+        value = document.data.get("id") if document.data is not None else None
+        yield LedgerFile(target.path, target.display, value if isinstance(value, str) else None)
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """Every other deal file and the settings: what a draft is checked against."""
+
+    others: tuple[DealFile, ...]
+    settings: Settings
+
+
+def surroundings(root: Path | None, path: Path) -> Surroundings:
+    """Load the rest of the ledger once, for checking one or more drafts of `path`."""
+    others: list[DealFile] = []
+    settings = Settings()
+    if root is not None:
+        me = _key(path)
+        for target in deal_files(root / DEALS_DIR, display_path(root / DEALS_DIR)):
+            if _key(target.path) != me:
+                others.append(load_deal_file(target.path, target.display))
+        settings_path = root / SETTINGS_FILE
+        if settings_path.is_file():
+            settings, _, _ = load_settings_file(settings_path, display_path(settings_path))
+    return Surroundings(tuple(others), settings)
+
+
+def check_draft(
+    root: Path | Surroundings | None,
+    path: Path,
+    display: str,
+    text: str,
+    today: date | None = None,
+) -> tuple[Problem, ...]:
+    """The problems the file at `path` would have if it held `text`."""
+    draft = _draft_file(path, display, text)
+    if draft.deal is None:
+        return draft.problems
+    context = root if isinstance(root, Surroundings) else surroundings(root, path)
+    settings = context.settings
+    files = [*context.others, draft]
+    registry = Registry(settings.parties)
+    found = check_ledger(files, settings, registry, FxTable(settings.fx), today or date.today())
+    extra = place_findings(found.get(len(files) - 1, []), text, display, draft.deal.id)
+    problems = sorted((*draft.problems, *extra), key=lambda problem: problem.sort_key)
+    return tuple(problems)
+
+
+def errors_of(problems: tuple[Problem, ...]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity is Severity.ERROR]
+
+
+def _draft_file(path: Path, display: str, text: str) -> DealFile:
+    try:
+        data = tomllib.loads(text.removeprefix("\ufeff"))
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        problem = Problem("DL003", Severity.ERROR, display, None, None, f"TOML syntax error: {exc}")
+        return DealFile(path, display, None, (problem,))
+    deal, findings = validate_model(Deal, data)
+    if deal is not None:
+        findings = check_deal(deal)
+    deal_id = deal.id if deal is not None else None
+    problems = place_findings(findings, text.removeprefix("\ufeff"), display, deal_id)
+    return DealFile(path, display, deal, problems, deal_id)
+
+
+def _key(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the current folder where possible, as users typed it."""
+    cwd = Path.cwd()
+    for candidate, base in ((path, cwd), (path.absolute(), cwd)):
+        try:
+            return str(candidate.relative_to(base))
+        except ValueError:
+            continue
+    try:
+        return str(path.resolve().relative_to(cwd.resolve()))
+    except (ValueError, OSError):
+        return str(path)

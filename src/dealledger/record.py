@@ -1,0 +1,375 @@
+"""`record`: update one tranche (or the deal's status) in place, changing nothing else.
+
+The change is a splice into the file's text: an existing key keeps its line, spacing and
+end-of-line comment and only its value is replaced; a missing key gets a new line after the
+last key that precedes it in the format's order (so `paid` lands after `achieved`, before a
+comment that belongs to the next table). Every other byte is copied as it was.
+
+The new content is checked like a file on disk, with the rest of the ledger and today's
+date; a change that would add an error is refused, and the file stays byte-identical.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, get_args
+
+from .draft import check_draft, errors_of, ledger_files, surroundings
+from .formatting import ROOT_ORDER, TABLE_ORDER
+from .loader import MAX_FILE_BYTES
+from .models import DealStatus, TrancheStatus
+from .problems import Problem
+from .toml_layout import Statement, scan
+from .toml_values import amount_toml, due_toml, parse_date, toml_string
+from .writing import WriteError, update_file
+
+TRANCHE_STATUSES: tuple[str, ...] = get_args(TrancheStatus)
+DEAL_STATUSES: tuple[str, ...] = get_args(DealStatus)
+
+
+class RecordUsageError(Exception):
+    """Bad arguments or an unknown deal or tranche: exit 2."""
+
+
+class RecordRefused(Exception):
+    """The change would make the deal invalid; nothing was written: exit 1."""
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One key to set, with the TOML text of its new value."""
+
+    key: str
+    toml: str
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.toml}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    path: Path
+    display: str
+    target: str
+    changes: tuple[Change, ...]
+    written: bool
+    warnings: tuple[Problem, ...] = ()
+
+
+# --- parsing the command's values -----------------------------------------------------
+
+
+def _checked(function: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return function(*args)
+    except ValueError as exc:
+        raise RecordUsageError(str(exc)) from None
+
+
+def tranche_changes(
+    *,
+    status: str | None,
+    achieved: str | None,
+    paid: str | None,
+    due: str | None,
+    amount: str | None,
+    current_status: str | None,
+) -> list[Change]:
+    """The keys to set on a tranche; `--paid` alone implies status paid, `--achieved` alone
+    implies status achieved where the tranche was still expected."""
+    changes: list[Change] = []
+    if status is not None and status not in TRANCHE_STATUSES:
+        raise RecordUsageError(
+            f"--status {status!r} is not a tranche status; use one of "
+            + ", ".join(TRANCHE_STATUSES)
+        )
+    if status is None and paid is not None:
+        status = "paid"
+    elif status is None and achieved is not None and current_status in (None, "expected"):
+        status = "achieved"
+    if amount is not None:
+        changes.append(Change("amount", _checked(amount_toml, amount)))
+    if status is not None:
+        changes.append(Change("status", toml_string(status)))
+    if due is not None:
+        changes.append(Change("due", _checked(due_toml, due)))
+    if achieved is not None:
+        changes.append(Change("achieved", _checked(parse_date, achieved, "--achieved").isoformat()))
+    if paid is not None:
+        changes.append(Change("paid", _checked(parse_date, paid, "--paid").isoformat()))
+    return changes
+
+
+def deal_changes(*, status: str | None, terminated: str | None) -> list[Change]:
+    if status is not None and status not in DEAL_STATUSES:
+        raise RecordUsageError(
+            f"--status {status!r} is not a deal status; use one of " + ", ".join(DEAL_STATUSES)
+        )
+    if status is None and terminated is not None:
+        status = "terminated"
+    changes: list[Change] = []
+    if status is not None:
+        changes.append(Change("status", toml_string(status)))
+    if terminated is not None:
+        changes.append(
+            Change("terminated", _checked(parse_date, terminated, "--terminated").isoformat())
+        )
+    return changes
+
+
+# --- locating the deal and the tranche ------------------------------------------------
+
+
+def find_deal(root: Path, deal_id: str) -> tuple[Path, str]:
+    files = list(ledger_files(root))
+    matches = [item for item in files if item.deal_id == deal_id]
+    if not matches:
+        ids = sorted({item.deal_id for item in files if item.deal_id})
+        nearest = difflib.get_close_matches(deal_id, ids, n=1, cutoff=0.6)
+        hint = f'; did you mean "{nearest[0]}"?' if nearest else ""
+        raise RecordUsageError(f"no deal in the ledger has id {deal_id!r}{hint}")
+    if len(matches) > 1:
+        listed = ", ".join(item.display for item in matches)
+        raise RecordUsageError(
+            f"id {deal_id!r} is used by several files ({listed}); fix that first"
+        )
+    return matches[0].path, matches[0].display
+
+
+def describe_tranche(index: int, tranche: dict[str, Any]) -> str:
+    parts = [f"{index + 1}: {tranche.get('type', '?')}"]
+    if "label" in tranche:
+        parts.append(f"{str(tranche['label'])!r}")
+    if "amount" in tranche:
+        parts.append(f"amount {tranche['amount']}")
+    parts.append(f"status {tranche.get('status', 'expected')}")
+    return "  ".join(parts)
+
+
+def select_tranche(tranches: list[dict[str, Any]], selector: str) -> int:
+    """0-based index of the tranche that `selector` (1-based number or label) names."""
+    listing = "\n".join(
+        "  " + describe_tranche(index, tranche) for index, tranche in enumerate(tranches)
+    )
+    where = f"; its tranches:\n{listing}" if tranches else "; the deal has no [[tranches]]"
+    text = selector.strip()
+    if text.isdigit():
+        number = int(text)
+        if 1 <= number <= len(tranches):
+            return number - 1
+        raise RecordUsageError(f"there is no tranche {number}{where}")
+    exact = [i for i, tranche in enumerate(tranches) if tranche.get("label") == text]
+    if not exact:
+        exact = [
+            i
+            for i, tranche in enumerate(tranches)
+            if str(tranche.get("label", "")).casefold() == text.casefold()
+        ]
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        raise RecordUsageError(f"several tranches are labelled {text!r}; give the number{where}")
+    raise RecordUsageError(f"no tranche is labelled {text!r}{where}")
+
+
+# --- splicing -------------------------------------------------------------------------
+
+
+def apply_change(text: str, table: tuple[str, int] | None, change: Change) -> str:
+    """Set `change.key` in the root table (None) or in element N of an array of tables."""
+    statements = scan(text)
+    body = _section_body(statements, table)
+    order = ROOT_ORDER if table is None else TABLE_ORDER.get(table[0], ())
+    existing = next(
+        (item for item in body if item.kind == "keyvalue" and item.key == (change.key,)), None
+    )
+    if existing is not None:
+        return text[: existing.value_start] + change.toml + text[existing.value_end :]
+    line = f"{change.key} = {change.toml}"
+    rank = {name: index for index, name in enumerate(order)}
+    mine = rank.get(change.key, len(order))
+    before = [
+        item
+        for item in body
+        if item.kind == "keyvalue" and len(item.key) == 1 and rank.get(item.key[0], 99) < mine
+    ]
+    if before:
+        anchor = before[-1]
+        offset = anchor.end
+    elif table is not None:
+        header = _header_of(statements, table)
+        offset = header.end
+    else:
+        first = next((item for item in body if item.kind == "keyvalue"), None)
+        offset = first.start if first is not None else len(text)
+        return text[:offset] + line + _newline(text) + text[offset:]
+    prefix = "" if offset == 0 or text[offset - 1] == "\n" else _newline(text)
+    return text[:offset] + prefix + line + _newline(text) + text[offset:]
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _section_body(statements: list[Statement], table: tuple[str, int] | None) -> list[Statement]:
+    start = 0 if table is None else statements.index(_header_of(statements, table)) + 1
+    body: list[Statement] = []
+    for statement in statements[start:]:
+        if statement.kind == "header":
+            break
+        body.append(statement)
+    return body
+
+
+def _header_of(statements: list[Statement], table: tuple[str, int]) -> Statement:
+    name, index = table
+    headers = [
+        item
+        for item in statements
+        if item.kind == "header" and item.is_array and item.key == (name,)
+    ]
+    return headers[index]
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def record(
+    root: Path,
+    deal_id: str,
+    tranche: str | None,
+    *,
+    status: str | None = None,
+    achieved: str | None = None,
+    paid: str | None = None,
+    due: str | None = None,
+    amount: str | None = None,
+    terminated: str | None = None,
+    today: date | None = None,
+) -> RecordResult:
+    tranche_values = {"--achieved": achieved, "--paid": paid, "--due": due, "--amount": amount}
+    if tranche is None:
+        given = [name for name, value in tranche_values.items() if value is not None]
+        if given:
+            raise RecordUsageError(
+                f"{', '.join(given)} belong to a tranche; add --tranche N or --tranche LABEL"
+            )
+        if status is None and terminated is None:
+            raise RecordUsageError(
+                "nothing to record; give --tranche with --status/--achieved/--paid/--due/"
+                "--amount, or --status/--terminated for the deal"
+            )
+    else:
+        if terminated is not None:
+            raise RecordUsageError("--terminated is for the deal; leave out --tranche")
+        if all(value is None for value in (status, *tranche_values.values())):
+            raise RecordUsageError(
+                "nothing to record; give --status, --achieved, --paid, --due or --amount"
+            )
+    # Every value is checked before the ledger is read: a typo is a usage error either way.
+    if tranche is None:
+        deal_changes(status=status, terminated=terminated)
+    else:
+        tranche_changes(
+            status=status,
+            achieved=achieved,
+            paid=paid,
+            due=due,
+            amount=amount,
+            current_status=None,
+        )
+    path, display = find_deal(root, deal_id)
+    outcome: dict[str, Any] = {}
+
+    def change(old: bytes) -> bytes | None:
+        try:
+            text = old.decode("utf-8")
+        except UnicodeDecodeError:
+            raise WriteError(f"{display} is not UTF-8; fix it with `dealledger check`") from None
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        text = text.removeprefix(bom)
+        if len(old) > MAX_FILE_BYTES:
+            raise WriteError(f"{display} is over the size limit for a deal file; see check")
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:
+            raise WriteError(
+                f"{display} does not parse; fix it first (dealledger check {display})"
+            ) from exc
+        if data.get("id") != deal_id:
+            raise WriteError(f"{display} no longer holds deal {deal_id!r}; run the command again")
+        if tranche is None:
+            changes = deal_changes(status=status, terminated=terminated)
+            table: tuple[str, int] | None = None
+            outcome["target"] = f"deal {deal_id}"
+        else:
+            tranches = data.get("tranches")
+            tranches = tranches if isinstance(tranches, list) else []
+            index = select_tranche(tranches, tranche)
+            current = tranches[index].get("status")
+            changes = tranche_changes(
+                status=status,
+                achieved=achieved,
+                paid=paid,
+                due=due,
+                amount=amount,
+                current_status=current if isinstance(current, str) else None,
+            )
+            table = ("tranches", index)
+            headers = [
+                item
+                for item in scan(text)
+                if item.kind == "header" and item.is_array and item.key == ("tranches",)
+            ]
+            if len(headers) != len(tranches):
+                raise WriteError(
+                    f"{display} does not write its tranches as [[tranches]] tables, which "
+                    "record edits; edit it by hand (or rewrite the tranches as tables)"
+                )
+            outcome["target"] = describe_tranche(index, tranches[index])
+        outcome["changes"] = tuple(changes)
+        new_text = text
+        for item in changes:
+            new_text = apply_change(new_text, table, item)
+        if new_text == text:
+            return None
+        context = surroundings(root, path)
+        before = {
+            (problem.code, problem.message)
+            for problem in errors_of(check_draft(context, path, display, text, today))
+        }
+        problems = check_draft(context, path, display, new_text, today)
+        added = [p for p in errors_of(problems) if (p.code, p.message) not in before]
+        if added:
+            raise RecordRefused(f"not recorded: the change would make {display} invalid", added)
+        outcome["warnings"] = tuple(p for p in problems if p not in errors_of(problems))
+        return (bom + new_text).encode("utf-8")
+
+    old, new = update_file(path, change)
+    return RecordResult(
+        path,
+        display,
+        outcome.get("target", ""),
+        outcome.get("changes", ()),
+        new is not None and new != old,
+        outcome.get("warnings", ()),
+    )
+
+
+__all__ = [
+    "Change",
+    "RecordRefused",
+    "RecordResult",
+    "RecordUsageError",
+    "apply_change",
+    "record",
+]
