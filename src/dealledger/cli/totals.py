@@ -18,6 +18,7 @@ from .common import (
     stdout_console,
     write,
 )
+from .currency_options import CurrencyOption, checked_currency, conversion_failed
 from .filter_options import (
     AreaFilter,
     KindFilter,
@@ -42,29 +43,6 @@ ByOption = Annotated[
         show_default=False,
     ),
 ]
-CurrencyOption = Annotated[
-    str | None,
-    typer.Option(
-        "--currency",
-        "-c",
-        help="Reporting currency (ISO 4217). Default: dealledger.toml `currency`, else the "
-        "selection's only currency.",
-        show_default=False,
-    ),
-]
-
-
-def checked_currency(code: str | None) -> str | None:
-    """An ISO 4217 code, or a usage error; shared by totals, timeline and export."""
-    from ..iso_codes import CURRENCIES
-    from .common import usage_error
-
-    if code is None:
-        return None
-    upper = code.strip().upper()
-    if upper not in CURRENCIES:
-        usage_error(f"--currency {code!r} is not an ISO 4217 currency code (e.g. USD, EUR, CNY)")
-    return upper
 
 
 @app.command()
@@ -126,12 +104,7 @@ def totals(
     except CurrencyChoiceError as exc:
         usage_error(str(exc))
     except ConversionError as exc:
-        import sys
-
-        from ..safe_text import terminal_safe
-
-        sys.stderr.write(f"dealledger: error: {terminal_safe(str(exc))}\n")
-        raise typer.Exit(1) from None
+        conversion_failed(exc)
     if output_format is Format.JSON:
         from ..render.jsonout import dumps
 
