@@ -67,7 +67,7 @@ class Event:
         }
 
 
-def _deal_events(entry: Entry) -> Iterator[Event]:
+def deal_events(entry: Entry) -> Iterator[Event]:
     deal = entry.deal
     sequence = 0
     for name in DEAL_EVENTS:
@@ -86,7 +86,7 @@ def _deal_events(entry: Entry) -> Iterator[Event]:
 def timeline_events(ledger: Ledger) -> list[Event]:
     """Every dated event of the selected deals, by date (a period by its first day), then by
     deal date and id, then in file order."""
-    events = [event for entry in ledger.entries for event in _deal_events(entry)]
+    events = [event for entry in ledger.entries for event in deal_events(entry)]
     events.sort(
         key=lambda event: (
             event.start,
@@ -153,7 +153,7 @@ def chart_rows(ledger: Ledger) -> list[tuple[str, list[tuple[date, str]]]]:
     rows = []
     for entry in ledger.entries:
         marks: list[tuple[date, str]] = []
-        for event in _deal_events(entry):
+        for event in deal_events(entry):
             if event.position is not None:
                 tranche = entry.deal.tranches[event.position]
                 if event.event == "due" and tranche.status in ("paid", "forfeited"):
