@@ -14,6 +14,7 @@ CurrencyOption = Annotated[
     typer.Option(
         "--currency",
         "-c",
+        metavar="CODE",
         help="Reporting currency (ISO 4217). Default: dealledger.toml `currency`, else the "
         "selection's only currency.",
         show_default=False,

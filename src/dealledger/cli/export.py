@@ -53,6 +53,7 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="File to write (a folder for csv). Its folder must exist; - writes json to "
         "standard output.",
         show_default=False,

@@ -21,6 +21,7 @@ PartyFilter = Annotated[
     typer.Option(
         "--party",
         "-p",
+        metavar="NAME",
         help="Deals with a party of this name, registry alias, or group it rolls up to "
         "(case-insensitive). Repeat for any of several.",
         rich_help_panel=_PANEL,
@@ -31,6 +32,7 @@ SinceFilter = Annotated[
     str | None,
     typer.Option(
         "--since",
+        metavar="DATE",
         help="Deals dated (signed, else announced) on or after this date; a period "
         "(2024, 2024-Q3, 2024-07) means its first day.",
         rich_help_panel=_PANEL,
@@ -41,6 +43,7 @@ UntilFilter = Annotated[
     str | None,
     typer.Option(
         "--until",
+        metavar="DATE",
         help="Deals dated on or before this date; a period (2024, 2024-Q3) means its last day.",
         rich_help_panel=_PANEL,
         show_default=False,
@@ -50,6 +53,7 @@ KindFilter = Annotated[
     list[str] | None,
     typer.Option(
         "--kind",
+        metavar="KIND",
         help="license, collaboration, co-development, option, acquisition, equity, "
         "framework, other. Repeat or comma-separate.",
         rich_help_panel=_PANEL,
@@ -60,6 +64,7 @@ StatusFilter = Annotated[
     list[str] | None,
     typer.Option(
         "--status",
+        metavar="STATUS",
         help="announced, active, completed, terminated, expired. Repeat or comma-separate.",
         rich_help_panel=_PANEL,
         show_default=False,
@@ -69,6 +74,7 @@ AreaFilter = Annotated[
     list[str] | None,
     typer.Option(
         "--area",
+        metavar="AREA",
         help="A therapeutic area, e.g. oncology (case-insensitive). Repeat or comma-separate.",
         rich_help_panel=_PANEL,
         show_default=False,
@@ -78,6 +84,7 @@ TagFilter = Annotated[
     list[str] | None,
     typer.Option(
         "--tag",
+        metavar="TAG",
         help="A tag (case-insensitive). Repeat or comma-separate.",
         rich_help_panel=_PANEL,
         show_default=False,

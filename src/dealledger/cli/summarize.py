@@ -16,6 +16,18 @@ from .common import (
     stdout_console,
     write,
 )
+from .filter_options import (
+    AreaFilter,
+    KindFilter,
+    PartyFilter,
+    SinceFilter,
+    StatusFilter,
+    TagFilter,
+    UntilFilter,
+    deal_filter,
+    filtered,
+    note_empty,
+)
 
 
 @app.command()
@@ -24,6 +36,13 @@ def summarize(
     ledger: LedgerOption = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
+    party: PartyFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    kind: KindFilter = None,
+    status: StatusFilter = None,
+    area: AreaFilter = None,
+    tag: TagFilter = None,
 ) -> None:
     """One row per deal in date order: parties, kind, status, upfront, milestones, totals.
 
@@ -38,10 +57,13 @@ def summarize(
       dealledger summarize --format json | jq '.[].total'
 
       dealledger summarize deals/2025 --format csv > deals.csv
+
+      dealledger summarize --party CSPC --kind license --since 2024
     """
     from ..reports.summary import SUMMARY_FIELDS, summary_records, summary_view
 
-    loaded = open_ledger(ledger, paths)
+    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    loaded = filtered(open_ledger(ledger, paths), chosen)
     report_problems_to_stderr(loaded)
     records = summary_records(loaded)
     if output_format is Format.JSON:
@@ -62,5 +84,6 @@ def summarize(
     else:
         from ..render.table import print_view
 
+        note_empty(loaded, chosen)
         print_view(summary_view(records), stdout_console())
     raise typer.Exit(1 if loaded.errors else 0)

@@ -42,6 +42,7 @@ BucketOption = Annotated[
     typer.Option(
         "--by",
         "-b",
+        metavar="year|quarter|month",
         help="Show the payment schedule per period instead of events: year, quarter or month.",
         show_default=False,
     ),

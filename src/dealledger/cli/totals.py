@@ -37,6 +37,7 @@ ByOption = Annotated[
     typer.Option(
         "--by",
         "-b",
+        metavar="KEY",
         help="Group by one or more of: payee, payer, payee-group, payer-group, year, kind, "
         "status, currency, area. Repeat (--by payee-group --by year) or comma-separate "
         "(--by payee-group,year).",
