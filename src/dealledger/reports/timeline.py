@@ -258,7 +258,11 @@ def schedule_view(found: Schedule) -> View:
     footer = [["No date", "", money_cell(record["unscheduled"], currency)]]
     caption = f"In {currency}" if currency else "No amounts"
     if found.undisclosed:
-        caption += f"; {found.undisclosed} tranches with undisclosed amounts are not counted"
+        count = found.undisclosed
+        caption += (
+            f"; {count} tranche{'s' if count != 1 else ''} with an undisclosed amount "
+            f"{'are' if count != 1 else 'is'} not counted"
+        )
     return View(
         [Column("Period"), Column("Paid", "right"), Column("Due", "right")],
         rows,
