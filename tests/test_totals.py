@@ -14,12 +14,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import pytest
-from reports_fixture import write_ledger
 from typer.testing import CliRunner
 
 from dealledger.cli import app
 from dealledger.ledger import load_ledger
 from dealledger.reports.totals import ByKeyError, parse_by, totals_record
+from reports_fixture import write_ledger
 
 runner = CliRunner()
 MONEY_TYPES = {
@@ -106,7 +106,7 @@ def test_overall_matches_an_independent_computation(ledger_root: Path) -> None:
     assert document["currency"] == "USD"
     assert document["by"] == []
     assert document["groups"] == []
-    overall = {key: value for key, value in document["overall"].items()}
+    overall = dict(document["overall"])
     expected = _independent(ledger_root)
     assert overall == expected
 
