@@ -234,6 +234,7 @@ due = 2024-05-15
 
 def write_ledger(root: Path) -> Path:
     """Write the ledger under `root` and return it."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "dealledger.toml").write_text(SETTINGS, encoding="utf-8")
     for name, text in DEALS.items():
         path = root / "deals" / name
