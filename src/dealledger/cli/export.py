@@ -30,6 +30,7 @@ from .filter_options import (
     deal_filter,
     filtered,
 )
+from .pipe import closed_pipe_ends_quietly
 
 
 class ExportFormat(StrEnum):
@@ -130,8 +131,8 @@ def export(
         conversion_failed(exc)
     try:
         if to_stdout:
-            sys.stdout.write(json_document(rows))
-            sys.stdout.flush()
+            with closed_pipe_ends_quietly():
+                sys.stdout.write(json_document(rows))
         elif output_format is ExportFormat.SQLITE:
             write_file_atomically(output, lambda path: write_sqlite(rows, path), force=force)
         elif output_format is ExportFormat.JSON:

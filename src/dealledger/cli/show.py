@@ -13,9 +13,9 @@ from .common import (
     LedgerOption,
     RawCsvOption,
     open_ledger,
-    stdout_console,
     write,
 )
+from .pipe import closed_pipe_ends_quietly, report_console
 
 DealIdArgument = Annotated[str, typer.Argument(help="The deal's id, e.g. azn-cspc-2024-ys2302018.")]
 
@@ -69,40 +69,43 @@ def show(
             raise typer.Exit(1) from None
         usage_error(str(exc))
     record = show_record(entry, loaded)
-    if output_format is Format.JSON:
-        from ..render.jsonout import dumps
+    with closed_pipe_ends_quietly():
+        if output_format is Format.JSON:
+            from ..render.jsonout import dumps
 
-        write(dumps(record) + "\n")
-    elif output_format in (Format.CSV, Format.TSV):
-        from ..render.delimited import render_delimited
+            write(dumps(record) + "\n")
+        elif output_format in (Format.CSV, Format.TSV):
+            from ..render.delimited import render_delimited
 
-        delimiter = "," if output_format is Format.CSV else "\t"
-        write(
-            render_delimited([record], SHOW_FIELDS, delimiter=delimiter, neutralize=not raw_cells)
-        )
-    elif output_format is Format.MARKDOWN:
-        from ..render.markdown import render_markdown
+            delimiter = "," if output_format is Format.CSV else "\t"
+            write(
+                render_delimited(
+                    [record], SHOW_FIELDS, delimiter=delimiter, neutralize=not raw_cells
+                )
+            )
+        elif output_format is Format.MARKDOWN:
+            from ..render.markdown import render_markdown
 
-        head = [f"## {_markdown_text(record['id'])}", ""]
-        head += [
-            f"- **{label}**: {_markdown_text(value)}" for label, value in show_overview(record)
-        ]
-        write("\n".join([*head, "", *(render_markdown(view) for view in show_views(record))]))
-    else:
-        from rich.text import Text
+            head = [f"## {_markdown_text(record['id'])}", ""]
+            head += [
+                f"- **{label}**: {_markdown_text(value)}" for label, value in show_overview(record)
+            ]
+            write("\n".join([*head, "", *(render_markdown(view) for view in show_views(record))]))
+        else:
+            from rich.text import Text
 
-        from ..render.table import print_view, safe
+            from ..render.table import print_view, safe
 
-        console = stdout_console()
-        decorated = console.is_terminal
-        console.print(safe(record["id"], "bold" if decorated else ""))
-        for label, value in show_overview(record):
-            line = Text(f"{label:<11} ", style="bold" if decorated else "")
-            line.append(safe(value))
-            console.print(line)
-        for view in show_views(record):
-            console.print()
-            print_view(view, console)
+            console = report_console()
+            decorated = console.is_terminal
+            console.print(safe(record["id"], "bold" if decorated else ""))
+            for label, value in show_overview(record):
+                line = Text(f"{label:<11} ", style="bold" if decorated else "")
+                line.append(safe(value))
+                console.print(line)
+            for view in show_views(record):
+                console.print()
+                print_view(view, console)
     raise typer.Exit(1 if any(p["severity"] == "error" for p in record["problems"]) else 0)
 
 

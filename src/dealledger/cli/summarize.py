@@ -13,7 +13,6 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    stdout_console,
     write,
 )
 from .filter_options import (
@@ -28,6 +27,7 @@ from .filter_options import (
     filtered,
     note_empty,
 )
+from .pipe import closed_pipe_ends_quietly, report_console
 
 
 @app.command()
@@ -66,24 +66,27 @@ def summarize(
     loaded = filtered(open_ledger(ledger, paths), chosen)
     report_problems_to_stderr(loaded)
     records = summary_records(loaded)
-    if output_format is Format.JSON:
-        from ..render.jsonout import dumps
+    with closed_pipe_ends_quietly():
+        if output_format is Format.JSON:
+            from ..render.jsonout import dumps
 
-        write(dumps(records) + "\n")
-    elif output_format in (Format.CSV, Format.TSV):
-        from ..render.delimited import render_delimited
+            write(dumps(records) + "\n")
+        elif output_format in (Format.CSV, Format.TSV):
+            from ..render.delimited import render_delimited
 
-        delimiter = "," if output_format is Format.CSV else "\t"
-        write(
-            render_delimited(records, SUMMARY_FIELDS, delimiter=delimiter, neutralize=not raw_cells)
-        )
-    elif output_format is Format.MARKDOWN:
-        from ..render.markdown import render_markdown
+            delimiter = "," if output_format is Format.CSV else "\t"
+            write(
+                render_delimited(
+                    records, SUMMARY_FIELDS, delimiter=delimiter, neutralize=not raw_cells
+                )
+            )
+        elif output_format is Format.MARKDOWN:
+            from ..render.markdown import render_markdown
 
-        write(render_markdown(summary_view(records)))
-    else:
-        from ..render.table import print_view
+            write(render_markdown(summary_view(records)))
+        else:
+            from ..render.table import print_view
 
-        note_empty(loaded, chosen)
-        print_view(summary_view(records), stdout_console())
+            note_empty(loaded, chosen)
+            print_view(summary_view(records), report_console())
     raise typer.Exit(1 if loaded.errors else 0)

@@ -15,7 +15,6 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    stdout_console,
     write,
 )
 from .currency_options import CurrencyOption, checked_currency, conversion_failed
@@ -31,6 +30,7 @@ from .filter_options import (
     filtered,
     note_empty,
 )
+from .pipe import closed_pipe_ends_quietly, report_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -106,14 +106,15 @@ def timeline(
     override = checked_currency(currency)
     loaded = filtered(open_ledger(ledger, paths), chosen)
     report_problems_to_stderr(loaded)
-    console = stdout_console()
+    console = report_console()
     draw = console.is_terminal if chart is None else chart
     if output_format is Format.TABLE:
         note_empty(loaded, chosen)
-    if bucket is None:
-        _events(loaded, output_format, raw_cells, draw, console)
-    else:
-        _schedule(loaded, bucket, override, output_format, raw_cells, draw, console)
+    with closed_pipe_ends_quietly():
+        if bucket is None:
+            _events(loaded, output_format, raw_cells, draw, console)
+        else:
+            _schedule(loaded, bucket, override, output_format, raw_cells, draw, console)
     raise typer.Exit(1 if loaded.errors else 0)
 
 

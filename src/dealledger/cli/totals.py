@@ -15,7 +15,6 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    stdout_console,
     write,
 )
 from .currency_options import CurrencyOption, checked_currency, conversion_failed
@@ -31,6 +30,7 @@ from .filter_options import (
     filtered,
     note_empty,
 )
+from .pipe import closed_pipe_ends_quietly, report_console
 
 ByOption = Annotated[
     list[str] | None,
@@ -106,29 +106,30 @@ def totals(
         usage_error(str(exc))
     except ConversionError as exc:
         conversion_failed(exc)
-    if output_format is Format.JSON:
-        from ..render.jsonout import dumps
+    with closed_pipe_ends_quietly():
+        if output_format is Format.JSON:
+            from ..render.jsonout import dumps
 
-        write(dumps(record) + "\n")
-    elif output_format in (Format.CSV, Format.TSV):
-        from ..render.delimited import render_delimited
+            write(dumps(record) + "\n")
+        elif output_format in (Format.CSV, Format.TSV):
+            from ..render.delimited import render_delimited
 
-        delimiter = "," if output_format is Format.CSV else "\t"
-        write(
-            render_delimited(
-                totals_rows(record),
-                totals_fields(record),
-                delimiter=delimiter,
-                neutralize=not raw_cells,
+            delimiter = "," if output_format is Format.CSV else "\t"
+            write(
+                render_delimited(
+                    totals_rows(record),
+                    totals_fields(record),
+                    delimiter=delimiter,
+                    neutralize=not raw_cells,
+                )
             )
-        )
-    elif output_format is Format.MARKDOWN:
-        from ..render.markdown import render_markdown
+        elif output_format is Format.MARKDOWN:
+            from ..render.markdown import render_markdown
 
-        write(render_markdown(totals_view(record)))
-    else:
-        from ..render.table import print_view
+            write(render_markdown(totals_view(record)))
+        else:
+            from ..render.table import print_view
 
-        note_empty(loaded, chosen)
-        print_view(totals_view(record), stdout_console())
+            note_empty(loaded, chosen)
+            print_view(totals_view(record), report_console())
     raise typer.Exit(1 if loaded.errors else 0)
