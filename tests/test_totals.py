@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dealledger.cli import app
@@ -59,42 +61,58 @@ def _independent(root: Path, target: str = "USD") -> dict[str, object]:
         exact = amount * direct if direct is not None else amount / latest(target, source, on)
         return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
-    sums = dict.fromkeys(["upfront", "milestone", "commercial", "other", "paid", "forfeited"])
-    for key in sums:
-        sums[key] = Decimal(0)
+    names = ["upfront", "milestone", "commercial", "other", "total", "paid", "forfeited"]
+    # Per deal: for each figure, the disclosed amounts and whether any amount was undisclosed.
+    per_deal: list[dict[str, Decimal | None]] = []
     deals = incomplete = 0
     for path in sorted((root / "deals").rglob("*.toml")):
         deal = tomllib.loads(path.read_text())
         deals += 1
         if deal.get("financials", "disclosed") != "disclosed":
-            incomplete += 1
+            incomplete += deal["financials"] == "undisclosed"
+            per_deal.append(dict.fromkeys(names))
             continue
         deal_date = deal.get("signed", deal["announced"])
-        has_undisclosed = False
+        seen: dict[str, list[Decimal | None]] = {name: [] for name in names}
         for tranche in deal.get("tranches", []):
             category = MONEY_TYPES.get(tranche["type"])
             if category is None:
                 continue
-            if tranche["amount"] == "undisclosed":
-                has_undisclosed = True
-                continue
-            amount = to_target(
-                Decimal(str(tranche["amount"])),
-                tranche.get("currency", deal["currency"]),
-                tranche.get("paid", deal_date),
-            )
-            sums[category] += amount
+            amount = None
+            if tranche["amount"] != "undisclosed":
+                amount = to_target(
+                    Decimal(str(tranche["amount"])),
+                    tranche.get("currency", deal["currency"]),
+                    tranche.get("paid", deal_date),
+                )
+            buckets = [category, "total"]
             if tranche.get("status") in ("paid", "forfeited"):
-                sums[tranche["status"]] += amount
-        incomplete += has_undisclosed
-    total = sums["upfront"] + sums["milestone"] + sums["commercial"] + sums["other"]
+                buckets.append(tranche["status"])
+            for bucket in buckets:
+                seen[bucket].append(amount)
+        incomplete += any(None in values for values in seen.values())
+        per_deal.append(
+            {
+                # a deal's figure is unknown only where every amount it covers is
+                name: None
+                if values and all(value is None for value in values)
+                else sum((value for value in values if value is not None), Decimal(0))
+                for name, values in seen.items()
+            }
+        )
+    sums: dict[str, Decimal | None] = {}
+    for name in names:
+        known = [deal[name] for deal in per_deal if deal[name] is not None]
+        sums[name] = sum(known, Decimal(0)) if known or not per_deal else None
+    total = sums["total"]
+    outstanding = None if total is None else total - (sums["paid"] or 0) - (sums["forfeited"] or 0)
     return {
         "deals": deals,
         **{key: sums[key] for key in ("upfront", "milestone", "commercial", "other")},
         "total": total,
         "paid": sums["paid"],
         "forfeited": sums["forfeited"],
-        "outstanding": total - sums["paid"] - sums["forfeited"],
+        "outstanding": outstanding,
         "incomplete_deals": incomplete,
     }
 
@@ -294,3 +312,66 @@ def test_bundled_ledger_totals() -> None:
     assert overall["total"] == Decimal("25850000000")
     assert overall["deals"] == 5
     assert overall["incomplete_deals"] == 2
+
+
+AMOUNTS = st.decimals(min_value=0, max_value=10**10, places=2, allow_nan=False)
+TRANCHE = st.tuples(
+    st.sampled_from(["upfront", "milestone", "commercial", "equity", "option", "other"]),
+    st.one_of(AMOUNTS, st.just("undisclosed")),
+    st.sampled_from(["USD", "EUR", "JPY", None]),
+    st.sampled_from(["expected", "paid", "forfeited"]),
+)
+
+
+def _random_ledger(root: Path, deals: list[list[tuple]]) -> None:
+    text_settings = 'currency = "USD"\n'
+    for pair, rate in (("EUR USD", "1.0850"), ("USD JPY", "151.3"), ("EUR JPY", "163.7")):
+        source, target = pair.split()
+        text_settings += (
+            f'[[fx]]\ndate = 2020-01-01\nfrom = "{source}"\nto = "{target}"\nrate = "{rate}"\n'
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "dealledger.toml").write_text(text_settings)
+    (root / "deals").mkdir()
+    for number, tranches in enumerate(deals):
+        text = (
+            f'id = "deal-{number}"\ntitle = "Deal {number}"\nkind = "license"\n'
+            f'announced = 2024-0{number % 9 + 1}-01\ncurrency = "EUR"\n'
+            '[[parties]]\nname = "L"\nrole = "licensor"\n'
+            '[[parties]]\nname = "P"\nrole = "licensee"\n'
+        )
+        for kind, amount, currency, status in tranches:
+            text += f'[[tranches]]\ntype = "{kind}"\n'
+            text += f'amount = "{amount}"\n'
+            if currency:
+                text += f'currency = "{currency}"\n'
+            text += f'status = "{status}"\n'
+            if status == "paid":
+                text += "paid = 2025-01-02\n"
+        (root / "deals" / f"deal-{number}.toml").write_text(text)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(TRANCHE, min_size=1, max_size=4), min_size=1, max_size=4))
+def test_totals_and_sqlite_agree_with_independent_sums(deals: list[list[tuple]]) -> None:
+    import sqlite3
+    import tempfile
+
+    from dealledger.reports.export import export_rows, write_sqlite
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "ledger"
+        _random_ledger(root, deals)
+        ledger = load_ledger(root)
+        assert not ledger.problems, ledger.problems
+        record = totals_record(ledger, ["kind", "currency"], "USD")
+        expected = _independent(root)
+        overall = dict(record["overall"])
+        assert overall == expected
+        grouped = sum(g["total"] for g in record["groups"] if g["total"] is not None)
+        assert grouped == (overall["total"] or 0)
+        database = Path(folder) / "out.sqlite"
+        write_sqlite(export_rows(ledger, "USD"), database)
+        with sqlite3.connect(database) as db:
+            cents = db.execute("SELECT SUM(reporting_minor) FROM tranches").fetchone()[0]
+        assert Decimal(cents or 0) / 100 == (overall["total"] or 0)
