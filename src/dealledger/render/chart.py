@@ -27,7 +27,7 @@ GLYPHS: dict[str, tuple[str, str]] = {
     "paid": ("●", "green"),
 }
 LEGEND = (
-    ("deal", "announced/signed/effective"),
+    ("deal", "deal dates"),
     ("due", "due"),
     ("achieved", "achieved"),
     ("paid", "paid"),
@@ -84,12 +84,14 @@ class TimelineChart:
             line.rstrip()
             yield line
         yield from self._axis(label_width, plot, low, high, column)
-        legend = Text(" " * (label_width + 2))
+        legend = Text()
         for kind, meaning in LEGEND:
             glyph, style = GLYPHS[kind]
             legend.append(glyph, style=style)
-            legend.append(f" {meaning}   ")
+            legend.append(f" {meaning}  ")
         legend.rstrip()
+        if label_width + 2 + legend.cell_len <= width:
+            legend = Text(" " * (label_width + 2)) + legend
         yield legend
 
     @staticmethod
@@ -130,17 +132,16 @@ class PeriodBars:
         paid_width = max(len(text) for text, _ in amount_texts) or 1
         due_width = max(len(text) for _, text in amount_texts) or 1
         fixed = name_width + paid_width + due_width + 6
-        bar_width = max(min(options.max_width - fixed, 60), 10)
+        bar_width = max(min(options.max_width - fixed, 60), 4)
         biggest = max((paid + due for _, paid, due in values), default=Decimal(0))
         header = Text(
-            f"{'':<{name_width}}  {'paid':>{paid_width}}  {'due':>{due_width}}  "
-            f"({self.currency or ''}: ",
+            f"{self.currency or '':<{name_width}}  {'paid':>{paid_width}}  {'due':>{due_width}}  ",
             style="bold",
         )
         header.append("█", style="green")
-        header.append(" paid ")
+        header.append(" paid  ")
         header.append("░", style="cyan")
-        header.append(" due)")
+        header.append(" due")
         yield header
         for (name, paid, due), (paid_text, due_text) in zip(values, amount_texts, strict=True):
             line = Text(
