@@ -375,3 +375,10 @@ def test_totals_and_sqlite_agree_with_independent_sums(deals: list[list[tuple]])
         with sqlite3.connect(database) as db:
             cents = db.execute("SELECT SUM(reporting_minor) FROM tranches").fetchone()[0]
         assert Decimal(cents or 0) / 100 == (overall["total"] or 0)
+
+
+def test_joint_key_ignores_the_order_written() -> None:
+    from dealledger.reports.totals import joint_key
+
+    assert joint_key(["Beta", "Alpha", "Beta"]) == "Alpha + Beta"
+    assert joint_key([]) is None

@@ -23,7 +23,7 @@ from ..render.jsonout import dumps
 from ..rules import tranche_parties
 from .currency import convert
 from .timeline import deal_events
-from .totals import JOINT
+from .totals import JOINT, party_key
 
 FORMAT_VERSION = "1"
 
@@ -234,15 +234,6 @@ def _joined(values: Any) -> str | None:
     return "; ".join(items) if items else None
 
 
-def _group_names(entry: Entry, ledger: Ledger, names: tuple[str, ...]) -> str | None:
-    groups = []
-    for name in names:
-        party = entry.deal.party(name)
-        groups.append(ledger.registry.group(party) if party else ledger.registry.canonical(name))
-    unique = list(dict.fromkeys(groups))
-    return JOINT.join(unique) if unique else None
-
-
 def _deal_row(entry: Entry, ledger: Ledger) -> dict[str, Any]:
     deal = entry.deal
     computed = deal_figures(deal, ledger.fx)
@@ -300,8 +291,8 @@ def _tranche_rows(entry: Entry, ledger: Ledger, currency: str | None) -> list[di
                 "undisclosed": int(tranche.is_undisclosed),
                 "payer": JOINT.join(payers) or None,
                 "payee": JOINT.join(payees) or None,
-                "payer_group": _group_names(entry, ledger, payers),
-                "payee_group": _group_names(entry, ledger, payees),
+                "payer_group": party_key(deal, payers, ledger.registry, group=True),
+                "payee_group": party_key(deal, payees, ledger.registry, group=True),
                 "due": str(tranche.due) if tranche.due is not None else None,
                 "due_start": due_start(tranche.due).isoformat() if tranche.due else None,
                 "achieved": tranche.achieved.isoformat() if tranche.achieved else None,

@@ -8,13 +8,15 @@ the sum of the per-tranche amounts that `export` stores and a reader can recompu
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from ..figures import CATEGORIES, CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
 from ..ledger import Entry, Ledger
+from ..models import Deal
+from ..registry import Registry
 from ..render.view import Column, View, money_cell
 from ..rules import tranche_parties
 from .currency import convert
@@ -173,9 +175,23 @@ def _items(entry: Entry, ledger: Ledger, currency: str | None) -> Iterator[_Item
         yield _Item(entry, position, convert(entry, position, currency, ledger))
 
 
-def _joint(names: Sequence[str]) -> str | None:
-    unique = list(dict.fromkeys(names))
+def joint_key(names: Iterable[str]) -> str | None:
+    """One key for a shared payment: distinct names sorted, so the order written in a file
+    does not split one payee into two groups."""
+    unique = sorted(set(names))
     return JOINT.join(unique) if unique else None
+
+
+def party_key(deal: Deal, names: Iterable[str], registry: Registry, *, group: bool) -> str | None:
+    """Registered names (aliases resolved), or with `group` the top of each party's chain;
+    a joint payee whose parties share one group is that group."""
+    if not group:
+        return joint_key(registry.canonical(name) for name in names)
+    groups = []
+    for name in names:
+        party = deal.party(name)
+        groups.append(registry.group(party) if party else registry.canonical(name))
+    return joint_key(groups)
 
 
 def _key_values(key: str, item: _Item, ledger: Ledger) -> list[Any]:
@@ -196,14 +212,7 @@ def _key_values(key: str, item: _Item, ledger: Ledger) -> list[Any]:
         return [tranche_currency(deal, tranche)]
     payers, payees = tranche_parties(deal, tranche)
     names = payees if key.startswith("payee") else payers
-    registry = ledger.registry
-    if key.endswith("-group"):
-        groups = []
-        for name in names:
-            party = deal.party(name)
-            groups.append(registry.group(party) if party else registry.canonical(name))
-        return [_joint(groups)]
-    return [_joint([registry.canonical(name) for name in names])]
+    return [party_key(deal, names, ledger.registry, group=key.endswith("-group"))]
 
 
 def _sort_key(key: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
