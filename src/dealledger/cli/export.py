@@ -66,7 +66,7 @@ ForceOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(short_help="Export the ledger as SQLite, JSON or CSV tables with exact amounts.")
 def export(
     output: OutputOption,
     paths: PathsArgument = None,
@@ -95,8 +95,7 @@ def export(
 
       dealledger export --output deals.sqlite
 
-      sqlite3 deals.sqlite "SELECT payee_group, SUM(reporting_minor)/100.0 FROM tranches
-      GROUP BY payee_group"
+      sqlite3 deals.sqlite "SELECT SUM(reporting_minor) FROM tranches"
 
       dealledger export --format json --output - | jq '.tranches | length'
 

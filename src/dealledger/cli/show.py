@@ -20,7 +20,7 @@ from .pipe import closed_pipe_ends_quietly, report_console
 DealIdArgument = Annotated[str, typer.Argument(help="The deal's id, e.g. azn-cspc-2024-ys2302018.")]
 
 
-@app.command()
+@app.command(short_help="Everything about one deal, with its figures and problems.")
 def show(
     deal_id: DealIdArgument,
     ledger: LedgerOption = None,

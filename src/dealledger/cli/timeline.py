@@ -58,7 +58,7 @@ ChartOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(short_help="Dated events in order, or the payment schedule per period.")
 def timeline(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,

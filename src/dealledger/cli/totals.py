@@ -46,7 +46,7 @@ ByOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(short_help="Ledger-wide figures in one reporting currency, optionally grouped.")
 def totals(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
