@@ -152,3 +152,15 @@ def test_colour_on_terminal_only_and_never_with_no_color_or_dumb(ledger_root: Pa
     assert b"\x1b[" not in dumb
     piped = dealledger(ledger_root, *args).stdout
     assert b"\x1b[" not in piped and "█".encode() not in piped
+
+
+@pytest.mark.parametrize("command", ["summarize", "totals", "timeline", "show", "export"])
+def test_every_report_command_help_has_examples(command: str) -> None:
+    from typer.testing import CliRunner
+
+    from dealledger.cli import app
+
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Examples:" in result.stdout
+    assert f"dealledger {command}" in result.stdout

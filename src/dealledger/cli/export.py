@@ -66,7 +66,7 @@ ForceOption = Annotated[
 ]
 
 
-@app.command(short_help="Export the ledger as SQLite, JSON or CSV tables with exact amounts.")
+@app.command(short_help="The ledger as SQLite, JSON or CSV tables, amounts exact.")
 def export(
     output: OutputOption,
     paths: PathsArgument = None,

@@ -46,7 +46,7 @@ ByOption = Annotated[
 ]
 
 
-@app.command(short_help="Ledger-wide figures in one reporting currency, optionally grouped.")
+@app.command(short_help="Ledger-wide figures in one reporting currency, grouped by --by.")
 def totals(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
