@@ -169,3 +169,27 @@ def test_bundled_timeline_places_2026_q2_upfront() -> None:
     root = Path(__file__).resolve().parents[1]
     document = json.loads(run(root, "--by", "quarter", "-f", "json").stdout, parse_float=Decimal)
     assert document["periods"] == [{"period": "2026-Q2", "paid": 0, "due": Decimal("1200000000")}]
+
+
+def test_achieved_without_due_counts_at_its_achieved_date(tmp_path: Path) -> None:
+    write_ledger(tmp_path)
+    path = tmp_path / "deals" / "2025" / "cn-collab.toml"
+    path.write_text(
+        path.read_text().replace('due = "2026-Q1"', 'status = "achieved"\nachieved = 2025-05-20')
+    )
+    document = json.loads(run(tmp_path, "--by", "month", "-f", "json").stdout, parse_float=Decimal)
+    periods = {period["period"]: period for period in document["periods"]}
+    assert periods["2025-05"] == {"period": "2025-05", "paid": 0, "due": Decimal("2816901.41")}
+    events = json.loads(run(tmp_path, "-f", "json").stdout)
+    assert {"date": "2025-05-20", "event": "achieved"}.items() <= next(
+        event for event in events if event["event"] == "achieved"
+    ).items()
+
+
+def test_filters_apply_to_timeline(ledger_root: Path) -> None:
+    events = json.loads(run(ledger_root, "--party", "Delta Inc", "-f", "json").stdout)
+    assert {event["deal"] for event in events} == {"us-option", "us-framework"}
+    schedule_doc = json.loads(
+        run(ledger_root, "--party", "Delta Inc", "--by", "year", "-f", "json").stdout
+    )
+    assert [period["period"] for period in schedule_doc["periods"]] == ["2023"]
