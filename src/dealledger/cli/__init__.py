@@ -59,4 +59,16 @@ def main() -> None:
 
 
 # The command modules register themselves on `app`; imported last because they import `app`.
-from . import check, fmt, new, record, schema, summarize, value_command  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    check,
+    export,
+    fmt,
+    new,
+    record,
+    schema,
+    show,
+    summarize,
+    timeline,
+    totals,
+    value_command,
+)

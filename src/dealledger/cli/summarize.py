@@ -13,9 +13,21 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    stdout_console,
     write,
 )
+from .filter_options import (
+    AreaFilter,
+    KindFilter,
+    PartyFilter,
+    SinceFilter,
+    StatusFilter,
+    TagFilter,
+    UntilFilter,
+    deal_filter,
+    filtered,
+    note_empty,
+)
+from .pipe import closed_pipe_ends_quietly, report_console
 
 
 @app.command()
@@ -24,6 +36,13 @@ def summarize(
     ledger: LedgerOption = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
+    party: PartyFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    kind: KindFilter = None,
+    status: StatusFilter = None,
+    area: AreaFilter = None,
+    tag: TagFilter = None,
 ) -> None:
     """One row per deal in date order: parties, kind, status, upfront, milestones, totals.
 
@@ -38,29 +57,36 @@ def summarize(
       dealledger summarize --format json | jq '.[].total'
 
       dealledger summarize deals/2025 --format csv > deals.csv
+
+      dealledger summarize --party CSPC --kind license --since 2024
     """
     from ..reports.summary import SUMMARY_FIELDS, summary_records, summary_view
 
-    loaded = open_ledger(ledger, paths)
+    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    loaded = filtered(open_ledger(ledger, paths), chosen)
     report_problems_to_stderr(loaded)
     records = summary_records(loaded)
-    if output_format is Format.JSON:
-        from ..render.jsonout import dumps
+    with closed_pipe_ends_quietly():
+        if output_format is Format.JSON:
+            from ..render.jsonout import dumps
 
-        write(dumps(records) + "\n")
-    elif output_format in (Format.CSV, Format.TSV):
-        from ..render.delimited import render_delimited
+            write(dumps(records) + "\n")
+        elif output_format in (Format.CSV, Format.TSV):
+            from ..render.delimited import render_delimited
 
-        delimiter = "," if output_format is Format.CSV else "\t"
-        write(
-            render_delimited(records, SUMMARY_FIELDS, delimiter=delimiter, neutralize=not raw_cells)
-        )
-    elif output_format is Format.MARKDOWN:
-        from ..render.markdown import render_markdown
+            delimiter = "," if output_format is Format.CSV else "\t"
+            write(
+                render_delimited(
+                    records, SUMMARY_FIELDS, delimiter=delimiter, neutralize=not raw_cells
+                )
+            )
+        elif output_format is Format.MARKDOWN:
+            from ..render.markdown import render_markdown
 
-        write(render_markdown(summary_view(records)))
-    else:
-        from ..render.table import print_view
+            write(render_markdown(summary_view(records)))
+        else:
+            from ..render.table import print_view
 
-        print_view(summary_view(records), stdout_console())
+            note_empty(loaded, chosen)
+            print_view(summary_view(records), report_console())
     raise typer.Exit(1 if loaded.errors else 0)

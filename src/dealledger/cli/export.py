@@ -1,0 +1,151 @@
+"""`dealledger export`: the ledger as SQLite, JSON or CSV tables."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import app
+from .common import (
+    LedgerOption,
+    PathsArgument,
+    RawCsvOption,
+    open_ledger,
+    report_problems_to_stderr,
+    usage_error,
+)
+from .currency_options import CurrencyOption, checked_currency, conversion_failed
+from .filter_options import (
+    AreaFilter,
+    KindFilter,
+    PartyFilter,
+    SinceFilter,
+    StatusFilter,
+    TagFilter,
+    UntilFilter,
+    deal_filter,
+    filtered,
+)
+from .pipe import closed_pipe_ends_quietly
+
+
+class ExportFormat(StrEnum):
+    SQLITE = "sqlite"
+    JSON = "json"
+    CSV = "csv"
+
+
+ExportFormatOption = Annotated[
+    ExportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="sqlite: one database file; json: one document of tables; csv: a folder holding "
+        "one <table>.csv per table.",
+        case_sensitive=False,
+    ),
+]
+OutputOption = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="File to write (a folder for csv). Its folder must exist; - writes json to "
+        "standard output.",
+        show_default=False,
+        dir_okay=True,
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace the output if it already exists.")
+]
+
+
+@app.command(short_help="The ledger as SQLite, JSON or CSV tables, amounts exact.")
+def export(
+    output: OutputOption,
+    paths: PathsArgument = None,
+    ledger: LedgerOption = None,
+    output_format: ExportFormatOption = ExportFormat.SQLITE,
+    currency: CurrencyOption = None,
+    force: ForceOption = False,
+    raw_cells: RawCsvOption = False,
+    party: PartyFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    kind: KindFilter = None,
+    status: StatusFilter = None,
+    area: AreaFilter = None,
+    tag: TagFilter = None,
+) -> None:
+    """Write the ledger as tables: deals, parties, assets, tranches (every tranche, royalties
+    included), sources, events, plus areas, tags, related and meta.
+
+    Amounts are exact: TEXT decimals plus INTEGER minor units (cents), and each tranche's
+    amount in the reporting currency, so SELECT SUM(reporting_minor) FROM tranches equals
+    the total of `dealledger totals`, in cents. The file is written under a temporary name
+    and renamed when complete; an existing output is replaced only with --force.
+
+    Examples:
+
+      dealledger export --output deals.sqlite
+
+      sqlite3 deals.sqlite "SELECT SUM(reporting_minor) FROM tranches"
+
+      dealledger export --format json --output - | jq '.tranches | length'
+
+      dealledger export --format csv --output tables/ --force
+    """
+    from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
+    from ..reports.export import csv_files, export_rows, json_document, write_sqlite
+    from ..reports.export_file import (
+        ExportPathError,
+        check_target,
+        write_file_atomically,
+        write_folder_atomically,
+    )
+
+    to_stdout = str(output) == "-"
+    if to_stdout and output_format is not ExportFormat.JSON:
+        usage_error("--output - (standard output) is only for --format json")
+    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    override = checked_currency(currency)
+    try:
+        if not to_stdout:
+            check_target(output, force=force, folder=output_format is ExportFormat.CSV)
+    except ExportPathError as exc:
+        usage_error(str(exc))
+    loaded = filtered(open_ledger(ledger, paths), chosen)
+    report_problems_to_stderr(loaded)
+    try:
+        rows = export_rows(loaded, reporting_currency(loaded, override))
+    except CurrencyChoiceError as exc:
+        usage_error(str(exc))
+    except ConversionError as exc:
+        conversion_failed(exc)
+    try:
+        if to_stdout:
+            with closed_pipe_ends_quietly():
+                sys.stdout.write(json_document(rows))
+        elif output_format is ExportFormat.SQLITE:
+            write_file_atomically(output, lambda path: write_sqlite(rows, path), force=force)
+        elif output_format is ExportFormat.JSON:
+            document = json_document(rows)
+            write_file_atomically(
+                output, lambda path: path.write_text(document, encoding="utf-8"), force=force
+            )
+        else:
+            write_folder_atomically(output, csv_files(rows, not raw_cells), force=force)
+    except ExportPathError as exc:
+        usage_error(str(exc))
+    except OSError as exc:
+        usage_error(f"cannot write {str(output)!r}: {exc.strerror or exc}")
+    if not to_stdout:
+        counts = ", ".join(f"{len(rows[name])} {name}" for name in ("deals", "tranches", "events"))
+        sys.stderr.write(f"wrote {output} ({counts})\n")
+    raise typer.Exit(1 if loaded.errors else 0)

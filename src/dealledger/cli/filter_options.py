@@ -1,0 +1,133 @@
+"""The deal filters every reporting command takes, declared once.
+
+Typer has no option groups, so each command lists the seven annotated parameters below and
+hands them to `deal_filter(...)`, which turns bad values into the usage exit code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from ..filters import DealFilter
+    from ..ledger import Ledger
+
+_PANEL = "Filters (AND across options, OR within one)"
+
+PartyFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--party",
+        "-p",
+        metavar="NAME",
+        help="Deals with a party of this name, registry alias, or group it rolls up to "
+        "(case-insensitive). Repeat for any of several.",
+        rich_help_panel=_PANEL,
+        show_default=False,
+    ),
+]
+SinceFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="Deals dated (signed, else announced) on or after this date; a period "
+        "(2024, 2024-Q3, 2024-07) means its first day.",
+        rich_help_panel=_PANEL,
+        show_default=False,
+    ),
+]
+UntilFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        metavar="DATE",
+        help="Deals dated on or before this date; a period (2024, 2024-Q3) means its last day.",
+        rich_help_panel=_PANEL,
+        show_default=False,
+    ),
+]
+KindFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help="license, collaboration, co-development, option, acquisition, equity, "
+        "framework, other. Repeat or comma-separate.",
+        rich_help_panel=_PANEL,
+        show_default=False,
+    ),
+]
+StatusFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        metavar="STATUS",
+        help="announced, active, completed, terminated, expired. Repeat or comma-separate.",
+        rich_help_panel=_PANEL,
+        show_default=False,
+    ),
+]
+AreaFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--area",
+        metavar="AREA",
+        help="A therapeutic area, e.g. oncology (case-insensitive). Repeat or comma-separate.",
+        rich_help_panel=_PANEL,
+        show_default=False,
+    ),
+]
+TagFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        metavar="TAG",
+        help="A tag (case-insensitive). Repeat or comma-separate.",
+        rich_help_panel=_PANEL,
+        show_default=False,
+    ),
+]
+
+
+def deal_filter(
+    party: list[str] | None,
+    since: str | None,
+    until: str | None,
+    kind: list[str] | None,
+    status: list[str] | None,
+    area: list[str] | None,
+    tag: list[str] | None,
+) -> DealFilter:
+    """Parse the filter options; a bad value is a usage error (exit 2) naming what is accepted."""
+    from ..filters import FilterError, build_filter
+    from .common import usage_error
+
+    try:
+        return build_filter(
+            parties=party or (),
+            since=since,
+            until=until,
+            kinds=kind or (),
+            statuses=status or (),
+            areas=area or (),
+            tags=tag or (),
+        )
+    except FilterError as exc:
+        usage_error(str(exc))
+
+
+def filtered(ledger: Ledger, chosen: DealFilter) -> Ledger:
+    from ..filters import apply_filter
+
+    return apply_filter(ledger, chosen)
+
+
+def note_empty(ledger: Ledger, chosen: DealFilter) -> None:
+    """In table mode, say on stderr that a filter left nothing (the exit code stays 0)."""
+    import sys
+
+    if chosen.active and not ledger.entries:
+        sys.stderr.write("dealledger: no deal matches the filters\n")

@@ -1,0 +1,135 @@
+"""`dealledger totals`: ledger-wide figures in the reporting currency, optionally grouped."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import app
+from .common import (
+    Format,
+    FormatOption,
+    LedgerOption,
+    PathsArgument,
+    RawCsvOption,
+    open_ledger,
+    report_problems_to_stderr,
+    write,
+)
+from .currency_options import CurrencyOption, checked_currency, conversion_failed
+from .filter_options import (
+    AreaFilter,
+    KindFilter,
+    PartyFilter,
+    SinceFilter,
+    StatusFilter,
+    TagFilter,
+    UntilFilter,
+    deal_filter,
+    filtered,
+    note_empty,
+)
+from .pipe import closed_pipe_ends_quietly, report_console
+
+ByOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        "-b",
+        metavar="KEY",
+        help="Group by one or more of: payee, payer, payee-group, payer-group, year, kind, "
+        "status, currency, area. Repeat (--by payee-group --by year) or comma-separate "
+        "(--by payee-group,year).",
+        show_default=False,
+    ),
+]
+
+
+@app.command(short_help="Ledger-wide figures in one reporting currency, grouped by --by.")
+def totals(
+    paths: PathsArgument = None,
+    ledger: LedgerOption = None,
+    by: ByOption = None,
+    currency: CurrencyOption = None,
+    output_format: FormatOption = Format.TABLE,
+    raw_cells: RawCsvOption = False,
+    party: PartyFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    kind: KindFilter = None,
+    status: StatusFilter = None,
+    area: AreaFilter = None,
+    tag: TagFilter = None,
+) -> None:
+    """Upfront, milestone, commercial, other, total, paid, forfeited and outstanding across
+    the ledger, in one reporting currency.
+
+    Each tranche is converted from its own currency by the FX rates in dealledger.toml (the
+    latest rate on or before its paid date, else the deal's date) and rounded to the cent
+    before summing. Undisclosed amounts are left out of the sums and the deals holding them
+    are counted as incomplete. A missing FX rate is an error naming the pair and date (exit 1).
+
+    Examples:
+
+      dealledger totals
+
+      dealledger totals --by payee-group --by year
+
+      dealledger totals --by kind,status --currency EUR --format json
+
+      dealledger totals --party CSPC --since 2024 --format csv > cspc.csv
+    """
+    from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
+    from ..reports.totals import (
+        ByKeyError,
+        parse_by,
+        totals_fields,
+        totals_record,
+        totals_rows,
+        totals_view,
+    )
+    from .common import usage_error
+
+    try:
+        keys = parse_by(by or [])
+    except ByKeyError as exc:
+        usage_error(str(exc))
+    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    override = checked_currency(currency)
+    loaded = filtered(open_ledger(ledger, paths), chosen)
+    report_problems_to_stderr(loaded)
+    try:
+        target = reporting_currency(loaded, override)
+        record = totals_record(loaded, keys, target)
+    except CurrencyChoiceError as exc:
+        usage_error(str(exc))
+    except ConversionError as exc:
+        conversion_failed(exc)
+    with closed_pipe_ends_quietly():
+        if output_format is Format.JSON:
+            from ..render.jsonout import dumps
+
+            write(dumps(record) + "\n")
+        elif output_format in (Format.CSV, Format.TSV):
+            from ..render.delimited import render_delimited
+
+            delimiter = "," if output_format is Format.CSV else "\t"
+            write(
+                render_delimited(
+                    totals_rows(record),
+                    totals_fields(record),
+                    delimiter=delimiter,
+                    neutralize=not raw_cells,
+                )
+            )
+        elif output_format is Format.MARKDOWN:
+            from ..render.markdown import render_markdown
+
+            write(render_markdown(totals_view(record)))
+        else:
+            from ..render.table import print_view
+
+            note_empty(loaded, chosen)
+            print_view(totals_view(record), report_console())
+    raise typer.Exit(1 if loaded.errors else 0)

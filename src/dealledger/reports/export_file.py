@@ -1,0 +1,98 @@
+"""Writing an export so that the target is either the old one or the complete new one.
+
+Everything is written to a temporary name in the target's own folder (same filesystem),
+flushed to disk, then renamed over the target in one step. A failure part-way leaves only
+the temporary file, which is removed; a reader never opens a half-written database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+class ExportPathError(ValueError):
+    """The output path cannot be used as asked (a usage error: exit 2)."""
+
+
+def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
+    parent = target.parent
+    if not parent.is_dir():
+        raise ExportPathError(
+            f"cannot write {str(target)!r}: the folder {str(parent)!r} does not exist; "
+            "create it first or choose another --output"
+        )
+    if target.is_dir() and not folder:
+        raise ExportPathError(f"{str(target)!r} is a folder; give a file name for --output")
+    if target.exists() and not target.is_dir() and folder:
+        raise ExportPathError(
+            f"{str(target)!r} is a file; csv export writes a folder of tables, "
+            "give a folder name for --output"
+        )
+    if target.exists() and not force:
+        raise ExportPathError(f"{str(target)!r} already exists; pass --force to replace it")
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (not possible on every platform; best effort)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def write_file_atomically(target: Path, write: Callable[[Path], None], *, force: bool) -> None:
+    """Call `write(temporary_path)`, then rename the finished file onto `target`."""
+    check_target(target, force=force)
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(descriptor)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        _fsync_file(temporary)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        Path(f"{temporary}-journal").unlink(missing_ok=True)
+        raise
+    _fsync_folder(target.parent)
+
+
+def write_folder_atomically(target: Path, files: dict[str, str], *, force: bool) -> None:
+    """Write `files` (name → text) into a new folder, then move it into place as `target`."""
+    check_target(target, force=force, folder=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    old: Path | None = None
+    try:
+        for name, text in files.items():
+            path = temporary / name
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        if target.exists():
+            old = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+            )
+            old.rmdir()
+            target.replace(old)
+        temporary.replace(target)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        if old is not None and old.exists() and not target.exists():
+            old.replace(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    _fsync_folder(target.parent)

@@ -1,0 +1,408 @@
+"""`show`: everything about one deal, with its computed figures and its problems.
+
+The JSON object is the `summarize` object of the deal plus the detail (spec: "show ID
+--format json"); the table form is a stack of small views built from that same object, so
+the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..figures import CATEGORY_OF_TYPE, converted_amount, tranche_currency
+from ..fx import MissingRate
+from ..ledger import Entry, Ledger
+from ..money import readable
+from ..periods import Period, due_text
+from ..render.view import Column, View, money_cell
+from ..rules import tranche_parties
+from .check import problem_record
+from .summary import summary_record
+
+TRANCHE_FIELDS = [
+    "position",
+    "type",
+    "label",
+    "amount",
+    "currency",
+    "amount_in_deal_currency",
+    "payer",
+    "payee",
+    "status",
+    "due",
+    "achieved",
+    "paid",
+    "phase",
+    "asset",
+    "probability",
+    "rate",
+    "tiers",
+]
+
+
+class UnknownDeal(LookupError):
+    """No valid deal has the id; `suggestions` holds the nearest ids."""
+
+    def __init__(self, deal_id: str, suggestions: list[str], broken: bool) -> None:
+        if broken:
+            message = f"deal {deal_id!r} has errors; run `dealledger check` to see them"
+        else:
+            message = f"no deal has the id {deal_id!r}"
+            if suggestions:
+                message += "; did you mean " + ", ".join(suggestions) + "?"
+        super().__init__(message)
+        self.suggestions = suggestions
+        self.broken = broken
+
+
+def find_deal(ledger: Ledger, deal_id: str) -> Entry:
+    """The deal among the selected ones; an UnknownDeal error suggests close ids."""
+    for entry in ledger.entries:
+        if entry.deal.id == deal_id:
+            return entry
+    broken = any(
+        problem.deal == deal_id and problem.severity.value == "error" for problem in ledger.problems
+    )
+    ids = [entry.deal.id for entry in ledger.entries]
+    close = difflib.get_close_matches(deal_id, ids, n=3, cutoff=0.5)
+    containing = [known for known in ids if deal_id and deal_id in known and known not in close]
+    raise UnknownDeal(deal_id, (close + containing)[:5], broken)
+
+
+def _tranche_record(entry: Entry, ledger: Ledger, position: int) -> dict[str, Any]:
+    deal = entry.deal
+    tranche = deal.tranches[position]
+    payers, payees = tranche_parties(deal, tranche)
+    converted: Decimal | None = None
+    if tranche.type in CATEGORY_OF_TYPE and deal.currency is not None:
+        try:
+            converted = converted_amount(deal, tranche, deal.currency, ledger.fx)
+        except MissingRate:
+            converted = None
+    return {
+        "position": position + 1,
+        "type": tranche.type,
+        "label": tranche.label,
+        "amount": tranche.amount,
+        "currency": tranche_currency(deal, tranche) if tranche.amount is not None else None,
+        "amount_in_deal_currency": converted,
+        "payer": list(payers),
+        "payee": list(payees),
+        "status": tranche.status,
+        "due": tranche.due,
+        "achieved": tranche.achieved,
+        "paid": tranche.paid,
+        "phase": tranche.phase,
+        "asset": tranche.asset,
+        "probability": tranche.probability,
+        "rate": tranche.rate,
+        "tiers": [{"from": tier.start, "rate": tier.rate} for tier in tranche.tiers or ()],
+    }
+
+
+def related_records(entry: Entry, ledger: Ledger) -> list[dict[str, Any]]:
+    """Related deals both ways: ones this deal lists, and ones that list this deal."""
+    deal_id = entry.deal.id
+    listed = list(entry.deal.related)
+    listing = [
+        other.deal.id
+        for other in ledger.all_entries or ledger.entries
+        if deal_id in other.deal.related and other.deal.id != deal_id
+    ]
+    records = []
+    for other_id in dict.fromkeys(listed + listing):
+        other = ledger.find(other_id)
+        if other_id in listed and other_id in listing:
+            direction = "both"
+        elif other_id in listed:
+            direction = "listed here"
+        else:
+            direction = "lists this deal"
+        records.append(
+            {
+                "id": other_id,
+                "title": other.deal.title if other else None,
+                "direction": direction,
+            }
+        )
+    return records
+
+
+def show_record(entry: Entry, ledger: Ledger) -> dict[str, Any]:
+    """The spec's `show ID --format json` object."""
+    deal = entry.deal
+    record = summary_record(entry, ledger)
+    record.update(
+        {
+            "effective": deal.effective,
+            "terminated": deal.terminated,
+            "financials": deal.financials,
+            "territory": list(deal.territory or ()),
+            "therapeutic_areas": list(deal.therapeutic_areas),
+            "tags": list(deal.tags),
+            "summary": deal.summary,
+            "notes": deal.notes,
+            "assets": [
+                {
+                    "name": asset.name,
+                    "code": asset.code,
+                    "modality": asset.modality,
+                    "target": asset.target,
+                    "owner": asset.owner,
+                    "indications": list(asset.indications),
+                    "phase": asset.phase,
+                }
+                for asset in deal.assets
+            ],
+            "tranches": [
+                _tranche_record(entry, ledger, position) for position in range(len(deal.tranches))
+            ],
+            "sources": [
+                {
+                    "url": source.url,
+                    "title": source.title,
+                    "publisher": source.publisher,
+                    "published": source.published,
+                }
+                for source in deal.sources
+            ],
+            "related": related_records(entry, ledger),
+            "problems": [
+                problem_record(problem)
+                for problem in ledger.problems
+                if problem.deal == deal.id or problem.path == entry.display
+            ],
+        }
+    )
+    return record
+
+
+# --- the human form ----------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item) for item in value) if value else "—"
+    if isinstance(value, Decimal):
+        return readable(value)
+    if isinstance(value, date | Period):
+        return due_text(value)
+    return str(value)
+
+
+def _amount_cell(tranche: dict[str, Any], deal_currency: str | None) -> str:
+    amount = tranche["amount"]
+    if tranche["type"] == "royalty":
+        return tranche["rate"] or ("tiered" if tranche["tiers"] else "—")
+    if amount is None:
+        return "—"
+    if isinstance(amount, str):
+        return amount
+    text = money_cell(amount, tranche["currency"])
+    converted = tranche["amount_in_deal_currency"]
+    if tranche["currency"] != deal_currency and converted is not None:
+        text += f" (= {money_cell(converted, deal_currency)})"
+    return text
+
+
+def show_overview(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Label and value lines for the head of `show` (long texts stay one paragraph each)."""
+    lines = [
+        ("Title", record["title"]),
+        ("Kind", record["kind"]),
+        ("Status", record["status"]),
+        ("Announced", _text(record["announced"])),
+        ("Signed", _text(record["signed"])),
+        ("Effective", _text(record["effective"])),
+        ("Terminated", _text(record["terminated"])),
+        ("Currency", _text(record["currency"])),
+        ("Financials", record["financials"]),
+        ("Territory", _text(record["territory"])),
+        ("Areas", _text(record["therapeutic_areas"])),
+        ("Tags", _text(record["tags"])),
+        ("File", record["path"]),
+    ]
+    if record["summary"]:
+        lines.append(("Summary", record["summary"]))
+    if record["notes"]:
+        lines.append(("Notes", record["notes"]))
+    return lines
+
+
+def show_views(record: dict[str, Any]) -> list[View]:
+    """The sections after the overview: parties, assets, tranches, figures, sources, ..."""
+    currency = record["currency"]
+    views: list[View] = []
+    views.append(
+        View(
+            [Column("Party"), Column("Role"), Column("Group")],
+            [[party["name"], party["role"], party["group"]] for party in record["parties"]],
+            title="Parties",
+        )
+    )
+    if record["assets"]:
+        views.append(
+            View(
+                [
+                    Column("Asset"),
+                    Column("Code"),
+                    Column("Modality"),
+                    Column("Phase"),
+                    Column("Indications"),
+                ],
+                [
+                    [
+                        asset["name"],
+                        _text(asset["code"]),
+                        _text(asset["modality"]),
+                        _text(asset["phase"]),
+                        _text(asset["indications"]),
+                    ]
+                    for asset in record["assets"]
+                ],
+                title="Assets",
+            )
+        )
+    if record["tranches"]:
+        views.append(
+            View(
+                [
+                    Column("#", "right"),
+                    Column("Type"),
+                    Column("Label"),
+                    Column("Amount", "right"),
+                    Column("Status"),
+                    Column("Due"),
+                    Column("Achieved"),
+                    Column("Paid"),
+                    Column("Payer → payee"),
+                ],
+                [
+                    [
+                        str(tranche["position"]),
+                        tranche["type"],
+                        _text(tranche["label"]),
+                        _amount_cell(tranche, currency),
+                        tranche["status"],
+                        _text(tranche["due"]),
+                        _text(tranche["achieved"]),
+                        _text(tranche["paid"]),
+                        f"{' + '.join(tranche['payer']) or '?'} → "
+                        f"{' + '.join(tranche['payee']) or '?'}",
+                    ]
+                    for tranche in record["tranches"]
+                ],
+                title="Tranches",
+            )
+        )
+    figures = [
+        [name.capitalize(), money_cell(record[name], currency)]
+        for name in (
+            "upfront",
+            "milestone",
+            "commercial",
+            "other",
+            "total",
+            "paid",
+            "forfeited",
+            "outstanding",
+        )
+    ]
+    figures.append(
+        ["Declared total", money_cell(record["declared_total"], currency, undisclosed=False)]
+    )
+    caption = (
+        None
+        if record["complete"]
+        else "Some amounts are undisclosed: figures cover disclosed amounts only."
+    )
+    views.append(
+        View(
+            [Column("Figure"), Column("Amount", "right")], figures, title="Figures", caption=caption
+        )
+    )
+    if record["sources"]:
+        views.append(
+            View(
+                [Column("Source"), Column("Publisher"), Column("Published"), Column("URL")],
+                [
+                    [
+                        _text(source["title"]),
+                        _text(source["publisher"]),
+                        _text(source["published"]),
+                        source["url"],
+                    ]
+                    for source in record["sources"]
+                ],
+                title="Sources",
+            )
+        )
+    if record["related"]:
+        views.append(
+            View(
+                [Column("Related deal"), Column("Title"), Column("Link")],
+                [
+                    [related["id"], _text(related["title"]), related["direction"]]
+                    for related in record["related"]
+                ],
+                title="Related",
+            )
+        )
+    if record["problems"]:
+        views.append(
+            View(
+                [Column("Where"), Column("Severity"), Column("Code"), Column("Message")],
+                [
+                    [
+                        f"{problem['path']}:{problem['line'] or '-'}:{problem['column'] or '-'}",
+                        problem["severity"],
+                        problem["code"],
+                        problem["message"],
+                    ]
+                    for problem in record["problems"]
+                ],
+                title="Problems",
+            )
+        )
+    return views
+
+
+SHOW_FIELDS = [
+    "id",
+    "title",
+    "kind",
+    "status",
+    "announced",
+    "signed",
+    "effective",
+    "terminated",
+    "currency",
+    "financials",
+    "parties",
+    "upfront",
+    "milestone",
+    "commercial",
+    "other",
+    "total",
+    "declared_total",
+    "paid",
+    "forfeited",
+    "outstanding",
+    "complete",
+    "territory",
+    "therapeutic_areas",
+    "tags",
+    "assets",
+    "tranches",
+    "sources",
+    "related",
+    "problems",
+    "summary",
+    "notes",
+    "path",
+]

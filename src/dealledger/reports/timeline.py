@@ -1,0 +1,271 @@
+"""`timeline`: every dated event in order, and the payment schedule per period.
+
+Events keep each amount in its tranche's own currency (what the file says); the schedule
+(`--by year|quarter|month`) converts into the reporting currency by the same per-tranche rule
+as `totals`, so a schedule's paid + due + unscheduled adds up to the totals' outstanding and
+paid figures for the disclosed amounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..figures import CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
+from ..ledger import Entry, Ledger
+from ..periods import DueDate, due_start, due_text
+from ..render.view import Column, View, money_cell
+from .currency import convert
+
+EVENT_FIELDS = ["date", "deal", "event", "type", "label", "amount", "currency"]
+SCHEDULE_FIELDS = ["period", "paid", "due", "currency"]
+BUCKETS = ("year", "quarter", "month")
+DEAL_EVENTS = ("announced", "signed", "effective", "terminated")
+TRANCHE_EVENTS = ("due", "achieved", "paid")
+
+
+class BucketError(ValueError):
+    """An unknown `--by` for timeline; the message lists the accepted ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One dated happening; `start` orders it (a period's first day)."""
+
+    start: date
+    when: DueDate
+    entry: Entry
+    event: str
+    position: int | None
+    sequence: int
+
+    def record(self) -> dict[str, Any]:
+        deal = self.entry.deal
+        if self.position is None:
+            return {
+                "date": self.when,
+                "deal": deal.id,
+                "event": self.event,
+                "type": None,
+                "label": None,
+                "amount": None,
+                "currency": None,
+            }
+        tranche = deal.tranches[self.position]
+        amount = tranche.disclosed_amount
+        return {
+            "date": self.when,
+            "deal": deal.id,
+            "event": self.event,
+            "type": tranche.type,
+            "label": tranche.label,
+            "amount": amount,
+            "currency": tranche_currency(deal, tranche) if amount is not None else None,
+        }
+
+
+def deal_events(entry: Entry) -> Iterator[Event]:
+    deal = entry.deal
+    sequence = 0
+    for name in DEAL_EVENTS:
+        when = getattr(deal, name)
+        if when is not None:
+            yield Event(when, when, entry, name, None, sequence)
+            sequence += 1
+    for position, tranche in enumerate(deal.tranches):
+        for name in TRANCHE_EVENTS:
+            when = getattr(tranche, name)
+            if when is not None:
+                yield Event(due_start(when), when, entry, name, position, sequence)
+                sequence += 1
+
+
+def timeline_events(ledger: Ledger) -> list[Event]:
+    """Every dated event of the selected deals, by date (a period by its first day), then by
+    deal date and id, then in file order."""
+    events = [event for entry in ledger.entries for event in deal_events(entry)]
+    events.sort(
+        key=lambda event: (
+            event.start,
+            event.entry.deal.date,
+            event.entry.deal.id,
+            event.sequence,
+        )
+    )
+    return events
+
+
+def timeline_records(ledger: Ledger) -> list[dict[str, Any]]:
+    """The spec's `timeline --format json` array."""
+    return [event.record() for event in timeline_events(ledger)]
+
+
+def timeline_view(records: list[dict[str, Any]]) -> View:
+    rows = []
+    for record in records:
+        amount = record["amount"]
+        if amount is None:
+            cell = "undisclosed" if record["type"] not in (None, "royalty") else ""
+        else:
+            cell = money_cell(amount, record["currency"])
+        rows.append(
+            [
+                due_text(record["date"]),
+                record["deal"],
+                record["event"],
+                record["type"] or "",
+                record["label"] or "",
+                cell,
+            ]
+        )
+    columns = [
+        Column("Date"),
+        Column("Deal"),
+        Column("Event"),
+        Column("Type"),
+        Column("Label"),
+        Column("Amount", "right"),
+    ]
+    return View(columns, rows, caption=f"{len(records)} events")
+
+
+# --- chart rows --------------------------------------------------------------------------
+
+MARK_OF_EVENT = {
+    "announced": "deal",
+    "signed": "deal",
+    "effective": "deal",
+    "terminated": "terminated",
+    "due": "due",
+    "achieved": "achieved",
+    "paid": "paid",
+}
+
+
+def chart_rows(ledger: Ledger) -> list[tuple[str, list[tuple[date, str]]]]:
+    """Per deal (in deal order): its label and its events as (date, mark kind) for the chart.
+
+    A tranche already paid shows as paid, not also as due; a forfeited one shows no due mark.
+    """
+    rows = []
+    for entry in ledger.entries:
+        marks: list[tuple[date, str]] = []
+        for event in deal_events(entry):
+            if event.position is not None:
+                tranche = entry.deal.tranches[event.position]
+                if event.event == "due" and tranche.status in ("paid", "forfeited"):
+                    continue
+            marks.append((event.start, MARK_OF_EVENT[event.event]))
+        rows.append((entry.deal.id, marks))
+    return rows
+
+
+# --- the schedule per period -------------------------------------------------------------
+
+
+def parse_bucket(value: str) -> str:
+    lowered = value.strip().lower()
+    if lowered not in BUCKETS:
+        raise BucketError(
+            f"--by {value!r} is not a period for timeline; accepted: {', '.join(BUCKETS)}"
+        )
+    return lowered
+
+
+def period_name(day: date, bucket: str) -> str:
+    """`2024`, `2024-Q3` or `2024-07`: the bucket holding `day`."""
+    if bucket == "year":
+        return f"{day.year:04d}"
+    if bucket == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    record: dict[str, Any]
+    undisclosed: int
+
+
+def schedule(ledger: Ledger, bucket: str, currency: str | None) -> Schedule:
+    """Paid per period (by paid date), due per period (by `due`'s first day, else the achieved
+    date for an achieved tranche), and the outstanding amount with no date.
+
+    Forfeited tranches and royalties are left out; undisclosed amounts are counted apart.
+    """
+    paid: dict[str, list[Decimal | None]] = {}
+    due: dict[str, list[Decimal | None]] = {}
+    unscheduled: list[Decimal | None] = []
+    undisclosed = 0
+    for entry in ledger.entries:
+        deal = entry.deal
+        if deal.financials != "disclosed":
+            continue
+        for position, tranche in enumerate(deal.tranches):
+            if tranche.type not in CATEGORY_OF_TYPE or tranche.status == "forfeited":
+                continue
+            amount = convert(entry, position, currency, ledger)
+            undisclosed += tranche.is_undisclosed
+            if tranche.status == "paid" and tranche.paid is not None:
+                paid.setdefault(period_name(tranche.paid, bucket), []).append(amount)
+                continue
+            when = due_start(tranche.due) if tranche.due is not None else tranche.achieved
+            if when is None:
+                unscheduled.append(amount)
+            else:
+                due.setdefault(period_name(when, bucket), []).append(amount)
+    periods = []
+    for name in sorted(set(paid) | set(due)):
+        periods.append(
+            {
+                "period": name,
+                "paid": sum_disclosed(paid.get(name, [])),
+                "due": sum_disclosed(due.get(name, [])),
+            }
+        )
+    record = {"currency": currency, "periods": periods, "unscheduled": sum_disclosed(unscheduled)}
+    return Schedule(record, undisclosed)
+
+
+def schedule_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """csv/tsv rows: one per period, then `unscheduled` (its amount in `due`)."""
+    rows = [{**period, "currency": record["currency"]} for period in record["periods"]]
+    rows.append(
+        {
+            "period": "unscheduled",
+            "paid": None,
+            "due": record["unscheduled"],
+            "currency": record["currency"],
+        }
+    )
+    return rows
+
+
+def schedule_view(found: Schedule) -> View:
+    record = found.record
+    currency = record["currency"]
+    rows = [
+        [
+            period["period"],
+            money_cell(period["paid"], currency),
+            money_cell(period["due"], currency),
+        ]
+        for period in record["periods"]
+    ]
+    footer = [["No date", "", money_cell(record["unscheduled"], currency)]]
+    caption = f"In {currency}" if currency else "No amounts"
+    if found.undisclosed:
+        count = found.undisclosed
+        caption += (
+            f"; {count} tranche{'s' if count != 1 else ''} with an undisclosed amount "
+            f"{'are' if count != 1 else 'is'} not counted"
+        )
+    return View(
+        [Column("Period"), Column("Paid", "right"), Column("Due", "right")],
+        rows,
+        footer,
+        caption=caption + ".",
+    )

@@ -1,0 +1,327 @@
+"""`totals`: ledger-wide figures in the reporting currency, overall and grouped by `--by` keys.
+
+Every tranche is converted straight from its own currency into the reporting currency and
+rounded to the minor unit before anything is added (spec: FX rule), so a figure here equals
+the sum of the per-tranche amounts that `export` stores and a reader can recompute by hand.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..figures import CATEGORIES, CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
+from ..ledger import Entry, Ledger
+from ..models import Deal
+from ..registry import Registry
+from ..render.view import Column, View, money_cell
+from ..rules import tranche_parties
+from .currency import convert
+
+BY_KEYS: tuple[str, ...] = (
+    "payee",
+    "payer",
+    "payee-group",
+    "payer-group",
+    "year",
+    "kind",
+    "status",
+    "currency",
+    "area",
+)
+FIGURE_FIELDS: tuple[str, ...] = (
+    "upfront",
+    "milestone",
+    "commercial",
+    "other",
+    "total",
+    "paid",
+    "forfeited",
+    "outstanding",
+)
+JOINT = " + "
+
+
+class ByKeyError(ValueError):
+    """An unknown `--by` key; the message lists the accepted ones."""
+
+
+def parse_by(values: Sequence[str]) -> list[str]:
+    """`--by a --by b` and `--by a,b` alike; order kept, repeats dropped."""
+    keys: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            key = part.strip().lower().replace("_", "-")
+            if not key:
+                continue
+            if key not in BY_KEYS:
+                raise ByKeyError(
+                    f"--by {part.strip()!r} is not a grouping key; accepted: {', '.join(BY_KEYS)}"
+                )
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def deal_incomplete(entry: Entry) -> bool:
+    """An undisclosed amount, or financials = "undisclosed": figures cover only part of it."""
+    deal = entry.deal
+    return deal.financials == "undisclosed" or any(
+        tranche.is_undisclosed for tranche in deal.tranches if tranche.type in CATEGORY_OF_TYPE
+    )
+
+
+@dataclass(slots=True)
+class _Item:
+    """One contribution to the totals: a money tranche, or a deal-wide placeholder.
+
+    `opaque` stands for a deal whose financials are undisclosed or none (every figure
+    unknown); `position is None` without `opaque` is a deal with no money tranche at all.
+    """
+
+    entry: Entry
+    position: int | None
+    amount: Decimal | None = None
+    opaque: bool = False
+
+
+@dataclass
+class _DealPart:
+    """What one deal contributes to one group, summed like `deal_figures` sums a deal."""
+
+    opaque: bool = False
+    categories: dict[str, list[Decimal | None]] = field(
+        default_factory=lambda: {name: [] for name in CATEGORIES}
+    )
+    paid: list[Decimal | None] = field(default_factory=list)
+    forfeited: list[Decimal | None] = field(default_factory=list)
+
+    def figures(self) -> dict[str, Decimal | None]:
+        if self.opaque:
+            return dict.fromkeys((*CATEGORIES, "total", "paid", "forfeited"))
+        sums = {name: sum_disclosed(values) for name, values in self.categories.items()}
+        sums["total"] = sum_disclosed(
+            value for values in self.categories.values() for value in values
+        )
+        sums["paid"] = sum_disclosed(self.paid)
+        sums["forfeited"] = sum_disclosed(self.forfeited)
+        return sums
+
+
+@dataclass
+class _Sums:
+    """A group: the deals in it, each deal's part, and the sums of the disclosed parts.
+
+    Summing deal by deal keeps the spec's meaning of `null` at every level: a figure is
+    unknown only where every deal it covers left it unknown, and a deal with no tranche of a
+    category adds 0 to it.
+    """
+
+    parts: dict[str, _DealPart] = field(default_factory=dict)
+    incomplete: dict[str, None] = field(default_factory=dict)
+
+    def add(self, item: _Item) -> None:
+        deal_id = item.entry.deal.id
+        part = self.parts.setdefault(deal_id, _DealPart())
+        if deal_incomplete(item.entry):
+            self.incomplete[deal_id] = None
+        if item.opaque:
+            part.opaque = True
+            return
+        if item.position is None:
+            return
+        tranche = item.entry.deal.tranches[item.position]
+        part.categories[CATEGORY_OF_TYPE[tranche.type]].append(item.amount)
+        if tranche.status == "paid":
+            part.paid.append(item.amount)
+        elif tranche.status == "forfeited":
+            part.forfeited.append(item.amount)
+
+    def figures(self) -> dict[str, Any]:
+        per_deal = [part.figures() for part in self.parts.values()]
+        names = (*CATEGORIES, "total", "paid", "forfeited")
+        sums = {name: sum_disclosed(deal[name] for deal in per_deal) for name in names}
+        total, paid, forfeited = sums["total"], sums["paid"], sums["forfeited"]
+        outstanding = (
+            None if total is None else total - (paid or Decimal(0)) - (forfeited or Decimal(0))
+        )
+        return {
+            "deals": len(self.parts),
+            **{name: sums[name] for name in CATEGORIES},
+            "total": total,
+            "paid": paid,
+            "forfeited": forfeited,
+            "outstanding": outstanding,
+            "incomplete_deals": len(self.incomplete),
+        }
+
+
+def _items(entry: Entry, ledger: Ledger, currency: str | None) -> Iterator[_Item]:
+    deal = entry.deal
+    if deal.financials != "disclosed":
+        yield _Item(entry, None, opaque=True)
+        return
+    money = [
+        position
+        for position, tranche in enumerate(deal.tranches)
+        if tranche.type in CATEGORY_OF_TYPE
+    ]
+    if not money:
+        yield _Item(entry, None)
+    for position in money:
+        yield _Item(entry, position, convert(entry, position, currency, ledger))
+
+
+def joint_key(names: Iterable[str]) -> str | None:
+    """One key for a shared payment: distinct names sorted, so the order written in a file
+    does not split one payee into two groups."""
+    unique = sorted(set(names))
+    return JOINT.join(unique) if unique else None
+
+
+def party_key(deal: Deal, names: Iterable[str], registry: Registry, *, group: bool) -> str | None:
+    """Registered names (aliases resolved), or with `group` the top of each party's chain;
+    a joint payee whose parties share one group is that group."""
+    if not group:
+        return joint_key(registry.canonical(name) for name in names)
+    groups = []
+    for name in names:
+        party = deal.party(name)
+        groups.append(registry.group(party) if party else registry.canonical(name))
+    return joint_key(groups)
+
+
+def _key_values(key: str, item: _Item, ledger: Ledger) -> list[Any]:
+    """The value(s) of one grouping key for one item; several only for `area`."""
+    deal = item.entry.deal
+    if key == "year":
+        return [deal.date.year]
+    if key == "kind":
+        return [deal.kind]
+    if key == "status":
+        return [deal.status]
+    if key == "area":
+        return list(dict.fromkeys(deal.therapeutic_areas)) or [None]
+    if item.position is None:
+        return [deal.currency if key == "currency" else None]
+    tranche = deal.tranches[item.position]
+    if key == "currency":
+        return [tranche_currency(deal, tranche)]
+    payers, payees = tranche_parties(deal, tranche)
+    names = payees if key.startswith("payee") else payers
+    return [party_key(deal, names, ledger.registry, group=key.endswith("-group"))]
+
+
+def _sort_key(key: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
+    return tuple(
+        (value is None, f"{value:>12}" if isinstance(value, int) else str(value or ""))
+        for value in key
+    )
+
+
+def totals_record(ledger: Ledger, by: Sequence[str], currency: str | None) -> dict[str, Any]:
+    """The spec's `totals --format json` document."""
+    overall = _Sums()
+    groups: dict[tuple[Any, ...], _Sums] = {}
+    for entry in ledger.entries:
+        for item in _items(entry, ledger, currency):
+            overall.add(item)
+            if not by:
+                continue
+            values = [_key_values(key, item, ledger) for key in by]
+            for combination in itertools.product(*values):
+                groups.setdefault(combination, _Sums()).add(item)
+    return {
+        "currency": currency,
+        "by": list(by),
+        "groups": [
+            {"key": dict(zip(by, key, strict=True)), **groups[key].figures()}
+            for key in sorted(groups, key=_sort_key)
+        ],
+        "overall": overall.figures(),
+    }
+
+
+def totals_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Flat rows for csv/tsv: one per group (`scope` = group), then the `overall` row."""
+    by = record["by"]
+    rows = []
+    for group in record["groups"]:
+        row: dict[str, Any] = {"scope": "group", **{key: group["key"][key] for key in by}}
+        row.update({name: value for name, value in group.items() if name != "key"})
+        row["reporting_currency"] = record["currency"]
+        rows.append(row)
+    overall: dict[str, Any] = {"scope": "overall", **dict.fromkeys(by)}
+    overall.update(record["overall"])
+    overall["reporting_currency"] = record["currency"]
+    rows.append(overall)
+    return rows
+
+
+def totals_fields(record: dict[str, Any]) -> list[str]:
+    return [
+        "scope",
+        *record["by"],
+        "deals",
+        *FIGURE_FIELDS,
+        "incomplete_deals",
+        "reporting_currency",
+    ]
+
+
+KEY_TITLES = {
+    "payee": "Payee",
+    "payer": "Payer",
+    "payee-group": "Payee group",
+    "payer-group": "Payer group",
+    "year": "Year",
+    "kind": "Kind",
+    "status": "Status",
+    "currency": "Currency",
+    "area": "Area",
+}
+
+
+def _figure_cells(figures: dict[str, Any], currency: str | None) -> list[str]:
+    return [
+        str(figures["deals"]),
+        *(money_cell(figures[name], currency) for name in FIGURE_FIELDS),
+        str(figures["incomplete_deals"]),
+    ]
+
+
+def totals_view(record: dict[str, Any]) -> View:
+    by = record["by"]
+    currency = record["currency"]
+    columns = [
+        *(Column(KEY_TITLES[key]) for key in by),
+        Column("Deals", "right"),
+        *(Column(name.capitalize(), "right") for name in FIGURE_FIELDS),
+        Column("Incomplete", "right"),
+    ]
+    rows = [
+        [*(_key_cell(group["key"][key]) for key in by), *_figure_cells(group, currency)]
+        for group in record["groups"]
+    ]
+    overall = record["overall"]
+    footer = []
+    if by:
+        footer.append(["Overall", *[""] * (len(by) - 1), *_figure_cells(overall, currency)])
+    else:
+        rows.append(_figure_cells(overall, currency))
+    notes = [f"In {currency}" if currency else "No amounts"]
+    if overall["incomplete_deals"]:
+        notes.append(
+            f"{overall['incomplete_deals']} of {overall['deals']} deals have undisclosed amounts: "
+            "figures cover disclosed amounts only"
+        )
+    if "area" in by:
+        notes.append("a deal in several areas counts in each")
+    return View(columns, rows, footer, title=None, caption="; ".join(notes) + ".")
+
+
+def _key_cell(value: Any) -> str:
+    return "—" if value is None else str(value)
