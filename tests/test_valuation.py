@@ -654,3 +654,17 @@ def test_bundled_ledger_values_only_what_has_a_sourced_probability() -> None:
             "value", "-L", str(REPO), "--as-of", "2026-01-01", "--explain", deal["id"]
         )
         assert code == 0
+
+
+def test_value_applies_the_report_filters() -> None:
+    from support import REPO, run
+
+    result = run(
+        "value", "--ledger", str(REPO), "--as-of", "2026-01-01", "-f", "json", "--since", "2025"
+    )
+    assert result.exit_code == 0
+    ids = [deal["id"] for deal in json.loads(result.stdout)["deals"]]
+    assert ids == ["azn-cspc-2025-ai-research", "azn-cspc-2026-obesity-peptides"]
+    nothing = run("value", "--ledger", str(REPO), "--kind", "option")
+    assert nothing.exit_code == 0
+    assert "no deal matches the filters" in nothing.stderr

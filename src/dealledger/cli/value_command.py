@@ -18,10 +18,22 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    stdout_console,
     usage_error,
     write,
 )
+from .filter_options import (
+    AreaFilter,
+    KindFilter,
+    PartyFilter,
+    SinceFilter,
+    StatusFilter,
+    TagFilter,
+    UntilFilter,
+    deal_filter,
+    filtered,
+    note_empty,
+)
+from .pipe import closed_pipe_ends_quietly, report_console
 
 if TYPE_CHECKING:
     from datetime import date
@@ -139,6 +151,13 @@ def value(
     ] = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
+    party: PartyFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    kind: KindFilter = None,
+    status: StatusFilter = None,
+    area: AreaFilter = None,
+    tag: TagFilter = None,
 ) -> None:
     """Risk-adjusted net present value (rNPV) of the tranches still to come, per deal and in
     total, in the reporting currency.
@@ -158,6 +177,8 @@ def value(
       dealledger value --explain azn-cspc-2025-ai-research
 
       dealledger value --format json | jq .overall.rnpv
+
+      dealledger value --party AstraZeneca --since 2025
     """
     from ..valuation.assumptions import build_assumptions
     from ..valuation.model import value_deals
@@ -171,7 +192,8 @@ def value(
     valuation_date = _parse_as_of(as_of)
     chosen_rate = _parse_rate(rate)
     scale = _parse_scale(pos_scale)
-    loaded = open_ledger(ledger, paths)
+    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    loaded = filtered(open_ledger(ledger, paths), chosen)
     report_problems_to_stderr(loaded)
     deals = [entry.deal for entry in loaded.entries]
     if explain is not None:
@@ -185,36 +207,38 @@ def value(
     values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)
     document = value_document(values, assumptions, valuation_date, currency)
 
-    if output_format is Format.JSON:
-        from ..render.jsonout import dumps
+    with closed_pipe_ends_quietly():
+        if output_format is Format.JSON:
+            from ..render.jsonout import dumps
 
-        write(dumps(document) + "\n")
-    elif output_format in (Format.CSV, Format.TSV):
-        from ..render.delimited import render_delimited
+            write(dumps(document) + "\n")
+        elif output_format in (Format.CSV, Format.TSV):
+            from ..render.delimited import render_delimited
 
-        delimiter = "," if output_format is Format.CSV else "\t"
-        if explain is not None:
-            deal = document["deals"][0]
-            # valued rows first, then the unvalued ones with their reason
-            records = [*deal["tranches"], *deal["unvalued"]]
-            fields = [*TRANCHE_FIELDS, "reason"]
+            delimiter = "," if output_format is Format.CSV else "\t"
+            if explain is not None:
+                deal = document["deals"][0]
+                # valued rows first, then the unvalued ones with their reason
+                records = [*deal["tranches"], *deal["unvalued"]]
+                fields = [*TRANCHE_FIELDS, "reason"]
+            else:
+                records, fields = document["deals"], DEAL_FIELDS
+            write(render_delimited(records, fields, delimiter=delimiter, neutralize=not raw_cells))
         else:
-            records, fields = document["deals"], DEAL_FIELDS
-        write(render_delimited(records, fields, delimiter=delimiter, neutralize=not raw_cells))
-    else:
-        from ..valuation.report import explain_view
+            from ..valuation.report import explain_view
 
-        view = (
-            explain_view(values[0], assumptions, valuation_date)
-            if explain is not None
-            else value_view(values, assumptions, valuation_date, currency)
-        )
-        if output_format is Format.MARKDOWN:
-            from ..render.markdown import render_markdown
+            view = (
+                explain_view(values[0], assumptions, valuation_date)
+                if explain is not None
+                else value_view(values, assumptions, valuation_date, currency)
+            )
+            if output_format is Format.MARKDOWN:
+                from ..render.markdown import render_markdown
 
-            write(render_markdown(view))
-        else:
-            from ..render.table import print_view
+                write(render_markdown(view))
+            else:
+                from ..render.table import print_view
 
-            print_view(view, stdout_console())
+                note_empty(loaded, chosen)
+                print_view(view, report_console())
     raise typer.Exit(1 if loaded.errors else 0)
