@@ -14,7 +14,9 @@ from .common import LedgerOption, problem_line, usage_error
 
 @app.command()
 def record(
-    deal_id: Annotated[str, typer.Argument(help="The deal's id.", show_default=False)],
+    deal_id: Annotated[
+        str, typer.Argument(metavar="DEAL_ID", help="The deal's id.", show_default=False)
+    ],
     tranche: Annotated[
         str | None,
         typer.Option(

@@ -17,7 +17,9 @@ from .common import (
 )
 from .pipe import closed_pipe_ends_quietly, report_console
 
-DealIdArgument = Annotated[str, typer.Argument(help="The deal's id, e.g. azn-cspc-2024-ys2302018.")]
+DealIdArgument = Annotated[
+    str, typer.Argument(metavar="DEAL_ID", help="The deal's id, e.g. azn-cspc-2024-ys2302018.")
+]
 
 
 @app.command(short_help="Everything about one deal, with its figures and problems.")
