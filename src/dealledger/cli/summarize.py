@@ -13,9 +13,9 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    stdout_console,
     write,
 )
+from .pager import NoPagerOption
 
 
 @app.command()
@@ -24,6 +24,7 @@ def summarize(
     ledger: LedgerOption = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """One row per deal in date order: parties, kind, status, upfront, milestones, totals.
 
@@ -60,7 +61,7 @@ def summarize(
 
         write(render_markdown(summary_view(records)))
     else:
-        from ..render.table import print_view
+        from .pager import show_view
 
-        print_view(summary_view(records), stdout_console())
+        show_view(summary_view(records), no_pager=no_pager)
     raise typer.Exit(1 if loaded.errors else 0)
