@@ -59,4 +59,4 @@ def main() -> None:
 
 
 # The command modules register themselves on `app`; imported last because they import `app`.
-from . import check, init_ledger, summarize  # noqa: E402, F401
+from . import check, init_ledger, report, summarize  # noqa: E402, F401
