@@ -311,14 +311,16 @@ def schedule_svg(schedule: dict[str, Any], *, width: int = 1100) -> str:
         parts.append(f'<g class="bar"><title>{_text(hover)}</title>')
         if paid:
             parts.append(
-                f'<rect x="{_num(x)}" y="{_num(y_of(paid))}" width="{_num(bar_width)}" '
-                f'height="{_num(base - y_of(paid))}" fill="{PAID_COLOUR}"/>'
+                f'<rect x="{_num(x)}" y="{_num(min(y_of(paid), base - 2))}" '
+                f'width="{_num(bar_width)}" height="{_num(max(base - y_of(paid), 2))}" '
+                f'fill="{PAID_COLOUR}"/>'
             )
         if due:
             colour = UNSCHEDULED_COLOUR if undated else DUE_COLOUR
+            top_y = min(y_of(paid + due), y_of(paid) - 2)
             parts.append(
-                f'<rect x="{_num(x)}" y="{_num(y_of(paid + due))}" width="{_num(bar_width)}" '
-                f'height="{_num(y_of(paid) - y_of(paid + due))}" fill="{colour}"/>'
+                f'<rect x="{_num(x)}" y="{_num(top_y)}" width="{_num(bar_width)}" '
+                f'height="{_num(y_of(paid) - top_y)}" fill="{colour}"/>'
             )
         parts.append("</g>")
         parts.append(
