@@ -273,3 +273,15 @@ def test_no_pager_option_is_accepted(ledger_dir: Path) -> None:
     result = CliRunner().invoke(app, ["summarize", "--no-pager"], env=CLEAN_ENV)
     assert result.exit_code == 0
     assert "azn-cspc-2024-ys2302018" in result.stdout
+
+
+def test_every_command_help_has_examples() -> None:
+    """Consistent --help: each command says what it does and shows how to run it."""
+    from typer.main import get_command
+
+    group = get_command(app)
+    for name in group.list_commands(None):  # type: ignore[arg-type]
+        result = CliRunner().invoke(app, [name, "--help"], env={"COLUMNS": "100"})
+        assert result.exit_code == 0, name
+        assert "Examples:" in result.stdout, name
+        assert f"dealledger {name}" in result.stdout, name

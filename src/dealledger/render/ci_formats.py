@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ..ledger import Ledger
 
 TOOL_NAME = "dealledger"
-INFORMATION_URI = "https://github.com/dealledger/dealledger"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 
@@ -189,7 +188,6 @@ def render_sarif(problems: Sequence[Problem], version: str) -> str:
                         "name": TOOL_NAME,
                         "version": version,
                         "semanticVersion": version,
-                        "informationUri": INFORMATION_URI,
                         "rules": rules,
                     }
                 },
