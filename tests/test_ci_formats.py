@@ -257,3 +257,28 @@ def test_warnings_only_exit_zero_unless_strict(ledger_dir: Path) -> None:
     (ledger_dir / "deals" / "bad.toml").unlink()
     assert run("--format", "sarif")[0] == 0
     assert run("--format", "sarif", "--strict")[0] == 1
+
+
+def test_problem_without_position(tmp_path: Path) -> None:
+    """A file that is not UTF-8 has no line: every format still says which file."""
+    problem = Problem("DL002", Severity.ERROR, "deals/latin1 file.toml", None, None, "not UTF-8")
+    assert ci_formats.render_github([problem]) == (
+        "::error file=deals/latin1 file.toml,title=DL002 file is not valid UTF-8::not UTF-8\n"
+    )
+    (issue,) = json.loads(ci_formats.render_gitlab([problem]))
+    assert issue["location"] == {"path": "deals/latin1 file.toml", "lines": {"begin": 1}}
+    log = json.loads(ci_formats.render_sarif([problem], "0"))
+    (result,) = log["runs"][0]["results"]
+    physical = result["locations"][0]["physicalLocation"]
+    assert physical == {"artifactLocation": {"uri": "deals/latin1%20file.toml"}}
+    assert ci_formats.render_concise([problem]) == (
+        "deals/latin1 file.toml: error DL002 not UTF-8\n"
+    )
+
+
+def test_real_non_utf8_file_in_every_format(ledger_dir: Path) -> None:
+    (ledger_dir / "deals" / "bad.toml").write_bytes(b'id = "caf\xe9"\n')
+    for output_format in ("concise", "json-lines", "github", "gitlab", "sarif", "junit"):
+        code, out = run("--format", output_format)
+        assert code == 1
+        assert "deals/bad.toml" in out

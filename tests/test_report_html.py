@@ -255,6 +255,33 @@ def test_missing_fx_rate_leaves_the_deal_out(small_ledger: Path) -> None:
     assert "DL304" in render_html(data)
 
 
+def test_without_reporting_currency_each_currency_has_its_own_figures(
+    small_ledger: Path,
+) -> None:
+    (small_ledger / "dealledger.toml").unlink()
+    ledger = load_ledger(small_ledger, today=date(2025, 6, 1))
+    assert not ledger.problems
+    data = report_data(ledger, date(2025, 6, 1))
+    assert data["currency"] is None
+    assert [block["currency"] for block in data["totals"]] == ["EUR", "USD"]
+    assert [block["overall"]["total"] for block in data["totals"]] == [
+        Decimal("10000000"),
+        Decimal("370000000"),
+    ]
+    eur, usd = data["schedules"]
+    assert (eur["currency"], usd["currency"]) == ("EUR", "USD")
+    assert eur["periods"] == [
+        {"period": "2024", "paid": Decimal(0), "due": Decimal("10000000")},
+    ]
+    assert usd["periods"][0] == {
+        "period": "2024",
+        "paid": Decimal("50000000"),
+        "due": Decimal(0),
+    }
+    page = parse(render_html(data))
+    assert len(page.all("svg")) == 3  # timeline + one schedule per currency
+
+
 def test_svg_output_is_well_formed_with_a_lane_per_deal(small_ledger: Path) -> None:
     result = CliRunner().invoke(app, ["report", "--output", "timeline.svg"])
     assert result.exit_code == 0, result.output

@@ -145,12 +145,16 @@ def _event(
 # --------------------------------------------------------------------------- schedule
 
 
-def payment_schedule(ledger: Ledger, currency: str | None) -> dict[str, Any]:
+def payment_schedule(
+    ledger: Ledger, currency: str, *, deal_currency: str | None = None
+) -> dict[str, Any]:
     """Per year: what was paid and what is due, in `currency`; plus what has no date.
 
     Paid counts on its paid date; a tranche still to come (expected or achieved) counts in
     the year its `due` starts, else in `unscheduled`. Forfeited tranches, royalties and
     undisclosed amounts carry no figure and are left out (undisclosed ones are counted).
+    With `deal_currency`, only deals in that currency are scheduled: without a reporting
+    currency, each currency gets its own schedule instead of one that adds euros to dollars.
     """
     periods: dict[str, dict[str, Decimal]] = defaultdict(
         lambda: {"paid": Decimal(0), "due": Decimal(0)}
@@ -160,8 +164,10 @@ def payment_schedule(ledger: Ledger, currency: str | None) -> dict[str, Any]:
     gaps: list[str] = []
     for entry in ledger.entries:
         deal = entry.deal
-        target = currency or deal.currency
-        if deal.financials != "disclosed" or target is None:
+        target = currency
+        if deal.financials != "disclosed" or deal.currency is None:
+            continue
+        if deal_currency is not None and deal.currency != deal_currency:
             continue
         for tranche in deal.tranches:
             if CATEGORY_OF_TYPE.get(tranche.type) is None or tranche.status == "forfeited":
@@ -274,7 +280,11 @@ def deal_detail(entry: Entry, ledger: Ledger) -> dict[str, Any]:
 def report_data(ledger: Ledger, today: date, title: str | None = None) -> dict[str, Any]:
     currency = reporting_currency(ledger)
     totals, gaps = totals_blocks(ledger, currency)
-    schedule = payment_schedule(ledger, currency)
+    if currency is not None:
+        schedules = [payment_schedule(ledger, currency)]
+    else:
+        deal_currencies = sorted({e.deal.currency for e in ledger.entries if e.deal.currency})
+        schedules = [payment_schedule(ledger, c, deal_currency=c) for c in deal_currencies]
     lanes = [
         {"deal": entry.deal.id, "title": entry.deal.title, "date": entry.deal.date}
         for entry in ledger.entries
@@ -287,8 +297,10 @@ def report_data(ledger: Ledger, today: date, title: str | None = None) -> dict[s
         "totals": totals,
         "timeline": timeline_events(ledger),
         "lanes": lanes,
-        "schedule": schedule,
+        "schedules": schedules,
         "deals": [deal_detail(entry, ledger) for entry in ledger.entries],
         "problems": [problem_record(problem) for problem in ledger.problems],
-        "conversion_gaps": sorted(set(gaps) | set(schedule["conversion_gaps"])),
+        "conversion_gaps": sorted(
+            set(gaps).union(*(schedule["conversion_gaps"] for schedule in schedules))
+        ),
     }
