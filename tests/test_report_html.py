@@ -219,6 +219,9 @@ def test_untrusted_text_is_escaped(small_ledger: Path) -> None:
     (link,) = [a for a in page.all("a") if (a.get("href") or "").startswith("https://")]
     assert link["href"] == 'https://example.com/alpha?a=1&b="2"'
     assert link["rel"] == "noopener noreferrer"
+    assert "paid 2024-03-01" in text
+    assert "due 2025-H2" in text
+    assert "achieved 2025-02-01" in text
 
 
 def test_schedule_and_totals_by_hand(small_ledger: Path) -> None:

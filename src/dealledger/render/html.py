@@ -315,7 +315,11 @@ def _deal_section(deal: dict[str, Any]) -> str:
                 amount = _money(t["amount"], t["currency"])
                 if t["converted"] is not None:
                     amount += f"<br><span class=muted>≈ {_money(t['converted'], currency)}</span>"
-            when = t["paid"] or t["achieved"] or t["due"]
+            when = "; ".join(
+                f"{name} {value.isoformat() if isinstance(value, date) else value}"
+                for name in ("due", "achieved", "paid")
+                if (value := t[name]) is not None
+            )
             rows.append(
                 [
                     _e(t["type"]),
@@ -324,7 +328,7 @@ def _deal_section(deal: dict[str, Any]) -> str:
                     _e(" + ".join(t["payer"]) or "—"),
                     _e(" + ".join(t["payee"]) or "—"),
                     _e(t["status"]),
-                    _e(when.isoformat() if isinstance(when, date) else when or "—"),
+                    _e(when or "—"),
                 ]
             )
         headers = [
@@ -334,7 +338,7 @@ def _deal_section(deal: dict[str, Any]) -> str:
             ("Payer", False),
             ("Payee", False),
             ("Status", False),
-            ("Due / achieved / paid", False),
+            ("When", False),
         ]
         out.append(_table(headers, rows))
     if deal["notes"]:
