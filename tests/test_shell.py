@@ -285,3 +285,30 @@ def test_every_command_help_has_examples() -> None:
         assert result.exit_code == 0, name
         assert "Examples:" in result.stdout, name
         assert f"dealledger {name}" in result.stdout, name
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="needs fish")
+def test_fish_script_completes_commands_and_formats(ledger_dir: Path) -> None:
+    exe = shutil.which("dealledger")
+    if exe is None:
+        pytest.skip("dealledger is not installed as a command")
+    env = {"PATH": f"{Path(exe).parent}:/usr/bin:/bin", "HOME": str(ledger_dir)}
+    script = subprocess.run(
+        [exe, "--show-completion", "fish"],
+        env={**env, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (ledger_dir / "dl.fish").write_text(script, encoding="utf-8")
+    probe = "source dl.fish; complete -C 'dealledger su'; complete -C 'dealledger check --format g'"
+    out = subprocess.run(
+        ["fish", "--no-config", "-c", probe],
+        cwd=ledger_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = [line.split("\t")[0] for line in out.splitlines()]
+    assert lines == ["summarize", "github", "gitlab"]
