@@ -368,3 +368,53 @@ def test_timeline_svg_is_well_formed_whatever_the_text(title: str, deal_id: str)
         n for n in dom.getElementsByTagName("text") if n.getAttribute("class") == "lane-label"
     ]
     assert label.getElementsByTagName("title")[0].firstChild.data.strip() or not title.strip()
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _console_lines(browser: str, page: Path) -> tuple[list[str], str]:
+    """Console messages (and CSP refusals) Chromium logs while loading `page`, and its DOM."""
+    import subprocess
+
+    done = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    lines = [
+        line
+        for line in done.stderr.splitlines()
+        if ":CONSOLE" in line or "Content Security Policy" in line or "Refused to" in line
+    ]
+    return lines, done.stdout
+
+
+@pytest.mark.skipif(_chromium() is None, reason="needs chromium")
+def test_opens_in_chromium_without_console_messages(small_ledger: Path) -> None:
+    browser = _chromium()
+    assert browser is not None
+    # Control: a page that logs must be seen logging, or the check below proves nothing.
+    control = small_ledger / "control.html"
+    control.write_text("<p>x</p><script>console.error('control-probe')</script>")
+    lines, _ = _console_lines(browser, control)
+    assert any("control-probe" in line for line in lines)
+
+    result = CliRunner().invoke(app, ["report", "-o", "r.html"])
+    assert result.exit_code == 0
+    lines, dom = _console_lines(browser, small_ledger / "r.html")
+    assert lines == []
+    assert 'id="deal-alpha-license"' in dom and 'id="deal-beta-collab"' in dom
+    assert "<script>alert" not in dom
