@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import app
 from .common import LedgerOption, PathsArgument, open_ledger, problem_line, write
 
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
 
 class CheckFormat(StrEnum):
     TEXT = "text"
+    CONCISE = "concise"
     JSON = "json"
+    JSON_LINES = "json-lines"
+    GITHUB = "github"
+    GITLAB = "gitlab"
+    SARIF = "sarif"
+    JUNIT = "junit"
 
 
 @app.command()
@@ -22,7 +31,15 @@ def check(
     ledger: LedgerOption = None,
     output_format: Annotated[
         CheckFormat,
-        typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: text for people; concise for editors; json, json-lines, "
+            "github (workflow annotations), gitlab (Code Quality), sarif (code scanning), "
+            "junit for CI.",
+            envvar="DEALLEDGER_FORMAT",
+            case_sensitive=False,
+        ),
     ] = CheckFormat.TEXT,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only errors.")
@@ -39,18 +56,18 @@ def check(
       dealledger check deals/2025 --format json
 
       git diff --name-only -- '*.toml' | dealledger check -
+
+      dealledger check --format github        # annotations in a GitHub Actions job
+
+      DEALLEDGER_FORMAT=sarif dealledger check > dealledger.sarif
     """
-    from ..reports.check import check_record
-
     loaded = open_ledger(ledger, paths)
-    if output_format is CheckFormat.JSON:
-        from ..render.jsonout import dumps
-
-        write(dumps(check_record(loaded)) + "\n")
-    else:
+    if output_format is CheckFormat.TEXT:
         for problem in loaded.problems:
             write(problem_line(problem) + "\n")
         write(_count_line(loaded.errors, loaded.warnings, loaded.files) + "\n")
+    else:
+        write(_machine_output(loaded, output_format))
     failed = loaded.errors > 0 or (strict and loaded.warnings > 0)
     raise typer.Exit(1 if failed else 0)
 
@@ -64,3 +81,27 @@ def _count_line(errors: int, warnings: int, files: int) -> str:
     if not errors and not warnings:
         return f"No problems in {checked}."
     return f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')} in {checked}."
+
+
+def _machine_output(loaded: Ledger, output_format: CheckFormat) -> str:
+    """Every format but text: the document alone, no count line, nothing to skip."""
+    from ..render import ci_formats
+
+    if output_format is CheckFormat.JSON:
+        from ..render.jsonout import dumps
+        from ..reports.check import check_record
+
+        return dumps(check_record(loaded)) + "\n"
+    if output_format is CheckFormat.CONCISE:
+        return ci_formats.render_concise(loaded.problems)
+    if output_format is CheckFormat.JSON_LINES:
+        return ci_formats.render_json_lines(loaded.problems)
+    if output_format is CheckFormat.GITHUB:
+        return ci_formats.render_github(loaded.problems)
+    if output_format is CheckFormat.GITLAB:
+        return ci_formats.render_gitlab(loaded.problems)
+    if output_format is CheckFormat.SARIF:
+        from .. import __version__
+
+        return ci_formats.render_sarif(loaded.problems, __version__)
+    return ci_formats.render_junit(loaded)

@@ -92,18 +92,13 @@ def _note_empty_folder(folder: str) -> None:
 
 
 def stdout_console() -> Console:
-    from rich.console import Console
+    """A Console for stdout that respects NO_COLOR, FORCE_COLOR and TERM=dumb (terminal.py).
 
-    is_terminal = sys.stdout.isatty()
-    # In a pipe, never wrap at 80 columns: a line of data stays one line.
-    return Console(
-        file=sys.stdout,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        width=None if is_terminal else 100_000,
-        soft_wrap=not is_terminal,
-    )
+    In a pipe it never wraps at 80 columns: a line of data stays one line.
+    """
+    from .terminal import stdout_style, styled_console
+
+    return styled_console(stdout_style())
 
 
 def stderr_console() -> Console:

@@ -27,7 +27,8 @@ from .filter_options import (
     filtered,
     note_empty,
 )
-from .pipe import closed_pipe_ends_quietly, report_console
+from .pager import NoPagerOption, show_view
+from .pipe import closed_pipe_ends_quietly
 
 
 @app.command()
@@ -43,6 +44,7 @@ def summarize(
     status: StatusFilter = None,
     area: AreaFilter = None,
     tag: TagFilter = None,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """One row per deal in date order: parties, kind, status, upfront, milestones, totals.
 
@@ -85,8 +87,6 @@ def summarize(
 
             write(render_markdown(summary_view(records)))
         else:
-            from ..render.table import print_view
-
             note_empty(loaded, chosen)
-            print_view(summary_view(records), report_console())
+            show_view(summary_view(records), no_pager=no_pager)
     raise typer.Exit(1 if loaded.errors else 0)

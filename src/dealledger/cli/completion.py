@@ -1,0 +1,110 @@
+"""Shell completion of deal ids and party names, for options and arguments that take them.
+
+Typer calls these while the user presses TAB, so they must be quick and must never fail: they
+read only the `id`, `title` and party names of each file (no validation, no FX, no rules) and
+swallow every error, because a traceback in the middle of a command line helps nobody.
+
+Use in a command:
+
+    deal_id: Annotated[str, typer.Argument(autocompletion=complete_deal_id)]
+    party: Annotated[str | None, typer.Option(autocompletion=complete_party)] = None
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+
+MAX_FILE_BYTES = 1_000_000
+
+
+def _root(ctx: typer.Context | None) -> Path | None:
+    """The ledger the command line names (--ledger), else the usual discovery."""
+    from ..discover import find_root
+
+    ledger = None
+    context = ctx
+    while context is not None and ledger is None:
+        ledger = context.params.get("ledger")
+        context = context.parent
+    try:
+        return find_root(Path(ledger) if ledger else None, Path.cwd())
+    except Exception:
+        return None
+
+
+def _documents(root: Path) -> Iterator[dict[str, Any]]:
+    from ..discover import DEALS_DIR, deal_files
+
+    for target in deal_files(root / DEALS_DIR, ""):
+        try:
+            if target.path.stat().st_size > MAX_FILE_BYTES:
+                continue
+            yield tomllib.loads(target.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())[:80]
+
+
+def deal_ids(root: Path) -> list[tuple[str, str]]:
+    """(id, title) of every deal file that has a string id, sorted by id."""
+    found: dict[str, str] = {}
+    for document in _documents(root):
+        deal_id = document.get("id")
+        if isinstance(deal_id, str) and deal_id:
+            found.setdefault(deal_id, _one_line(document.get("title", "")))
+    return sorted(found.items())
+
+
+def party_names(root: Path) -> list[tuple[str, str]]:
+    """(name, where it comes from) of every party in the deals and the registry."""
+    found: dict[str, str] = {}
+    settings = root / "dealledger.toml"
+    try:
+        registry = tomllib.loads(settings.read_text(encoding="utf-8")).get("parties", {})
+    except (OSError, ValueError):
+        registry = {}
+    if isinstance(registry, dict):
+        for name, entry in registry.items():
+            found.setdefault(name, "registry")
+            aliases = entry.get("aliases", []) if isinstance(entry, dict) else []
+            for alias in aliases if isinstance(aliases, list) else []:
+                if isinstance(alias, str):
+                    found.setdefault(alias, f"alias of {name}")
+    for document in _documents(root):
+        parties = document.get("parties", [])
+        for party in parties if isinstance(parties, list) else []:
+            name = party.get("name") if isinstance(party, dict) else None
+            if isinstance(name, str) and name:
+                found.setdefault(name, str(party.get("role", "party")))
+    return sorted(found.items(), key=lambda item: item[0].casefold())
+
+
+def _matching(items: list[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:
+    prefix = incomplete.casefold()
+    return [(value, help_) for value, help_ in items if value.casefold().startswith(prefix)]
+
+
+def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Typer `autocompletion` for a DEAL_ID: ids starting with what was typed, with titles."""
+    try:
+        root = _root(ctx)
+        return _matching(deal_ids(root), incomplete) if root is not None else []
+    except Exception:
+        return []
+
+
+def complete_party(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Typer `autocompletion` for a party name (deal parties, registry names and aliases)."""
+    try:
+        root = _root(ctx)
+        return _matching(party_names(root), incomplete) if root is not None else []
+    except Exception:
+        return []

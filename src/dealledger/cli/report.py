@@ -1,0 +1,81 @@
+"""`dealledger report --output FILE.html|FILE.svg`: the ledger as a page or a chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import app
+from .common import LedgerOption, PathsArgument, open_ledger, report_problems_to_stderr, usage_error
+
+HTML_SUFFIXES = (".html", ".htm")
+
+
+@app.command()
+def report(
+    paths: PathsArgument = None,
+    ledger: LedgerOption = None,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write: .html for the full page, .svg for the timeline chart alone.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = ...,  # type: ignore[assignment]
+    title: Annotated[
+        str | None, typer.Option("--title", help="Heading of the page.", show_default=False)
+    ] = None,
+) -> None:
+    """Write a self-contained HTML report (or the timeline as SVG) to share or print.
+
+    The page holds the summary table, totals in the reporting currency, a timeline chart and
+    a payment-schedule chart (inline SVG), each deal's detail and its sources as links. It
+    loads nothing from the network and runs no script, so it opens offline and in mail.
+    Problems go to stderr; the report covers the valid deals and the exit code is 1 when any
+    file has errors.
+
+    Examples:
+
+      dealledger report --output report.html
+
+      dealledger report deals/2025 --output timeline.svg
+    """
+    from datetime import date
+
+    from ..atomic_write import write_text_atomic
+    from ..reports.html import report_data
+    from ..safe_text import terminal_safe
+
+    suffix = output.suffix.lower()
+    if suffix not in (*HTML_SUFFIXES, ".svg"):
+        usage_error(
+            f"--output {str(output)!r}: the file name must end in .html (the full report) "
+            "or .svg (the timeline chart)"
+        )
+    if not output.parent.is_dir() and str(output.parent):
+        usage_error(f"--output {str(output)!r}: folder {str(output.parent)!r} does not exist")
+    loaded = open_ledger(ledger, paths)
+    report_problems_to_stderr(loaded)
+    data = report_data(loaded, date.today(), title)
+    if suffix == ".svg":
+        from ..render.svg import standalone, timeline_svg
+
+        text = standalone(timeline_svg(data["lanes"], data["timeline"], data["generated"]))
+    else:
+        from ..render.html import render_html
+
+        text = render_html(data)
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        usage_error(f"cannot write {str(output)!r}: {exc.strerror or exc}")
+    typer.echo(
+        terminal_safe(f"Wrote {output} ({len(data['deals'])} deals)."),
+        err=True,
+    )
+    raise typer.Exit(1 if loaded.errors else 0)
