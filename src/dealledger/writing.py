@@ -86,7 +86,7 @@ def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
     except OSError as exc:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
         raise WriteError(f"cannot write {path}: {reason}; the original is unchanged") from None
-    _fsync_folder(folder)
+    fsync_folder(folder)
 
 
 def update_file(
@@ -120,7 +120,7 @@ def _mode_for(path: Path, create: bool) -> int:
     return 0o666 & ~umask
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename durable; some file systems cannot fsync a folder, which is fine."""
     with contextlib.suppress(OSError):
         descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

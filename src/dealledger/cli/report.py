@@ -47,7 +47,6 @@ def report(
     """
     from datetime import date
 
-    from ..atomic_write import write_text_atomic
     from ..reports.html import report_data
     from ..safe_text import terminal_safe
 
@@ -70,10 +69,12 @@ def report(
         from ..render.html import render_html
 
         text = render_html(data)
+    from ..writing import WriteError, write_atomic
+
     try:
-        write_text_atomic(output, text)
-    except OSError as exc:
-        usage_error(f"cannot write {str(output)!r}: {exc.strerror or exc}")
+        write_atomic(output, text.encode("utf-8"))
+    except WriteError as exc:
+        usage_error(str(exc))
     typer.echo(
         terminal_safe(f"Wrote {output} ({len(data['deals'])} deals)."),
         err=True,

@@ -7,12 +7,13 @@ the temporary file, which is removed; a reader never opens a half-written databa
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from ..writing import fsync_folder
 
 
 class ExportPathError(ValueError):
@@ -37,16 +38,6 @@ def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
         raise ExportPathError(f"{str(target)!r} already exists; pass --force to replace it")
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (not possible on every platform; best effort)."""
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
 def _fsync_file(path: Path) -> None:
     with path.open("rb+") as handle:
         os.fsync(handle.fileno())
@@ -66,7 +57,7 @@ def write_file_atomically(target: Path, write: Callable[[Path], None], *, force:
         temporary.unlink(missing_ok=True)
         Path(f"{temporary}-journal").unlink(missing_ok=True)
         raise
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
 
 
 def write_folder_atomically(target: Path, files: dict[str, str], *, force: bool) -> None:
@@ -95,4 +86,4 @@ def write_folder_atomically(target: Path, files: dict[str, str], *, force: bool)
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
