@@ -38,7 +38,7 @@ LedgerOption = Annotated[
 PathsArgument = Annotated[
     list[str] | None,
     typer.Argument(
-        metavar="[PATHS|-]...",
+        metavar="PATHS",
         help="Deal files or folders to use instead of the whole ledger; - reads paths from "
         "standard input, one a line.",
         show_default=False,
