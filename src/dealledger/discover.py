@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .problems import Severity
+
 DEALS_DIR = "deals"
 SETTINGS_FILE = "dealledger.toml"
 LEDGER_ENV = "DEALLEDGER_LEDGER"
@@ -18,10 +20,34 @@ class UsageError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A file to read, with the path as the user will see it in messages."""
+    """A file to read, with the path as the user will see it in messages.
+
+    `refusal` is set where discovery decided not to read the path (a link out of the folder,
+    a link loop, a folder that cannot be listed): the loader reports it as a problem of that
+    path instead of reading it, so nothing found is silently dropped.
+    """
 
     path: Path
     display: str
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    severity: Severity
+    message: str
+
+
+LINK_OUTSIDE = Refusal(
+    Severity.ERROR,
+    "symbolic link to a file outside the folder being checked; not read (copy the file in, "
+    "or give its real path on the command line)",
+)
+LINK_LOOP = Refusal(Severity.ERROR, "symbolic link loop or broken link; not read")
+LINKED_FOLDER = Refusal(
+    Severity.WARNING,
+    "symbolic link to a folder; not followed (give the folder itself to check its deals)",
+)
 
 
 def find_root(ledger: Path | None, cwd: Path, environ: dict[str, str] | None = None) -> Path | None:
@@ -38,21 +64,75 @@ def find_root(ledger: Path | None, cwd: Path, environ: dict[str, str] | None = N
     return None
 
 
-def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
-    """Every *.toml below `folder` in a stable order, without following directory links.
+def resolved(path: Path) -> Path | None:
+    """The real path, or None for a link loop or a path that cannot be resolved."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: symlink loop on Python < 3.13
+        return None
 
-    Not following links keeps a link loop from recursing forever and a link out of the
-    ledger from pulling in folders nobody meant to check; linked files are read as files. A
-    folder named `x.toml` is a folder: it is searched, not read.
+
+def is_within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
+    """Every *.toml below `folder` in a stable order, each real file once.
+
+    - Links to folders are not followed: a link loop cannot recurse forever, and a link out
+      of the ledger cannot pull in folders nobody meant to check. Each is reported (warning).
+    - A linked file is read only where its target lies inside `folder`, and only once (the
+      target itself is usually found too); a link leading out of the folder is an error and
+      is not read, so a pull request cannot make CI print parts of a file elsewhere on the
+      runner. A link loop is an error.
+    - A folder named `x.toml` is a folder: it is searched, not read.
+    - A sub-folder that cannot be listed (permission denied) is an error, not a silent gap.
     """
-    for directory, subdirs, files in os.walk(folder, followlinks=False):
+    base = resolved(folder) or folder.absolute()
+    seen: set[Path] = set()
+    errors: list[OSError] = []
+
+    def shown(path: Path) -> str:
+        relative = path.relative_to(folder)
+        return os.fspath(Path(display_base) / relative if display_base else relative)
+
+    for directory, subdirs, files in os.walk(folder, followlinks=False, onerror=errors.append):
+        while errors:
+            error = errors.pop()
+            failed = Path(error.filename) if error.filename else Path(directory)
+            yield Target(failed, shown(failed), _unlistable(error))
         subdirs.sort()
-        relative = Path(directory).relative_to(folder)
+        here = Path(directory)
+        for name in list(subdirs):
+            if (here / name).is_symlink():
+                yield Target(here / name, shown(here / name), LINKED_FOLDER)
         for name in sorted(files):
-            if name.endswith(".toml"):
-                path = Path(directory) / name
-                shown = Path(display_base) / relative / name if display_base else relative / name
-                yield Target(path, os.fspath(shown))
+            if not name.endswith(".toml"):
+                continue
+            path = here / name
+            real = resolved(path)
+            if path.is_symlink():
+                if real is None:
+                    yield Target(path, shown(path), LINK_LOOP)
+                    continue
+                if not is_within(real, base):
+                    yield Target(path, shown(path), LINK_OUTSIDE)
+                    continue
+                if real.suffix == ".toml":
+                    continue  # the walk reaches the target itself; read it under its own name
+            key = real or path.absolute()
+            if key in seen:
+                continue
+            seen.add(key)
+            yield Target(path, shown(path))
+    while errors:  # the top folder itself could not be listed
+        error = errors.pop()
+        yield Target(folder, display_base or os.fspath(folder), _unlistable(error))
+
+
+def _unlistable(error: OSError) -> Refusal:
+    reason = error.strerror or str(error)
+    return Refusal(Severity.ERROR, f"folder cannot be listed ({reason}); its deals were not read")
 
 
 def expand_paths(arguments: Iterable[str], stdin_lines: Iterable[str] | None) -> list[Target]:
@@ -77,7 +157,8 @@ def expand_paths(arguments: Iterable[str], stdin_lines: Iterable[str] | None) ->
         path = Path(item)
         found = deal_files(path, item.rstrip("/")) if path.is_dir() else [Target(path, item)]
         for target in found:
-            key = target.path.resolve() if target.path.exists() else target.path.absolute()
+            real = None if target.refusal else resolved(target.path)
+            key = real or target.path.absolute()
             if key not in seen:
                 seen.add(key)
                 targets.append(target)
