@@ -99,9 +99,11 @@ def structure_breach(data: dict[str, Any], *, settings: bool = False) -> LimitBr
     """The first string, array, table or nesting level over its limit, walking iteratively."""
     items_limit = MAX_SETTINGS_ITEMS if settings else MAX_ITEMS
     for loc, value in _walk(data):
-        if len(loc) > MAX_NESTING:
+        # A value inside N arrays or tables has a key path of N + 1 parts.
+        if len(loc) > MAX_NESTING + 1:
             return LimitBreach(
-                f"keys nested more than {MAX_NESTING} deep; flatten the tables", loc[:MAX_NESTING]
+                f"keys nested more than {MAX_NESTING} deep; flatten the tables",
+                loc[: MAX_NESTING + 1],
             )
         if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
             return LimitBreach(
@@ -135,7 +137,7 @@ def _walk(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     while stack:
         loc, value = stack.pop()
         yield loc, value
-        if len(loc) > MAX_NESTING:
+        if len(loc) > MAX_NESTING + 1:
             continue
         if isinstance(value, dict):
             stack.extend(((*loc, key), item) for key, item in reversed(value.items()))
