@@ -93,7 +93,10 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
     errors: list[OSError] = []
 
     def shown(path: Path) -> str:
-        relative = path.relative_to(folder)
+        try:
+            relative = path.relative_to(folder)
+        except ValueError:
+            return os.fspath(path)
         return os.fspath(Path(display_base) / relative if display_base else relative)
 
     for directory, subdirs, files in os.walk(folder, followlinks=False, onerror=errors.append):
@@ -125,9 +128,10 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
                 continue
             seen.add(key)
             yield Target(path, shown(path))
-    while errors:  # the top folder itself could not be listed
+    while errors:  # the last sub-folder, or the top folder itself, could not be listed
         error = errors.pop()
-        yield Target(folder, display_base or os.fspath(folder), _unlistable(error))
+        failed = Path(error.filename) if error.filename else folder
+        yield Target(failed, shown(failed), _unlistable(error))
 
 
 def _unlistable(error: OSError) -> Refusal:
