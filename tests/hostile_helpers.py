@@ -83,12 +83,17 @@ def assert_safe_for_terminal(text: str) -> None:
 # --- writers -----------------------------------------------------------------------------
 
 
+def dealledger_command(*args: str) -> list[str]:
+    """The command line that runs dealledger in a subprocess, through the real entry point."""
+    return [sys.executable, "-m", "dealledger", *args]
+
+
 def run_cli_subprocess(
     args: Sequence[str], cwd: Path, *, stdin: str | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m dealledger ARGS` the way a user would, through the real entry point."""
+    """Run `python -m dealledger ARGS` the way a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "dealledger", *args],
+        dealledger_command(*args),
         cwd=cwd,
         input=stdin,
         capture_output=True,
@@ -99,7 +104,7 @@ def run_cli_subprocess(
 
 
 def assert_kill_safe(
-    args: Sequence[str],
+    command: Sequence[str],
     cwd: Path,
     target: Path,
     *,
@@ -107,35 +112,36 @@ def assert_kill_safe(
     kill_points: int = 12,
     max_delay: float = 0.6,
 ) -> None:
-    """Kill the writer `args` at `kill_points` moments; the target must never be torn.
+    """Kill the writer `command` at `kill_points` moments; the target must never be torn.
 
     Before each run the target is reset to its original bytes (or removed, if it did not
     exist). After each kill it must hold the original bytes, or bytes that `is_complete`
     accepts (the writer finished before the kill), or not exist if it did not exist before.
-    No stray temporary file may be left where a later `check` would read it as a deal
-    (writers must name temp files so they do not end in `.toml`, or clean them up).
-    Example for `fmt`:
+    No stray `*.toml` temporary file may be left next to it, where a later `check` would read
+    it as a deal. Example for `fmt`:
 
-        assert_kill_safe(["fmt", "deals/x.toml"], tmp_path, tmp_path / "deals/x.toml",
+        assert_kill_safe(dealledger_command("fmt", "deals/x.toml"), tmp_path,
+                         tmp_path / "deals/x.toml",
                          is_complete=lambda data: tomllib.loads(data.decode()) == expected)
     """
     original = target.read_bytes() if target.exists() else None
+    before = set(target.parent.iterdir())
     for point in range(kill_points):
         if original is None:
             target.unlink(missing_ok=True)
         else:
             target.write_bytes(original)
         process = subprocess.Popen(
-            [sys.executable, "-m", "dealledger", *args],
+            list(command),
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        # Spread the kills from "before import finished" to "after the write".
+        # Spread the kills from "before start-up finished" to "after the write".
         deadline = time.monotonic() + max_delay * point / max(kill_points - 1, 1)
         while time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.005)
+            time.sleep(0.002)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
         process.wait()
@@ -148,10 +154,10 @@ def assert_kill_safe(
             )
         strays = [
             path
-            for path in target.parent.iterdir()
-            if path != target and path.suffix == ".toml" and path.name.startswith(target.name)
+            for path in set(target.parent.iterdir()) - before
+            if path != target and path.name.endswith(".toml")
         ]
-        assert not strays, f"kill point {point}: temp files left behind: {strays}"
+        assert not strays, f"kill point {point}: temporary .toml files left behind: {strays}"
 
 
 def assert_concurrent_writers_keep_updates(
@@ -163,25 +169,24 @@ def assert_concurrent_writers_keep_updates(
 ) -> None:
     """Run writer commands at once; afterwards every update must be present.
 
-    Each command is run as its own process; `all_applied` inspects the files afterwards and
+    Each command runs as its own process; `all_applied` inspects the files afterwards and
     returns True only when no command's update was lost (e.g. every `record` in the file).
     """
     env = dict(os.environ)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(
-            pool.map(
-                lambda args: subprocess.run(
-                    [sys.executable, "-m", "dealledger", *args],
-                    cwd=cwd,
-                    capture_output=True,
-                    text=True,
-                    env=env,
-                    timeout=120,
-                    check=False,
-                ),
-                commands,
-            )
+
+    def run_one(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            list(command),
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
         )
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(run_one, commands))
     for result in results:
         assert "Traceback" not in result.stderr, result.stderr
     assert all_applied(), [result.stderr for result in results]

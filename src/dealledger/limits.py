@@ -87,7 +87,7 @@ def nesting_breach(text: str, limit: int = MAX_NESTING) -> LimitBreach | None:
             if depth > limit:
                 return LimitBreach(
                     f"arrays or inline tables nested more than {limit} deep; "
-                    "a deal file needs at most 3 levels, flatten the value",
+                    "real deal files need a few levels at most; flatten the value",
                     offset=match.start(),
                 )
         elif token in ("]", "}"):
