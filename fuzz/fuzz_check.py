@@ -72,18 +72,23 @@ def seed_corpus(directory: Path) -> None:
 
 def run_mutations(total: int, seed: int) -> int:
     from deal_strategies import mutate
-    from hostile_helpers import check_invariants
+    from hostile_helpers import check_invariants, check_settings_invariants
 
     rng = random.Random(seed)
     seeds = [path.read_bytes() for path in sorted((ROOT / "deals").rglob("*.toml"))]
     seeds += _generated_seeds(200, seed)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
+    settings_seeds = [(ROOT / "dealledger.toml").read_bytes()]
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as other:
+        root, settings_root = Path(folder), Path(other)
         for count in range(1, total + 1):
-            data = mutate(rng.choice(seeds), rng, rounds=rng.randint(1, 6))
+            settings = rng.random() < 0.1
+            data = mutate(rng.choice(settings_seeds if settings else seeds), rng, rng.randint(1, 6))
             try:
-                check_invariants(root, data)
+                if settings:
+                    check_settings_invariants(settings_root, data, seeds[0])
+                else:
+                    check_invariants(root, data)
             except Exception:
                 crash = HERE / f"crash-mutate-{seed}-{count}.toml"
                 crash.write_bytes(data)
@@ -107,15 +112,22 @@ def run_atheris(argv: list[str]) -> None:
         import dealledger.positions
         import dealledger.render.jsonout
         import dealledger.reports.check  # noqa: F401
-        from hostile_helpers import check_invariants
+        from hostile_helpers import check_invariants, check_settings_invariants
 
     corpus = [arg for arg in argv[1:] if not arg.startswith("-")]
     for folder in corpus:
         seed_corpus(Path(folder))
     workdir = Path(tempfile.mkdtemp(prefix="dealledger-fuzz-"))
 
+    settings_dir = Path(tempfile.mkdtemp(prefix="dealledger-fuzz-settings-"))
+    valid_deal = sorted((ROOT / "deals").rglob("*.toml"))[0].read_bytes()
+
     def target(data: bytes) -> None:
-        check_invariants(workdir, data)
+        # One input in eight is a dealledger.toml (next to a valid deal) rather than a deal.
+        if data[:1] == b"\x00" or (data and data[0] % 8 == 7):
+            check_settings_invariants(settings_dir, data[1:], valid_deal)
+        else:
+            check_invariants(workdir, data)
 
     atheris.Setup(argv, target)
     atheris.Fuzz()

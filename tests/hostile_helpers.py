@@ -57,13 +57,38 @@ def check_invariants(root: Path, data: bytes, name: str = "fuzzed.toml") -> Chec
     assert "Traceback" not in result.output, result.output
     document = json.loads(result.stdout)
     assert set(document) == CHECK_KEYS
-    assert document["files"] == 1
+    assert document["files"] == len(list((root / "deals").iterdir()))
     for problem in document["problems"]:
         assert set(problem) == PROBLEM_KEYS
         assert problem["severity"] in ("error", "warning")
         assert problem["code"].startswith("DL")
     assert (result.exit_code == 1) == (document["errors"] > 0)
+    if document["deals"]:
+        check_reports(root, expected_exit=result.exit_code)
     return CheckOutcome(result.exit_code, document, result.stderr)
+
+
+def check_reports(root: Path, expected_exit: int = 0) -> None:
+    """A deal that validated must also summarize, in every format, safely and without error."""
+    runner = CliRunner()
+    for output_format in ("json", "table", "csv", "tsv", "markdown"):
+        args = ["summarize", "--ledger", str(root), "--format", output_format]
+        result = runner.invoke(app, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            f"summarize -f {output_format} raised {result.exception!r}"
+        )
+        assert result.exit_code == expected_exit, (output_format, result.output)
+        if output_format == "json":
+            json.loads(result.stdout)
+        else:
+            assert_safe_for_terminal(result.stdout.replace("\r\n", "\n").replace("\t", " "))
+
+
+def check_settings_invariants(root: Path, data: bytes, deal: bytes) -> CheckOutcome:
+    """`data` as dealledger.toml next to one deal file: the same promises as for deals."""
+    make_ledger(root)
+    (root / "dealledger.toml").write_bytes(data)
+    return check_invariants(root, deal, "deal.toml")
 
 
 def assert_safe_for_terminal(text: str) -> None:

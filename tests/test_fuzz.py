@@ -19,7 +19,7 @@ from dealledger.figures import deal_figures
 from dealledger.fx import FxTable
 from dealledger.loader import load_deal_file
 from dealledger.models import Deal
-from hostile_helpers import check_invariants
+from hostile_helpers import check_invariants, check_settings_invariants
 
 REGRESSIONS = sorted((Path(__file__).parent / "data" / "fuzz-regressions").glob("*"))
 FAST = settings(
@@ -68,3 +68,17 @@ def test_arbitrary_bytes_never_break_check(data: bytes) -> None:
 @pytest.mark.parametrize("path", REGRESSIONS, ids=[path.name for path in REGRESSIONS])
 def test_inputs_the_fuzzer_once_broke(path: Path, tmp_path: Path) -> None:
     check_invariants(tmp_path, path.read_bytes())
+
+
+SETTINGS = (Path(__file__).resolve().parent.parent / "dealledger.toml").read_bytes()
+BUNDLED_DEAL = next(
+    iter(sorted((Path(__file__).resolve().parent.parent / "deals").rglob("*.toml")))
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_mutated_settings_never_break_check(rng: random.Random) -> None:
+    mutated = mutate(SETTINGS, rng, rounds=rng.randint(1, 6))
+    with tempfile.TemporaryDirectory() as folder:
+        check_settings_invariants(Path(folder), mutated, BUNDLED_DEAL.read_bytes())
