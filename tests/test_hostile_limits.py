@@ -228,3 +228,24 @@ def test_loader_never_raises_on_limit_breaches(tmp_path: Path) -> None:
     deal_file = load_deal_file(path, "x.toml")
     assert deal_file.deal is None
     assert [problem.code for problem in deal_file.problems] == ["DL004"]
+
+
+def test_too_many_values_in_one_file(tmp_path: Path) -> None:
+    tranche = '[[tranches]]\ntype = "upfront"\namount = "5M"\n' + "".join(
+        f"z{index} = 1\n" for index in range(100)
+    )
+    root = ledger_with(tmp_path, "values.toml", VALID + tranche * 300)
+    [problem] = problems_of(check_json(root), "values.toml")
+    assert problem["code"] == "DL004"
+    assert "20,000 values" in problem["message"]
+
+
+def test_problems_per_file_are_capped(tmp_path: Path) -> None:
+    tranche = '[[tranches]]\ntype = "upfront"\namount = "5M"\n' + "".join(
+        f"z{index} = 1\n" for index in range(50)
+    )
+    root = ledger_with(tmp_path, "noisy.toml", VALID + tranche * 20)  # 1,000 unknown keys
+    problems = problems_of(check_json(root), "noisy.toml")
+    assert len(problems) == limits.MAX_PROBLEMS + 1
+    [summary] = [problem for problem in problems if problem["code"] == "DL004"]
+    assert summary["message"].startswith("1,000 problems in this file")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .problems import Finding, Severity
+
 #: Bytes in one deal file or in dealledger.toml.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Arrays, inline tables and tables nested inside each other, counting the document as 0.
@@ -31,9 +33,16 @@ MAX_TRANCHES = 1_000
 MAX_PARTIES = 200
 #: Items in any other array of a deal file, and keys in any one table.
 MAX_ITEMS = 1_000
+#: Values (keys, array items) in one deal file: a real deal has a few hundred; 1,000
+#: tranches of a dozen keys each stay within it.
+MAX_VALUES = 20_000
+#: Values in dealledger.toml.
+MAX_SETTINGS_VALUES = 2_000_000
 #: Items in an array and keys in a table of dealledger.toml (years of daily FX rates, a big
 #: party registry).
 MAX_SETTINGS_ITEMS = 200_000
+#: Problems reported for one file; the rest are counted in one last problem.
+MAX_PROBLEMS = 200
 #: The largest amount, in units of its currency: a thousand trillion. Together with
 #: MAX_MONEY_DECIMALS it keeps every sum within the 28 significant digits that Python's
 #: decimal arithmetic keeps exactly.
@@ -98,7 +107,13 @@ def nesting_breach(text: str, limit: int = MAX_NESTING) -> LimitBreach | None:
 def structure_breach(data: dict[str, Any], *, settings: bool = False) -> LimitBreach | None:
     """The first string, array, table or nesting level over its limit, walking iteratively."""
     items_limit = MAX_SETTINGS_ITEMS if settings else MAX_ITEMS
-    for loc, value in _walk(data):
+    values_limit = MAX_SETTINGS_VALUES if settings else MAX_VALUES
+    for count, (loc, value) in enumerate(_walk(data)):
+        if count > values_limit:
+            return LimitBreach(
+                f"more than {values_limit:,} values in one file; "
+                "split the agreement into several deal files",
+            )
         # A value inside N arrays or tables has a key path of N + 1 parts.
         if len(loc) > MAX_NESTING + 1:
             return LimitBreach(
@@ -143,6 +158,18 @@ def _walk(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
             stack.extend(((*loc, key), item) for key, item in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend(((*loc, index), item) for index, item in reversed(list(enumerate(value))))
+
+
+def too_many_problems(count: int) -> Finding:
+    """The problem that stands for the ones not reported, at the top of the file."""
+    return Finding(
+        "DL004",
+        Severity.ERROR,
+        (),
+        f"{count:,} problems in this file; only the first {MAX_PROBLEMS} are reported, "
+        "fix those and check again",
+        "value",
+    )
 
 
 def money_breach(value: Decimal) -> str | None:

@@ -121,6 +121,8 @@ def read_document(path: Path, display: str, *, settings: bool = False) -> Docume
         # tomllib lets int() refuse numbers of more than 4,300 digits.
         return failed("DL004", f"value too large to read ({exc}); shorten it", 1, 1)
     breach = structure_breach(parsed, settings=settings)
+    if breach is not None and not breach.loc:  # the whole file: no need to scan positions
+        return failed("DL004", breach.message, 1, 1)
     if breach is not None:
         finding = Finding("DL004", Severity.ERROR, breach.loc, breach.message, "value")
         return Document(path, display, None, None, place_findings([finding], text, display, None))
