@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from dealledger.cli import app
 from dealledger.render.delimited import render_delimited
+from dealledger.render.jsonout import dumps
 from dealledger.render.markdown import render_markdown
 from dealledger.render.table import build_table
 from dealledger.render.view import Column, View
@@ -185,3 +186,23 @@ def _is_plain_number(value: str) -> bool:
     except ValueError:
         return False
     return value.lstrip("+-").replace(".", "", 1).isdigit()
+
+
+@pytest.mark.parametrize(
+    ("hidden", "shown"),
+    [
+        ("\U000e0041", "\\U000e0041"),  # tag character: invisible "A" (ASCII smuggling)
+        ("\u200b", "\\u200b"),  # zero-width space
+        ("\ufeff", "\\ufeff"),  # zero-width no-break space
+        ("\u2066", "\\u2066"),  # left-to-right isolate
+        ("\x9b", "\\x9b"),  # C1 CSI
+    ],
+)
+def test_invisible_and_format_characters_are_shown(hidden: str, shown: str) -> None:
+    assert terminal_safe(f"a{hidden}b") == f"a{shown}b"
+    encoded = dumps(f"a{hidden}b")
+    assert hidden not in encoded and json.loads(encoded) == f"a{hidden}b"
+
+
+def test_joiners_that_scripts_need_are_kept() -> None:
+    assert terminal_safe("می\u200cخواهم 👩\u200d💻") == "می\u200cخواهم 👩\u200d💻"
