@@ -137,9 +137,12 @@ def test_no_rich_console_parses_markup() -> None:
     for path in sorted(SOURCE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "rich":
-                if any(alias.name == "print" for alias in node.names):
-                    offenders.append(f"{path.name}:{node.lineno} imports rich.print")
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "rich"
+                and any(alias.name == "print" for alias in node.names)
+            ):
+                offenders.append(f"{path.name}:{node.lineno} imports rich.print")
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
@@ -150,6 +153,6 @@ def test_no_rich_console_parses_markup() -> None:
                     offenders.append(f"{path.name}:{node.lineno} Console without markup=False")
             if name in ("Tree", "Panel", "Rule") and node.args:
                 first = node.args[0]
-                if not (isinstance(first, ast.Call) or isinstance(first, ast.Constant)):
+                if not isinstance(first, ast.Call | ast.Constant):
                     offenders.append(f"{path.name}:{node.lineno} {name} of a plain string")
     assert not offenders, offenders
