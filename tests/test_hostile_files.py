@@ -300,3 +300,16 @@ def test_paths_on_stdin_with_odd_names(root: Path) -> None:
     assert result.exit_code == 2
     assert "no such file" in result.stderr
     assert "\x00" not in result.stderr
+
+
+def test_very_deep_folders_are_an_error_not_a_recursion_error(root: Path) -> None:
+    deep = root / "deals"
+    for _ in range(1_100):  # deeper than Python's recursion limit, within PATH_MAX
+        deep = deep / "a"
+        deep.mkdir()
+    (deep / "x.toml").write_text(deal_text("x"), encoding="utf-8")
+    code, document = check(root)
+    assert code == 1
+    [problem] = document["problems"]
+    assert problem["code"] == "DL001" and "64 levels" in problem["message"]
+    assert document["deals"] == 1

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .limits import MAX_FOLDER_DEPTH
 from .problems import Severity
 
 DEALS_DIR = "deals"
@@ -44,6 +45,10 @@ LINK_OUTSIDE = Refusal(
     "or give its real path on the command line)",
 )
 LINK_LOOP = Refusal(Severity.ERROR, "symbolic link loop or broken link; not read")
+TOO_DEEP = Refusal(
+    Severity.ERROR,
+    f"folder nested more than {MAX_FOLDER_DEPTH} levels deep; not searched",
+)
 LINKED_FOLDER = Refusal(
     Severity.WARNING,
     "symbolic link to a folder; not followed (give the folder itself to check its deals)",
@@ -90,7 +95,6 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
     """
     base = resolved(folder) or folder.absolute()
     seen: set[Path] = set()
-    errors: list[OSError] = []
 
     def shown(path: Path) -> str:
         try:
@@ -99,20 +103,31 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
             return os.fspath(path)
         return os.fspath(Path(display_base) / relative if display_base else relative)
 
-    for directory, subdirs, files in os.walk(folder, followlinks=False, onerror=errors.append):
-        while errors:
-            error = errors.pop()
-            failed = Path(error.filename) if error.filename else Path(directory)
-            yield Target(failed, shown(failed), _unlistable(error))
-        subdirs.sort()
-        here = Path(directory)
-        for name in list(subdirs):
-            if (here / name).is_symlink():
-                yield Target(here / name, shown(here / name), LINKED_FOLDER)
-        for name in sorted(files):
-            if not name.endswith(".toml"):
-                continue
-            path = here / name
+    # An explicit stack, not os.walk: on Python 3.11 os.walk recurses once per level, and a
+    # pull request can add a folder 1,500 levels deep.
+    stack: list[tuple[Path, int]] = [(folder, 0)]
+    while stack:
+        here, depth = stack.pop()
+        try:
+            with os.scandir(here) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            yield Target(here, shown(here), _unlistable(error))
+            continue
+        subfolders: list[Path] = []
+        files: list[Path] = []
+        for entry in entries:
+            path = Path(entry.path)
+            if _is_folder(entry):
+                if entry.is_symlink():
+                    yield Target(path, shown(path), LINKED_FOLDER)
+                elif depth + 1 > MAX_FOLDER_DEPTH:
+                    yield Target(path, shown(path), TOO_DEEP)
+                else:
+                    subfolders.append(path)
+            elif entry.name.endswith(".toml"):
+                files.append(path)
+        for path in files:
             real = resolved(path)
             if path.is_symlink():
                 if real is None:
@@ -128,10 +143,14 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
                 continue
             seen.add(key)
             yield Target(path, shown(path))
-    while errors:  # the last sub-folder, or the top folder itself, could not be listed
-        error = errors.pop()
-        failed = Path(error.filename) if error.filename else folder
-        yield Target(failed, shown(failed), _unlistable(error))
+        stack.extend((path, depth + 1) for path in reversed(subfolders))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _unlistable(error: OSError) -> Refusal:

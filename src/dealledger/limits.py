@@ -23,6 +23,8 @@ from .problems import Finding, Severity
 
 #: Bytes in one deal file or in dealledger.toml.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Folders inside deals/ (or a folder given on the command line) searched for deal files.
+MAX_FOLDER_DEPTH = 64
 #: Arrays, inline tables and tables nested inside each other, counting the document as 0.
 MAX_NESTING = 16
 #: Characters in one string (a title, a summary, the notes).
