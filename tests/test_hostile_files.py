@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from dealledger.cli import app
+from dealledger.discover import deal_files
 from dealledger.ledger import load_ledger
 
 runner = CliRunner()
@@ -302,14 +305,33 @@ def test_paths_on_stdin_with_odd_names(root: Path) -> None:
     assert "\x00" not in result.stderr
 
 
-def test_very_deep_folders_are_an_error_not_a_recursion_error(root: Path) -> None:
+def test_folders_deeper_than_the_limit_are_an_error(root: Path) -> None:
     deep = root / "deals"
-    for _ in range(1_100):  # deeper than Python's recursion limit, within PATH_MAX
+    for _ in range(100):
         deep = deep / "a"
-        deep.mkdir()
+    deep.mkdir(parents=True)
     (deep / "x.toml").write_text(deal_text("x"), encoding="utf-8")
     code, document = check(root)
     assert code == 1
     [problem] = document["problems"]
     assert problem["code"] == "DL001" and "64 levels" in problem["message"]
     assert document["deals"] == 1
+
+
+def test_discovery_does_not_recurse_per_folder_level(root: Path) -> None:
+    # os.walk on Python 3.11 recursed once per level: a pull request adding a folder 1,500
+    # levels deep ended in RecursionError. Rather than leave such a tree on disk (it breaks
+    # shutil.rmtree too), lower the recursion limit below the depth of a 60-level tree.
+    deep = root / "deals"
+    for _ in range(60):
+        deep = deep / "a"
+    deep.mkdir(parents=True)
+    (deep / "x.toml").write_text(deal_text("x"), encoding="utf-8")
+    depth = len(inspect.stack())
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 40)
+    try:
+        found = list(deal_files(root / "deals", "deals"))
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [target.display.count("/") for target in found] == [1, 61]

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .limits import MAX_FILE_BYTES, nesting_breach, structure_breach
+from .limits import (
+    MAX_FILE_BYTES,
+    MAX_PROBLEMS,
+    nesting_breach,
+    structure_breach,
+    too_many_problems,
+)
 from .models import Deal, Settings
 from .positions import Span, decode_error_span, scan_positions, utf8_error_span
 from .problems import Finding, Problem, Severity
@@ -199,6 +205,8 @@ def place_findings(
     """Give each finding its line and column; the file is scanned only if there are any."""
     if not findings:
         return ()
+    if len(findings) > MAX_PROBLEMS + 1:  # +1: validation may already have added the count
+        findings = [*findings[:MAX_PROBLEMS], too_many_problems(len(findings))]
     index = scan_positions(text)
     problems = []
     for finding in findings:
