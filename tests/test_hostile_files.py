@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -335,3 +336,21 @@ def test_discovery_does_not_recurse_per_folder_level(root: Path) -> None:
     finally:
         sys.setrecursionlimit(limit)
     assert [target.display.count("/") for target in found] == [1, 61]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that allows any bytes")
+def test_file_name_that_is_not_utf8(root: Path) -> None:
+    name = os.path.join(os.fsencode(root / "deals"), b"\xff\x1b.toml")
+    with open(name, "wb") as handle:
+        handle.write(b"x = ")
+    for output_format in ("text", "json"):
+        result = subprocess.run(
+            [sys.executable, "-m", "dealledger", "check", "-f", output_format, "--ledger", root],
+            capture_output=True,
+            check=False,
+        )
+        assert result.returncode == 1, result.stderr
+        assert b"Traceback" not in result.stderr
+        assert b"\x1b" not in result.stdout and b"\xff" not in result.stdout
+        assert b"\\udcff" in result.stdout
+    assert json.loads(result.stdout)["problems"][0]["code"] == "DL003"

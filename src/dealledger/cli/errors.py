@@ -36,7 +36,10 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="dealledger")
     except SystemExit as exit_:
         code = exit_.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
+        if code is None or isinstance(code, int):
+            return code or 0
+        _say(f"error: {code}")  # sys.exit("message"): show it, as Python would
+        return LEDGER_ERRORS
     except KeyboardInterrupt:
         _say("interrupted")
         return INTERRUPTED
