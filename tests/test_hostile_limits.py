@@ -249,3 +249,12 @@ def test_problems_per_file_are_capped(tmp_path: Path) -> None:
     assert len(problems) == limits.MAX_PROBLEMS + 1
     [summary] = [problem for problem in problems if problem["code"] == "DL004"]
     assert summary["message"].startswith("1,000 problems in this file")
+
+
+def test_messages_quoting_long_values_are_shortened(tmp_path: Path) -> None:
+    content = VALID.replace('kind = "license"', f'kind = "{"x" * 50_000}"')
+    root = ledger_with(tmp_path, "kind.toml", content)
+    [problem] = problems_of(check_json(root), "kind.toml")
+    assert problem["code"] == "DL104"
+    assert len(problem["message"]) == limits.MAX_MESSAGE_CHARS
+    assert problem["message"].endswith("…")

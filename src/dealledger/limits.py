@@ -45,6 +45,9 @@ MAX_SETTINGS_VALUES = 2_000_000
 MAX_SETTINGS_ITEMS = 200_000
 #: Problems reported for one file; the rest are counted in one last problem.
 MAX_PROBLEMS = 200
+#: Characters of one problem message: messages quote the value at fault, which may be a
+#: 100,000-character string.
+MAX_MESSAGE_CHARS = 500
 #: The largest amount, in units of its currency: a thousand trillion. Together with
 #: MAX_MONEY_DECIMALS it keeps every sum within the 28 significant digits that Python's
 #: decimal arithmetic keeps exactly.
@@ -160,6 +163,12 @@ def _walk(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
             stack.extend(((*loc, key), item) for key, item in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend(((*loc, index), item) for index, item in reversed(list(enumerate(value))))
+
+
+def shorten_message(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 def too_many_problems(count: int) -> Finding:

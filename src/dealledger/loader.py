@@ -17,6 +17,7 @@ from .limits import (
     MAX_FILE_BYTES,
     MAX_PROBLEMS,
     nesting_breach,
+    shorten_message,
     structure_breach,
     too_many_problems,
 )
@@ -217,7 +218,8 @@ def place_findings(
         if span is None:
             span = index.nearest(finding.loc)
         line, column = span.line, span.column
+        message = shorten_message(finding.message)
         problems.append(
-            Problem(finding.code, finding.severity, display, line, column, finding.message, deal_id)
+            Problem(finding.code, finding.severity, display, line, column, message, deal_id)
         )
     return tuple(sorted(problems, key=lambda problem: problem.sort_key))
