@@ -196,7 +196,10 @@ def test_largest_amount_is_accepted_and_exact(tmp_path: Path) -> None:
     assert totals[-1] == 1_000_000_000_000_000
 
 
-@pytest.mark.parametrize("value", ['"NaN"', '"sNaN"', "nan", "inf", '"1e999999999"', '"-Infinity"'])
+@pytest.mark.parametrize(
+    "value",
+    ['"NaN"', '"sNaN"', "nan", "inf", '"1e999999999"', '"-Infinity"', '"1e-999999999"'],
+)
 def test_non_finite_probabilities_are_problems(tmp_path: Path, value: str) -> None:
     content = VALID.replace('amount = "5M"', f'amount = "5M"\nprobability = {value}')
     root = ledger_with(tmp_path, "probability.toml", content)

@@ -256,7 +256,14 @@ Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "
 def _fraction(value: object) -> Decimal:
     """A share written as "35%" or as a plain number such as 0.35; never NaN or infinite."""
     fraction = _any_fraction(value)
-    if not fraction.is_finite() or fraction.copy_abs() > _MAX_FRACTION:
+    # A string such as "1e-999999999" is a valid Decimal whose plain form has a billion
+    # digits: refuse what no rate or probability needs, before anything prints it.
+    if (
+        not fraction.is_finite()
+        or fraction.copy_abs() > _MAX_FRACTION
+        or (fraction != 0 and fraction.adjusted() < -_MAX_FRACTION_DECIMALS)
+        or len(fraction.as_tuple().digits) > _MAX_FRACTION_DECIMALS + 7
+    ):
         raise _fail(
             "DL114",
             f'expected a percentage such as "35%" or a number such as 0.35, found {value!r}',
@@ -266,6 +273,7 @@ def _fraction(value: object) -> Decimal:
 
 # Far above any rate or probability, far below what makes `(1 + rate) ** t` overflow.
 _MAX_FRACTION = Decimal(1_000_000)
+_MAX_FRACTION_DECIMALS = 20
 
 
 def _any_fraction(value: object) -> Decimal:
