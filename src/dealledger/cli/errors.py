@@ -4,8 +4,8 @@ Every way out of a command maps to the spec's exit codes:
 
 - the command's own `typer.Exit` / usage errors: their code (0, 1 ledger errors, 2 usage);
 - Ctrl-C: 130, the shell convention for SIGINT (Typer maps it before we see it);
-- a closed output pipe (`dealledger summarize | head`): 1, quietly (Typer's EPIPE rule; a
-  BrokenPipeError that escapes it is also quiet);
+- a closed output pipe (`dealledger summarize | head`): quietly, 0 (or 1 where Typer's own
+  EPIPE rule sees it first);
 - the system refusing to read or write (disk full, output device gone): 1, with the reason;
 - running out of memory: 3, with a message saying so;
 - anything else is a bug in dealledger: 3 and a short report asking to file it. The Python
