@@ -92,10 +92,15 @@ def command_formats() -> list[tuple[str, str | None]]:
 
 @pytest.mark.parametrize(("command", "output_format"), command_formats())
 def test_every_command_and_format_is_safe(
-    command: str, output_format: str | None, ledger: Path, tmp_path: Path
+    command: str,
+    output_format: str | None,
+    ledger: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     root = tmp_path / "ledger"
     shutil.copytree(ledger, root)  # writers may change the ledger
+    monkeypatch.chdir(root)  # and write default output files where they run
     runner = CliRunner()
     ran = False
     for extra in ([], [DEAL_ID]):
