@@ -400,14 +400,14 @@ def test_terminated_deal_expected_tranches_unvalued(tmp_path: Path) -> None:
 
 
 def test_huge_amounts_and_far_dates_do_not_crash(tmp_path: Path) -> None:
-    huge = ALPHA.replace('amount = "20M"', "amount = 123456789012345678901234567890123456789")
+    huge = ALPHA.replace('amount = "20M"', "amount = 999_999_999_999_999")
     far = huge.replace("signed = 2024-01-01", "signed = 9998-01-01")
     root = write_ledger(tmp_path / "l", alpha=far)
     ledger = load_ledger(root, today=date(9999, 1, 1))
     assumptions = build_assumptions(ledger.settings)
     alpha = value_deal(ledger.entries[0].deal, assumptions, AS_OF, "USD", ledger.fx)
     got = {item.label: item for item in alpha.tranches}
-    assert got["Phase 1 success"].amount == Decimal("123456789012345678901234567890123456789")
+    assert got["Phase 1 success"].amount == Decimal("999999999999999")
     reasons = {item.label: item.reason for item in alpha.unvalued}
     assert "past 9999-12-31" in reasons["Phase 3 success"]
 

@@ -57,7 +57,7 @@ def make(tmp_path: Path, settings: str = "", deal_extra: str = "") -> Path:
     [
         ('[valuation]\nrate = "150%"\n', "DL501", 2),
         ("[valuation]\nrate = -0.1\n", "DL501", 2),
-        ('[valuation]\nrate = "NaN"\n', "DL501", 2),
+        ('[valuation]\nrate = "NaN"\n', "DL114", 2),
         ('[valuation.transitions]\nphase1 = "120%"\n', "DL114", 2),
         ("[valuation.transitions]\nphase2 = -0.2\n", "DL114", 2),
         ('[valuation.transitions]\nphase4 = "50%"\n', "DL104", 2),

@@ -7,6 +7,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .limits import MAX_FOLDER_DEPTH
+from .problems import Severity
+
 DEALS_DIR = "deals"
 SETTINGS_FILE = "dealledger.toml"
 LEDGER_ENV = "DEALLEDGER_LEDGER"
@@ -18,10 +21,38 @@ class UsageError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A file to read, with the path as the user will see it in messages."""
+    """A file to read, with the path as the user will see it in messages.
+
+    `refusal` is set where discovery decided not to read the path (a link out of the folder,
+    a link loop, a folder that cannot be listed): the loader reports it as a problem of that
+    path instead of reading it, so nothing found is silently dropped.
+    """
 
     path: Path
     display: str
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    severity: Severity
+    message: str
+
+
+LINK_OUTSIDE = Refusal(
+    Severity.ERROR,
+    "symbolic link to a file outside the folder being checked; not read (copy the file in, "
+    "or give its real path on the command line)",
+)
+LINK_LOOP = Refusal(Severity.ERROR, "symbolic link loop or broken link; not read")
+TOO_DEEP = Refusal(
+    Severity.ERROR,
+    f"folder nested more than {MAX_FOLDER_DEPTH} levels deep; not searched",
+)
+LINKED_FOLDER = Refusal(
+    Severity.WARNING,
+    "symbolic link to a folder; not followed (give the folder itself to check its deals)",
+)
 
 
 def find_root(ledger: Path | None, cwd: Path, environ: dict[str, str] | None = None) -> Path | None:
@@ -38,21 +69,93 @@ def find_root(ledger: Path | None, cwd: Path, environ: dict[str, str] | None = N
     return None
 
 
-def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
-    """Every *.toml below `folder` in a stable order, without following directory links.
+def resolved(path: Path) -> Path | None:
+    """The real path, or None for a link loop or a path that cannot be resolved."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: symlink loop on Python < 3.13
+        return None
 
-    Not following links keeps a link loop from recursing forever and a link out of the
-    ledger from pulling in folders nobody meant to check; linked files are read as files. A
-    folder named `x.toml` is a folder: it is searched, not read.
+
+def is_within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
+    """Every *.toml below `folder` in a stable order, each real file once.
+
+    - Links to folders are not followed: a link loop cannot recurse forever, and a link out
+      of the ledger cannot pull in folders nobody meant to check. Each is reported (warning).
+    - A linked file is read only where its target lies inside `folder`, and only once (the
+      target itself is usually found too); a link leading out of the folder is an error and
+      is not read, so a pull request cannot make CI print parts of a file elsewhere on the
+      runner. A link loop is an error.
+    - A folder named `x.toml` is a folder: it is searched, not read.
+    - A sub-folder that cannot be listed (permission denied) is an error, not a silent gap.
     """
-    for directory, subdirs, files in os.walk(folder, followlinks=False):
-        subdirs.sort()
-        relative = Path(directory).relative_to(folder)
-        for name in sorted(files):
-            if name.endswith(".toml"):
-                path = Path(directory) / name
-                shown = Path(display_base) / relative / name if display_base else relative / name
-                yield Target(path, os.fspath(shown))
+    base = resolved(folder) or folder.absolute()
+    seen: set[Path] = set()
+
+    def shown(path: Path) -> str:
+        try:
+            relative = path.relative_to(folder)
+        except ValueError:
+            return os.fspath(path)
+        return os.fspath(Path(display_base) / relative if display_base else relative)
+
+    # An explicit stack, not os.walk: on Python 3.11 os.walk recurses once per level, and a
+    # pull request can add a folder 1,500 levels deep.
+    stack: list[tuple[Path, int]] = [(folder, 0)]
+    while stack:
+        here, depth = stack.pop()
+        try:
+            with os.scandir(here) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            yield Target(here, shown(here), _unlistable(error))
+            continue
+        subfolders: list[Path] = []
+        files: list[Path] = []
+        for entry in entries:
+            path = Path(entry.path)
+            if _is_folder(entry):
+                if entry.is_symlink():
+                    yield Target(path, shown(path), LINKED_FOLDER)
+                elif depth + 1 > MAX_FOLDER_DEPTH:
+                    yield Target(path, shown(path), TOO_DEEP)
+                else:
+                    subfolders.append(path)
+            elif entry.name.endswith(".toml"):
+                files.append(path)
+        for path in files:
+            real = resolved(path)
+            if path.is_symlink():
+                if real is None:
+                    yield Target(path, shown(path), LINK_LOOP)
+                    continue
+                if not is_within(real, base):
+                    yield Target(path, shown(path), LINK_OUTSIDE)
+                    continue
+                if real.suffix == ".toml":
+                    continue  # the walk reaches the target itself; read it under its own name
+            key = real or path.absolute()
+            if key in seen:
+                continue
+            seen.add(key)
+            yield Target(path, shown(path))
+        stack.extend((path, depth + 1) for path in reversed(subfolders))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _unlistable(error: OSError) -> Refusal:
+    reason = error.strerror or str(error)
+    return Refusal(Severity.ERROR, f"folder cannot be listed ({reason}); its deals were not read")
 
 
 def expand_paths(
@@ -83,7 +186,7 @@ def expand_paths(
         if not found and on_empty_folder is not None:
             on_empty_folder(item)
         for target in found:
-            key = file_identity(target.path)
+            key = target.path.absolute() if target.refusal else file_identity(target.path)
             if key not in seen:
                 seen.add(key)
                 targets.append(target)
@@ -91,8 +194,5 @@ def expand_paths(
 
 
 def file_identity(path: Path) -> Path:
-    """Resolved path for de-duplication; a link loop (RuntimeError on 3.11) stands for itself."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path.absolute()
+    """Identity for de-duplication: the real path, or the path itself where none resolves."""
+    return resolved(path) or path.absolute()

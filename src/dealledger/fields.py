@@ -17,6 +17,7 @@ from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .iso_codes import COUNTRIES, CURRENCIES
+from .limits import money_breach
 from .money import MoneyError, Precision, float_hint, parse_money_text, precision_of_integer
 from .periods import Period, parse_period
 
@@ -63,6 +64,19 @@ def _require_str(value: object, what: str) -> str:
 
 def money_precision(value: object) -> Precision:
     """Validate a money value and keep the precision it was written at."""
+    try:
+        precision = _money_precision(value)
+    except ArithmeticError:  # decimal Overflow/InvalidOperation on absurdly long digits
+        raise _fail(
+            "DL109", f"{value!r} is too large to be an amount; check the amount and its suffix"
+        ) from None
+    problem = money_breach(precision.value)
+    if problem is not None:
+        raise _fail("DL109", f"{value!r} {problem}; check the amount and its k/M/B suffix")
+    return precision
+
+
+def _money_precision(value: object) -> Precision:
     if isinstance(value, bool):
         raise _fail("DL103", "expected an amount, found a boolean")
     if isinstance(value, int):
@@ -240,7 +254,29 @@ Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "
 
 
 def _fraction(value: object) -> Decimal:
-    """A share written as "35%" or as a plain number such as 0.35."""
+    """A share written as "35%" or as a plain number such as 0.35; never NaN or infinite."""
+    fraction = _any_fraction(value)
+    # A string such as "1e-999999999" is a valid Decimal whose plain form has a billion
+    # digits: refuse what no rate or probability needs, before anything prints it.
+    if (
+        not fraction.is_finite()
+        or fraction.copy_abs() > _MAX_FRACTION
+        or (fraction != 0 and fraction.adjusted() < -_MAX_FRACTION_DECIMALS)
+        or len(fraction.as_tuple().digits) > _MAX_FRACTION_DECIMALS + 7
+    ):
+        raise _fail(
+            "DL114",
+            f'expected a percentage such as "35%" or a number such as 0.35, found {value!r}',
+        )
+    return fraction
+
+
+# Far above any rate or probability, far below what makes `(1 + rate) ** t` overflow.
+_MAX_FRACTION = Decimal(1_000_000)
+_MAX_FRACTION_DECIMALS = 20
+
+
+def _any_fraction(value: object) -> Decimal:
     if isinstance(value, bool):
         raise _fail("DL114", 'expected a percentage such as "35%" or a number such as 0.35')
     if isinstance(value, int | float):

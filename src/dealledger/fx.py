@@ -11,9 +11,10 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from .iso_codes import minor_unit
+from .limits import MAX_DIGITS
 from .models import FxRate
 
 
@@ -66,6 +67,8 @@ class FxTable:
         if amount == 0:
             return Decimal(0)
         rate, inverted = self.rate(source, target, on)
-        exact = amount / rate if inverted else amount * rate
-        quantum = Decimal(1).scaleb(-minor_unit(target))
-        return exact.quantize(quantum, rounding=ROUND_HALF_EVEN)
+        # Wide enough that amount x rate is exact and quantize cannot fail on a large product.
+        with localcontext(prec=MAX_DIGITS):
+            exact = amount / rate if inverted else amount * rate
+            quantum = Decimal(1).scaleb(-minor_unit(target))
+            return exact.quantize(quantum, rounding=ROUND_HALF_EVEN)

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .discover import DEALS_DIR, SETTINGS_FILE, Target, UsageError, deal_files, file_identity
+from .discover import (
+    DEALS_DIR,
+    SETTINGS_FILE,
+    Target,
+    UsageError,
+    deal_files,
+    file_identity,
+    is_within,
+    resolved,
+)
 from .fx import FxTable
 from .ledger_rules import check_ledger, check_settings
 from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
@@ -82,7 +91,18 @@ def load_ledger(
     settings_text: str | None = None
     settings_display = SETTINGS_FILE
     settings_path = root / SETTINGS_FILE if root is not None else None
-    if settings_path is not None and settings_path.is_file():
+    if settings_path is not None and _settings_link_outside(settings_path, root):
+        settings_problems = (
+            Problem(
+                "DL001",
+                Severity.ERROR,
+                _display(settings_path),
+                None,
+                None,
+                "symbolic link to a file outside the ledger; not read",
+            ),
+        )
+    elif settings_path is not None and settings_path.is_file():
         settings_display = _display(settings_path)
         settings, settings_problems, settings_text = load_settings_file(
             settings_path, settings_display
@@ -104,7 +124,7 @@ def load_ledger(
 
     loaded: list[DealFile] = []
     for count, target in enumerate(everything, start=1):
-        loaded.append(load_deal_file(target.path, target.display))
+        loaded.append(_load_target(target))
         if progress is not None:
             progress(count)
 
@@ -139,6 +159,14 @@ def load_ledger(
     )
 
 
+def _settings_link_outside(path: Path, root: Path | None) -> bool:
+    """dealledger.toml linked from elsewhere: refused like a deal file linked from outside."""
+    if root is None or not path.is_symlink():
+        return False
+    real, base = resolved(path), resolved(root)
+    return real is None or base is None or not is_within(real, base)
+
+
 def _place(deal_file: DealFile, findings: Iterable[Finding]) -> list[Problem]:
     findings = list(findings)
     if not findings:
@@ -148,6 +176,15 @@ def _place(deal_file: DealFile, findings: Iterable[Finding]) -> list[Problem]:
     if document.text is None:
         return list(document.problems)
     return list(place_findings(findings, document.text, deal_file.display, deal_id))
+
+
+def _load_target(target: Target) -> DealFile:
+    """A file discovery refused (a link out of the folder, a loop) is a problem, unread."""
+    if target.refusal is None:
+        return load_deal_file(target.path, target.display)
+    refusal = target.refusal
+    problem = Problem("DL001", refusal.severity, target.display, None, None, refusal.message)
+    return DealFile(target.path, target.display, None, (problem,))
 
 
 def _display(path: Path) -> str:

@@ -6,18 +6,27 @@ problem with the best position available at that stage; the caller always gets a
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .limits import (
+    MAX_FILE_BYTES,
+    MAX_PROBLEMS,
+    nesting_breach,
+    shorten_message,
+    structure_breach,
+    too_many_problems,
+)
 from .models import Deal, Settings
 from .positions import Span, decode_error_span, scan_positions, utf8_error_span
 from .problems import Finding, Problem, Severity
 from .rules import check_deal
 from .validate import validate_model
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
 _BOM = "\ufeff"
 # TOML whitespace and newlines only: a form feed is not blank to TOML, so it is a syntax error.
 _TOML_WHITESPACE = " \t\r\n"
@@ -45,7 +54,13 @@ class DealFile:
     deal_id: str | None = None
 
 
-def read_document(path: Path, display: str) -> Document:
+def read_document(path: Path, display: str, *, settings: bool = False) -> Document:
+    """Bytes, text and TOML of one file, each stage bounded by the limits in `limits.py`.
+
+    Every failure is a problem for this file alone (see docs/security.md for the behaviour on
+    each kind of bad file): the caller never sees an exception.
+    """
+
     def failed(
         code: str, message: str, line: int | None = None, column: int | None = None
     ) -> Document:
@@ -53,31 +68,35 @@ def read_document(path: Path, display: str) -> Document:
         return Document(path, display, None, None, (problem,))
 
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            return failed("DL001", "not a regular file; give a .toml file or a folder")
-        if size > MAX_FILE_BYTES:
-            return failed(
-                "DL004",
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one deal; "
-                "split it into one file per agreement",
-            )
-        data = path.read_bytes()
+        data = _read_bounded(path)
+    except _NotRegularFile:
+        return failed("DL001", "not a regular file; give a .toml file or a folder")
+    except _TooLarge as exc:
+        return failed(
+            "DL004",
+            f"file is {exc.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one file; "
+            "split it into one file per agreement",
+        )
     except FileNotFoundError:
         if path.is_symlink():
             return failed("DL001", "broken link: the file it points to does not exist")
         return failed("DL001", "file not found (deleted while reading?)")
+    except IsADirectoryError:
+        return failed("DL001", "not a regular file; give a .toml file or a folder")
     except PermissionError:
         return failed("DL001", "permission denied; make the file readable")
     except OSError as exc:
         return failed("DL001", f"cannot read file: {exc.strerror or exc}")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return failed("DL002", "file is UTF-16; save it as UTF-8", 1, 1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         span = utf8_error_span(data, exc.start)
         return failed(
             "DL002",
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            f"byte 0x{data[exc.start]:02x} is not UTF-8 (a file saved in two encodings?); "
+            "save the file as UTF-8",
             span.line,
             span.column,
         )
@@ -89,6 +108,19 @@ def read_document(path: Path, display: str) -> Document:
             1,
             1,
         )
+    if "\x00" in text:
+        span = _span_at(text, text.index("\x00"))
+        return failed(
+            "DL003",
+            "NUL byte in the file (a binary file, or UTF-16 without a byte-order mark?); "
+            "save the file as UTF-8 text",
+            span.line,
+            span.column,
+        )
+    breach = nesting_breach(text)
+    if breach is not None:
+        span = _span_at(text, breach.offset or 0)
+        return failed("DL004", breach.message, span.line, span.column)
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -98,6 +130,15 @@ def read_document(path: Path, display: str) -> Document:
         )
     except RecursionError:
         return failed("DL004", "nesting too deep to parse; flatten the arrays or tables", 1, 1)
+    except ValueError as exc:
+        # tomllib lets int() refuse numbers of more than 4,300 digits.
+        return failed("DL004", f"value too large to read ({exc}); shorten it", 1, 1)
+    breach = structure_breach(parsed, settings=settings)
+    if breach is not None and not breach.loc:  # the whole file: no need to scan positions
+        return failed("DL004", breach.message, 1, 1)
+    if breach is not None:
+        finding = Finding("DL004", Severity.ERROR, breach.loc, breach.message, "value")
+        return Document(path, display, None, None, place_findings([finding], text, display, None))
     return Document(path, display, text, parsed, ())
 
 
@@ -113,6 +154,41 @@ _SYNTAX_HINTS = {
 def _syntax_hint(message: str) -> str:
     """tomllib says what is wrong; add what to write instead for the common cases."""
     return next((hint for prefix, hint in _SYNTAX_HINTS.items() if message.startswith(prefix)), "")
+
+
+class _NotRegularFile(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def _read_bounded(path: Path) -> bytes:
+    """Read at most MAX_FILE_BYTES + 1 bytes, so a file that grows while read stays bounded.
+
+    O_NONBLOCK keeps a FIFO named `x.toml` from blocking the run waiting for a writer; fstat
+    on the open descriptor then refuses anything that is not a regular file.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise _NotRegularFile
+        if status.st_size > MAX_FILE_BYTES:
+            raise _TooLarge(status.st_size)
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _TooLarge(len(data))
+    return data
+
+
+def _span_at(text: str, offset: int) -> Span:
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return Span(line, offset - start + 1)
 
 
 def load_deal_file(path: Path, display: str) -> DealFile:
@@ -131,7 +207,7 @@ def load_settings_file(
     path: Path, display: str
 ) -> tuple[Settings, tuple[Problem, ...], str | None]:
     """Settings and their own problems; defaults stand in where the file cannot be used."""
-    document = read_document(path, display)
+    document = read_document(path, display, settings=True)
     if document.data is None or document.text is None:
         return Settings(), document.problems, None
     settings, findings = validate_model(Settings, document.data)
@@ -150,6 +226,8 @@ def place_findings(
     """Give each finding its line and column; the file is scanned only if there are any."""
     if not findings:
         return ()
+    if len(findings) > MAX_PROBLEMS + 1:  # +1: validation may already have added the count
+        findings = [*findings[:MAX_PROBLEMS], too_many_problems(len(findings))]
     index = scan_positions(text)
     problems = []
     for finding in findings:
@@ -160,7 +238,8 @@ def place_findings(
         if span is None:
             span = index.nearest(finding.loc)
         line, column = span.line, span.column
+        message = shorten_message(finding.message)
         problems.append(
-            Problem(finding.code, finding.severity, display, line, column, finding.message, deal_id)
+            Problem(finding.code, finding.severity, display, line, column, message, deal_id)
         )
     return tuple(sorted(problems, key=lambda problem: problem.sort_key))

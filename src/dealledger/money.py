@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
+
+from .limits import MAX_DIGITS
 
 SCALES: dict[str, Decimal] = {
     "": Decimal(1),
@@ -96,9 +98,13 @@ def _tolerance(integer_digits: str, fraction_digits: str, scale: Decimal) -> Dec
 
 def normalize(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation (110E+6 -> 110000000)."""
+    # A wide context: an integral value of more than 28 digits must not make quantize fail.
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+        return value.quantize(Decimal(1), context=_WIDE)
+    return value.normalize(context=_WIDE)
+
+
+_WIDE = Context(prec=MAX_DIGITS)
 
 
 def float_hint(value: float) -> str:

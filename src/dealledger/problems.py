@@ -23,10 +23,12 @@ class Severity(StrEnum):
 
 # Stable problem codes. Renumbering breaks users' CI filters: add, never reuse.
 CODES: dict[str, str] = {
-    "DL001": "file cannot be read (missing, permission denied, not a regular file)",
+    "DL001": "file or folder cannot or may not be read (missing, permission denied, not a "
+    "regular file, a link out of the folder or a link loop, a folder too deep to search)",
     "DL002": "file is not valid UTF-8",
     "DL003": "TOML syntax error",
-    "DL004": "file exceeds a size or structure limit",
+    "DL004": "file exceeds a size or structure limit (see docs/security.md), or has more "
+    "problems than are reported",
     "DL005": "file is empty",
     "DL101": "required key missing",
     "DL102": "unknown key",

@@ -45,8 +45,14 @@ class Registry:
         return self._top(start, {self.canonical(party.name)})
 
     def _top(self, current: str, seen: set[str]) -> str:
+        # Linear in the chain (no set copied per step): a hostile dealledger.toml may hold a
+        # chain of 200,000 parents.
         seen = set(seen)
-        while (parent := self.parent_of(current)) is not None and parent not in seen | {current}:
+        while (
+            (parent := self.parent_of(current)) is not None
+            and parent != current
+            and parent not in seen
+        ):
             seen.add(current)
             current = parent
         return current
@@ -55,25 +61,38 @@ class Registry:
         """Every name a party is known by and rolls up to, for `--party` matching."""
         canonical = self.canonical(name)
         chain = [name, canonical]
+        members = set(chain)
         current = canonical
-        while (parent := self.parent_of(current)) is not None and parent not in chain:
+        while (parent := self.parent_of(current)) is not None and parent not in members:
             chain.append(parent)
+            members.add(parent)
             current = parent
         return chain
 
     def cycles(self) -> list[str]:
-        """Registered names whose parent chain loops back on itself."""
-        looping = []
+        """Registered names whose parent chain loops back on itself.
+
+        Each name is visited once (a chain's verdict is shared by every name on it), so a
+        registry of 200,000 chained parents is checked in linear time.
+        """
+        loops: dict[str, bool] = {}
         for name in self._entries:
-            seen = {name}
-            current = self.parent_of(name)
-            while current is not None:
-                if current in seen:
-                    looping.append(name)
-                    break
-                seen.add(current)
+            path: list[str] = []
+            on_path: set[str] = set()
+            current: str | None = name
+            while current is not None and current not in loops and current not in on_path:
+                path.append(current)
+                on_path.add(current)
                 current = self.parent_of(current)
-        return looping
+            if current is None:
+                verdict = False
+            elif current in on_path:
+                verdict = True
+            else:
+                verdict = loops[current]
+            for member in path:
+                loops[member] = verdict
+        return [name for name in self._entries if loops[name]]
 
     def aliases_of(self, name: str) -> tuple[str, ...]:
         entry = self._entries.get(self.canonical(name))

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi controls
-# (embeddings, overrides, isolates, marks) that reorder how a line is displayed.
-_UNSAFE_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+# Characters that act on a terminal or hide what a line says, all shown as visible escapes:
+# C0 controls (tab and newline are handled by the caller's choice), DEL, C1 controls (CSI,
+# OSC...), the Unicode bidi controls that reorder a line (Trojan Source), line/paragraph
+# separators, and invisible format characters that can hide text: zero-width space, word
+# joiner and invisible operators, the BOM/zero-width no-break space, interlinear annotations,
+# and the tag characters used to smuggle invisible text. ZWJ and ZWNJ are kept: scripts such
+# as Persian and emoji sequences need them.
+UNSAFE_NON_ASCII = (
+    "\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
 )
-_UNSAFE_WITH_NEWLINES_RE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
-)
+_UNSAFE_RE = re.compile(f"[\x00-\x08\x0b-\x1f{UNSAFE_NON_ASCII}]")
+_UNSAFE_WITH_NEWLINES_RE = re.compile(f"[\x00-\x1f{UNSAFE_NON_ASCII}]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,7 +32,10 @@ def _visible(match: re.Match[str]) -> str:
         return " "
     if char == "\t":
         return " "
-    return f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
+    code = ord(char)
+    if code > 0xFFFF:
+        return f"\\U{code:08x}"
+    return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
 
 
 def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .limits import MAX_PROBLEMS, too_many_problems
 from .problems import Finding, KeyPath, error
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -55,7 +56,13 @@ def validate_model(
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_finding(model, item) for item in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        # Explaining an error (nearest key, example) costs far more than finding it: a file
+        # of 450,000 unknown keys would take minutes. Explain the first ones only.
+        findings = [_finding(model, item) for item in errors[:MAX_PROBLEMS]]
+        if len(errors) > MAX_PROBLEMS:
+            findings.append(too_many_problems(len(errors)))
+        return None, findings
 
 
 def _finding(model: type[BaseModel], item: Any) -> Finding:

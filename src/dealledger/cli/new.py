@@ -257,15 +257,16 @@ def _say(message: str) -> None:
 
 def _rich_ask() -> Ask:
     from rich.console import Console
-    from rich.markup import escape
     from rich.prompt import Prompt
+    from rich.text import Text
 
     from ..safe_text import terminal_safe
 
-    console = Console(stderr=True, highlight=False, emoji=False)
+    console = Console(stderr=True, highlight=False, emoji=False, markup=False)
 
     def ask(question: str, default: str | None) -> str:
-        prompt = escape(terminal_safe(question))
+        # A Text, not a str: Prompt would parse a str as markup whatever the console says.
+        prompt = Text(terminal_safe(question))
         if default is None:
             return Prompt.ask(prompt, console=console)
         return Prompt.ask(prompt, console=console, default=default, show_default=bool(default))

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..money import to_json_number
 from ..periods import Period
-from ..safe_text import spreadsheet_safe
+from ..safe_text import spreadsheet_safe, terminal_safe
 
 ITEM_SEPARATOR = "; "
 FIELD_SEPARATOR = " | "
@@ -59,7 +59,13 @@ def render_delimited(
 
 
 def _guard(text: str, neutralize: bool) -> str:
-    return spreadsheet_safe(text) if neutralize else text
+    """Default: controls made visible, then formulas neutralised; `--raw-cells`: untouched.
+
+    CSV is often printed straight to a terminal or pasted into a spreadsheet, so by default
+    it gets the same protection as a table; pipelines that need the bytes as written in the
+    deal files opt out with --raw-cells.
+    """
+    return spreadsheet_safe(terminal_safe(text, keep_newlines=True)) if neutralize else text
 
 
 def _tsv_cell(text: str, neutralize: bool) -> str:

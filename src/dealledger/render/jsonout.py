@@ -16,15 +16,25 @@ from typing import Any
 
 from ..money import to_json_number
 from ..periods import Period
+from ..safe_text import UNSAFE_NON_ASCII
 
 # json.dumps escapes C0 controls; C1 controls and bidi controls are escaped too, so that a
 # terminal showing the JSON shows what the file holds rather than what it makes the line do.
-_EXTRA_ESCAPES = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_EXTRA_ESCAPES = re.compile(f"[{UNSAFE_NON_ASCII}]")
 
 
 def _string(text: str) -> str:
     encoded = json.dumps(text, ensure_ascii=False)
-    return _EXTRA_ESCAPES.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
+    return _EXTRA_ESCAPES.sub(_json_escape, encoded)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """`\\uXXXX`, as a surrogate pair beyond the BMP (JSON has no longer escape)."""
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def dumps(value: Any, indent: int | None = 2) -> str:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from ..safe_text import terminal_safe
 from .view import View
 
+# Characters that could start Markdown or HTML inside a cell: a link or image (`[x](url)`,
+# `![x](url)` is a tracking pixel), emphasis, code, a raw HTML tag, an entity, a cell break.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
 
 def _escape(text: str) -> str:
-    return terminal_safe(text).replace("\\", "\\\\").replace("|", "\\|")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal_safe(text))
 
 
 def render_markdown(view: View) -> str:

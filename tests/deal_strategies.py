@@ -1,0 +1,236 @@
+"""Hypothesis strategies for valid deal files, and mutations that make them hostile.
+
+Shared by the fuzz tests (tests/test_fuzz.py) and the long-run harness (fuzz/fuzz_check.py):
+the generator yields the TOML data of a deal that must validate, so a round-trip or a
+mutation starts from a file dealledger accepts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from dealledger.models import Model
+from dealledger.money import Precision
+from dealledger.periods import Period
+
+SLUG_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-"
+
+# Titles and labels include text a terminal or a spreadsheet would act on, so that every
+# generated deal is also a hostile-content test.
+HOSTILE_TEXT = [
+    "[bold red]x[/]",
+    "[link=https://evil.example]click[/link]",
+    "\x1b]0;pwned\x07",
+    "\x1b[2J\x1b[31mred",
+    "\u202eevil\u202c",
+    '=HYPERLINK("https://evil.example")',
+    "@SUM(1+1)",
+    "+1",
+    "-2",
+    "tab\tinside",
+    "line\nbreak",
+    "\x9bC1 control",
+    "Zürich 北京 🧬",
+]
+
+texts = st.one_of(
+    st.sampled_from(HOSTILE_TEXT),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=40,
+    ).filter(lambda text: text.strip() != ""),
+)
+slugs = st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}", fullmatch=True)
+dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2024, 12, 31))
+currencies = st.sampled_from(["USD", "EUR", "CNY", "JPY", "GBP", "CHF"])
+integer_amounts = st.integers(min_value=0, max_value=10**13)
+string_amounts = st.one_of(
+    st.builds(lambda n, s: f"{n}{s}", st.integers(0, 9999), st.sampled_from(["", "k", "M", "B"])),
+    st.builds(
+        lambda n, d, s: f"{n}.{d}{s}",
+        st.integers(0, 999),
+        st.integers(0, 99).map(lambda v: f"{v:02d}"),
+        st.sampled_from(["M", "B", " bn", "mn"]),
+    ),
+    st.integers(0, 10**12).map(lambda v: f"{v:,}"),
+)
+amounts = st.one_of(integer_amounts, string_amounts, st.just("undisclosed"))
+royalty_rates = st.sampled_from(
+    [
+        "12%",
+        "8%-12%",
+        "tiered",
+        "single-digit",
+        "up to double-digit",
+        "high-single-digit to low-double-digit",
+    ]
+)
+dues = st.one_of(
+    dates,
+    st.builds(lambda y, q: f"{y}-Q{q}", st.integers(2000, 2040), st.integers(1, 4)),
+    st.integers(2000, 2040).map(str),
+)
+
+
+@st.composite
+def deal_data(draw: st.DrawFn) -> dict[str, Any]:
+    """The TOML data of one valid deal: one licensor, one licensee, a few tranches."""
+    announced = draw(dates)
+    licensor = draw(texts)
+    licensee = draw(texts.filter(lambda name: name != licensor))
+    data: dict[str, Any] = {
+        "id": draw(slugs),
+        "title": draw(texts),
+        "kind": draw(st.sampled_from(["license", "collaboration", "option", "other"])),
+        "announced": announced,
+        "currency": draw(currencies),
+        "parties": [
+            {"name": licensor, "role": "licensor"},
+            {"name": licensee, "role": "licensee"},
+        ],
+    }
+    if draw(st.booleans()):
+        data["signed"] = announced - dt.timedelta(days=draw(st.integers(0, 30)))
+    if draw(st.booleans()):
+        data["tags"] = draw(st.lists(texts, max_size=3))
+    if draw(st.booleans()):
+        data["summary"] = draw(texts)
+    tranches = []
+    for kind in draw(
+        st.lists(
+            st.sampled_from(["upfront", "milestone", "commercial", "equity"]),
+            min_size=1,
+            max_size=5,
+        )
+    ):
+        tranche: dict[str, Any] = {"type": kind, "amount": draw(amounts)}
+        if draw(st.booleans()):
+            tranche["label"] = draw(texts)
+        if draw(st.booleans()):
+            tranche["due"] = draw(dues)
+        if kind == "upfront" and draw(st.booleans()):
+            tranche["status"] = "paid"
+            tranche["paid"] = announced + dt.timedelta(days=draw(st.integers(0, 60)))
+        tranches.append(tranche)
+    if draw(st.booleans()):
+        tranches.append({"type": "royalty", "rate": draw(royalty_rates)})
+    data["tranches"] = tranches
+    if draw(st.booleans()):
+        data["sources"] = [{"url": "https://example.com/" + draw(slugs), "title": draw(texts)}]
+    return data
+
+
+def model_to_toml_data(model: Model) -> dict[str, Any]:
+    """A model as TOML data again: the inverse of validation, for round-trip tests.
+
+    Written by hand rather than with model_dump, which turns a Period into a dict.
+    """
+    data: dict[str, Any] = {}
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None or value == field.default or value == ():
+            continue
+        data[field.alias or name] = _plain(value)
+    return data
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Model):
+        return model_to_toml_data(value)
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Period):
+        return value.text
+    if isinstance(value, Precision):
+        return format(value.value, "f")
+    return value
+
+
+# --- mutations ---------------------------------------------------------------------------
+
+TYPE_SWAPS = [
+    b'"x"',
+    b"1",
+    b"1.5",
+    b"true",
+    b"[]",
+    b"{}",
+    b"1979-05-27",
+    b'"undisclosed"',
+    b'"-5"',
+    b"nan",
+    b'"NaN"',
+    b'"1e999999"',
+    b'"Infinity"',
+    b"-1",
+    b'"\\u202e"',
+    b"9999-12-31",
+    b"0001-01-01",
+    b'"1e-999999999"',
+    b"1979-05-27T07:32:00Z",
+    b"07:32:00",
+    b'"9999-Q4"',
+    b"99999999999999999999",
+]
+
+
+def mutate(data: bytes, rng: random.Random, rounds: int = 3) -> bytes:
+    """Byte flips, deletions, duplications, shuffled lines and value type swaps."""
+    buffer = bytearray(data)
+    for _ in range(rounds):
+        choice = rng.randrange(7)
+        if choice == 0 and buffer:
+            buffer[rng.randrange(len(buffer))] ^= 1 << rng.randrange(8)
+        elif choice == 1 and buffer:
+            start = rng.randrange(len(buffer))
+            del buffer[start : start + rng.randrange(1, 20)]
+        elif choice == 2:
+            lines = bytes(buffer).split(b"\n")
+            rng.shuffle(lines)
+            buffer = bytearray(b"\n".join(lines))
+        elif choice == 3:
+            lines = bytes(buffer).split(b"\n")
+            candidates = [index for index, line in enumerate(lines) if b" = " in line]
+            if candidates:
+                index = rng.choice(candidates)
+                key = lines[index].split(b" = ", 1)[0]
+                lines[index] = key + b" = " + rng.choice(TYPE_SWAPS)
+                buffer = bytearray(b"\n".join(lines))
+        elif choice == 4 and buffer:
+            start = rng.randrange(len(buffer))
+            buffer[start:start] = buffer[start : start + rng.randrange(1, 40)]
+        elif choice == 5:
+            position = rng.randrange(len(buffer) + 1)
+            buffer[position:position] = rng.choice(
+                [
+                    b"\x00",
+                    b"\xef\xbb\xbf",
+                    b"\r\n",
+                    b"\xff",
+                    b"\x1b[31m",
+                    b"[",
+                    b"]]",
+                    b"=",
+                    b'"""',
+                    b"'",
+                    b"\\",
+                    b"#",
+                    b"[[tranches]]\n",
+                    b"\xe2\x80\xae",
+                ]
+            )
+        elif choice == 6:
+            lines = bytes(buffer).split(b"\n")
+            if lines:
+                index = rng.randrange(len(lines))
+                lines.insert(index, lines[index])
+                buffer = bytearray(b"\n".join(lines))
+    return bytes(buffer)
