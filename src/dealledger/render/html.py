@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..money import normalize
+from ..periods import due_text
 from .svg import markup_text, money_label, schedule_svg, timeline_svg
 
 CSP = (
@@ -176,6 +177,7 @@ def _parties_line(parties: list[dict[str, Any]]) -> str:
 
 
 def _totals_section(blocks: list[dict[str, Any]], gaps: list[str]) -> str:
+    """`totals --by year` records: one table per currency, a row per year, then all years."""
     headers = [
         ("Year", False),
         ("Deals", True),
@@ -194,12 +196,12 @@ def _totals_section(blocks: list[dict[str, Any]], gaps: list[str]) -> str:
     for block in blocks:
         currency = block["currency"]
 
-        def row(group: dict[str, Any], currency: str = currency) -> list[str]:
+        def row(label: object, figures: dict[str, Any], currency: str = currency) -> list[str]:
             return [
-                _e(group["key"]),
-                _e(group["deals"]),
+                _e(label),
+                _e(figures["deals"]),
                 *(
-                    _money(group[name], currency)
+                    _money(figures[name], currency)
                     for name in (
                         "upfront",
                         "milestone",
@@ -210,13 +212,13 @@ def _totals_section(blocks: list[dict[str, Any]], gaps: list[str]) -> str:
                         "outstanding",
                     )
                 ),
-                _e(group["incomplete_deals"]),
+                _e(figures["incomplete_deals"]),
             ]
 
-        overall = row(block["overall"])
-        overall[0] = "All years"
+        overall = row("All years", block["overall"])
         out.append(f"<h3>In {_e(currency)}</h3>")
-        out.append(_table(headers, (row(group) for group in block["rows"]), [overall]))
+        rows = (row(group["key"]["year"], group) for group in block["groups"])
+        out.append(_table(headers, rows, [overall]))
     out.append(
         "<p class=muted>Years are the deal's year (signed, else announced). Totals add the "
         "disclosed amounts; deals with undisclosed amounts are counted as incomplete.</p>"
@@ -273,7 +275,9 @@ def _deal_section(deal: dict[str, Any]) -> str:
         facts.append(
             (
                 "Related",
-                ", ".join(f'<a href="#deal-{_e(r)}">{_e(r)}</a>' for r in deal["related"]),
+                ", ".join(
+                    f'<a href="#deal-{_e(r["id"])}">{_e(r["id"])}</a>' for r in deal["related"]
+                ),
             )
         )
     facts.append(("File", f"<code>{_e(deal['path'])}</code>"))
@@ -311,12 +315,15 @@ def _deal_section(deal: dict[str, Any]) -> str:
                         f"{_e(normalize(tier['rate'] * 100))}%"
                         for tier in t["tiers"]
                     )
-            else:
+            elif isinstance(t["amount"], Decimal):
                 amount = _money(t["amount"], t["currency"])
-                if t["converted"] is not None:
-                    amount += f"<br><span class=muted>≈ {_money(t['converted'], currency)}</span>"
+                converted = t["amount_in_deal_currency"]
+                if t["currency"] != currency and converted is not None:
+                    amount += f"<br><span class=muted>≈ {_money(converted, currency)}</span>"
+            else:
+                amount = _money(None, None)
             when = "; ".join(
-                f"{name} {value.isoformat() if isinstance(value, date) else value}"
+                f"{name} {due_text(value)}"
                 for name in ("due", "achieved", "paid")
                 if (value := t[name]) is not None
             )
