@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .models import Deal, Settings
 from .positions import Span, decode_error_span, scan_positions, utf8_error_span
@@ -45,7 +45,10 @@ class DealFile:
     deal_id: str | None = None
 
 
-def read_document(path: Path, display: str) -> Document:
+def read_document(path: Path, display: str, kind: Literal["deal", "settings"] = "deal") -> Document:
+    """Bytes → text → TOML. An empty settings file is the default settings (every key of
+    dealledger.toml is optional); an empty deal file is a problem (DL005)."""
+
     def failed(
         code: str, message: str, line: int | None = None, column: int | None = None
     ) -> Document:
@@ -83,6 +86,8 @@ def read_document(path: Path, display: str) -> Document:
         )
     text = text.removeprefix(_BOM)
     if not text.strip(_TOML_WHITESPACE):
+        if kind == "settings":
+            return Document(path, display, text, {}, ())
         return failed(
             "DL005",
             "file is empty; a deal file needs id, title, kind, announced and [[parties]]",
@@ -131,7 +136,7 @@ def load_settings_file(
     path: Path, display: str
 ) -> tuple[Settings, tuple[Problem, ...], str | None]:
     """Settings and their own problems; defaults stand in where the file cannot be used."""
-    document = read_document(path, display)
+    document = read_document(path, display, "settings")
     if document.data is None or document.text is None:
         return Settings(), document.problems, None
     settings, findings = validate_model(Settings, document.data)
