@@ -25,6 +25,9 @@ COMMANDS = [
     ["timeline", "--by", "quarter", "--chart"],
     ["show", "eu-licence"],
     ["export", "-f", "json", "-o", "-"],
+    ["check"],
+    ["check", "-f", "json"],
+    ["check", "-f", "sarif"],
 ]
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-7]|9[0-7]|38;[0-9;]+)m")
 

@@ -1,0 +1,78 @@
+"""What every command shares: a closed pipe ends quietly, tables go through the pager, and
+deal ids and party names complete in the shell."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reports_fixture import write_ledger
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def environment(root: Path, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DEALLEDGER_")}
+    env.update({"DEALLEDGER_LEDGER": str(root)}, **extra)
+    return env
+
+
+def piped_to_head(root: Path, args: str) -> subprocess.CompletedProcess[bytes]:
+    """`dealledger ARGS | head -c 1` under pipefail: the status is dealledger's own."""
+    command = f"set -o pipefail; {shlex.quote(sys.executable)} -m dealledger {args} | head -c 1"
+    return subprocess.run(
+        ["bash", "-c", command], capture_output=True, env=environment(root), check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def clean_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_ledger(tmp_path_factory.mktemp("clean"))
+
+
+@pytest.fixture(scope="module")
+def broken_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_ledger(tmp_path_factory.mktemp("broken"))
+    # Many problems, so the output is longer than a pipe buffer and the write really fails.
+    for number in range(400):
+        (root / "deals" / f"broken-{number}.toml").write_text("id = \n", encoding="utf-8")
+    return root
+
+
+def closed_pipe(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """The reader is gone before the first write."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "dealledger", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=environment(root),
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("args", [["check", "-f", "json"], ["check"], ["check", "-f", "junit"]])
+def test_check_into_a_closed_pipe_ends_quietly_with_its_verdict(
+    clean_root: Path, broken_root: Path, args: list[str]
+) -> None:
+    clean = closed_pipe(clean_root, *args)
+    assert (clean.returncode, clean.stderr) == (0, b"")
+    # The reader left early; that is no error, and it does not turn errors into success.
+    broken = closed_pipe(broken_root, *args)
+    assert (broken.returncode, broken.stderr) == (1, b"")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_check_into_head_under_pipefail(broken_root: Path) -> None:
+    result = piped_to_head(broken_root, "check -f json")
+    assert (result.returncode, result.stderr, len(result.stdout)) == (1, b"", 1)
