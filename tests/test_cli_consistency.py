@@ -76,3 +76,58 @@ def test_check_into_a_closed_pipe_ends_quietly_with_its_verdict(
 def test_check_into_head_under_pipefail(broken_root: Path) -> None:
     result = piped_to_head(broken_root, "check -f json")
     assert (result.returncode, result.stderr, len(result.stdout)) == (1, b"", 1)
+
+
+# ------------------------------------------------------------------ completion
+
+BUNDLED_IDS = [
+    "azn-cspc-2023-framework",
+    "azn-cspc-2023-lung-confirmatory",
+    "azn-cspc-2024-ys2302018",
+    "azn-cspc-2025-ai-research",
+    "azn-cspc-2026-obesity-peptides",
+]
+
+
+@pytest.fixture
+def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copy(REPO / "dealledger.toml", tmp_path / "dealledger.toml")
+    shutil.copytree(REPO / "deals", tmp_path / "deals")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DEALLEDGER_LEDGER", raising=False)
+    return tmp_path
+
+
+def complete(words: str) -> list[str]:
+    """What bash completion of the real `dealledger` offers for the last word of `words`."""
+    from typer.testing import CliRunner
+
+    from dealledger.cli import app
+
+    env = {
+        "_DEALLEDGER_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(shlex.split(words)) - (0 if words.endswith(" ") else 1)),
+    }
+    result = CliRunner().invoke(app, [], env=env, prog_name="dealledger")
+    assert result.exit_code == 0, result.output
+    return result.output.split("\n")[:-1]
+
+
+def test_show_completes_deal_ids(bundled: Path) -> None:
+    assert complete("dealledger show azn-cspc-202") == BUNDLED_IDS
+    assert complete("dealledger show azn-cspc-2024") == ["azn-cspc-2024-ys2302018"]
+
+
+def test_record_and_value_explain_complete_deal_ids(bundled: Path) -> None:
+    assert complete("dealledger record azn-cspc-2025") == ["azn-cspc-2025-ai-research"]
+    assert complete("dealledger value --explain azn-cspc-2023") == BUNDLED_IDS[:2]
+
+
+@pytest.mark.parametrize("command", ["summarize", "totals", "timeline", "value", "export"])
+def test_party_filter_completes_party_names(bundled: Path, command: str) -> None:
+    assert complete(f"dealledger {command} --party Astra") == [
+        "AstraZeneca",
+        "AstraZeneca Investment (China) Co., Ltd.",
+        "AstraZeneca PLC",
+    ]

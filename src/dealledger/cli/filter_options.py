@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .completion import complete_party
+
 if TYPE_CHECKING:
     from ..filters import DealFilter
     from ..ledger import Ledger
@@ -26,6 +28,7 @@ PartyFilter = Annotated[
         "(case-insensitive). Repeat for any of several.",
         rich_help_panel=_PANEL,
         show_default=False,
+        autocompletion=complete_party,
     ),
 ]
 SinceFilter = Annotated[

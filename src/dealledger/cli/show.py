@@ -15,10 +15,16 @@ from .common import (
     open_ledger,
     write,
 )
+from .completion import complete_deal_id
 from .pipe import closed_pipe_ends_quietly, report_console
 
 DealIdArgument = Annotated[
-    str, typer.Argument(metavar="DEAL_ID", help="The deal's id, e.g. azn-cspc-2024-ys2302018.")
+    str,
+    typer.Argument(
+        metavar="DEAL_ID",
+        help="The deal's id, e.g. azn-cspc-2024-ys2302018.",
+        autocompletion=complete_deal_id,
+    ),
 ]
 
 

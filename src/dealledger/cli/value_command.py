@@ -21,6 +21,7 @@ from .common import (
     usage_error,
     write,
 )
+from .completion import complete_deal_id
 from .filter_options import (
     AreaFilter,
     KindFilter,
@@ -147,6 +148,7 @@ def value(
             "years, discount factor and contribution.",
             metavar="DEAL_ID",
             show_default=False,
+            autocompletion=complete_deal_id,
         ),
     ] = None,
     output_format: FormatOption = Format.TABLE,
