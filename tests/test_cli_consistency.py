@@ -3,6 +3,7 @@ deal ids and party names complete in the shell."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import shlex
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dealledger.cli.filter_options import FilterOptions, takes_deal_filters
 from reports_fixture import write_ledger
 
 REPO = Path(__file__).resolve().parents[1]
@@ -131,3 +133,116 @@ def test_party_filter_completes_party_names(bundled: Path, command: str) -> None
         "AstraZeneca Investment (China) Co., Ltd.",
         "AstraZeneca PLC",
     ]
+
+
+# ------------------------------------------------------------------ pager
+
+TABLE_COMMANDS = [
+    ["summarize"],
+    ["totals", "--by", "payee"],
+    ["timeline"],
+    ["timeline", "--by", "quarter"],
+    ["show", "eu-licence"],
+    ["value", "--as-of", "2024-01-01"],
+    ["value", "--as-of", "2024-01-01", "--explain", "eu-licence"],
+]
+
+
+def on_a_terminal(root: Path, pager_file: Path, *args: str) -> tuple[int, bytes]:
+    """Run with stdout on a 6-line pseudo-terminal and a pager that saves what it gets."""
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = os.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 6, 200, 0, 0))
+    save = f"import sys; open({str(pager_file)!r}, 'w').write(sys.stdin.read())"
+    env = environment(root, DEALLEDGER_PAGER=shlex.join([sys.executable, "-c", save]), NO_COLOR="1")
+    for name in ("FORCE_COLOR", "TERM", "COLUMNS", "LINES"):
+        env.pop(name, None)
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "dealledger", *args],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=env,
+            check=False,
+            timeout=60,
+        )
+    finally:
+        os.close(follower)
+    printed = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        printed += chunk
+    os.close(leader)
+    return process.returncode, printed
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("args", TABLE_COMMANDS, ids=" ".join)
+def test_long_tables_go_through_the_pager_unless_no_pager(
+    clean_root: Path, tmp_path: Path, args: list[str]
+) -> None:
+    paged = tmp_path / "paged.txt"
+    code, printed = on_a_terminal(clean_root, paged, *args)
+    assert code == 0
+    assert paged.exists(), printed
+    assert len(paged.read_text().splitlines()) > 6
+    assert len(printed.splitlines()) < 3  # nothing but what the pager itself drew
+
+    paged.unlink()
+    code, printed = on_a_terminal(clean_root, paged, *args, "--no-pager")
+    assert code == 0
+    assert not paged.exists()
+    assert len(printed.splitlines()) > 6
+
+
+def test_timeline_chart_is_paged_with_its_table(clean_root: Path, tmp_path: Path) -> None:
+    paged = tmp_path / "paged.txt"
+    code, _ = on_a_terminal(clean_root, paged, "timeline", "--by", "year")
+    assert code == 0
+    text = paged.read_text()
+    assert "░ due" in text  # the chart's legend, drawn by default on a terminal
+    assert text.index("░ due") < text.index("Period")
+
+
+# ------------------------------------------------------------------ shared filter options
+
+
+def test_filter_options_stand_where_the_command_declares_them() -> None:
+    seen: list[FilterOptions] = []
+
+    def demo(first: int = 1, filters: FilterOptions = FilterOptions(), last: int = 2) -> None:
+        seen.append(filters)
+
+    wrapped = takes_deal_filters(demo)
+    names = list(inspect.signature(wrapped).parameters)
+    assert names == ["first", "party", "since", "until", "kind", "status", "area", "tag", "last"]
+    wrapped(first=1, party=["CSPC"], since="2024", until=None, kind=None, status=None,
+            area=None, tag=["x"], last=2)  # fmt: skip
+    assert seen == [FilterOptions(party=["CSPC"], since="2024", tag=["x"])]
+
+    def no_filters(first: int = 1) -> None:
+        """Declares no filters."""
+
+    with pytest.raises(TypeError, match="filters"):
+        takes_deal_filters(no_filters)
+
+
+def test_a_bad_filter_value_is_still_a_usage_error(clean_root: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dealledger.cli import app
+
+    for command in ("summarize", "totals", "timeline", "value", "export -o x.sqlite"):
+        result = CliRunner().invoke(
+            app, [*command.split(), "--ledger", str(clean_root), "--kind", "licence"]
+        )
+        assert result.exit_code == 2, command
+        assert "--kind 'licence' is not one of the accepted values" in result.stderr
