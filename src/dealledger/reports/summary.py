@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from ..figures import Figures, deal_figures
+from ..figures import FIGURE_NAMES, Figures, deal_figures
 from ..ledger import Entry, Ledger
 from ..render.view import Column, View, money_cell
 
@@ -31,16 +31,7 @@ SUMMARY_FIELDS = [
     "complete",
     "path",
 ]
-MONEY_FIELDS = (
-    "upfront",
-    "milestone",
-    "commercial",
-    "other",
-    "total",
-    "paid",
-    "forfeited",
-    "outstanding",
-)
+MONEY_FIELDS = FIGURE_NAMES
 
 
 def party_rows(entry: Entry, ledger: Ledger) -> list[dict[str, Any]]:
