@@ -16,7 +16,8 @@ from typing import Any
 from .. import __version__
 from ..money import normalize
 from ..periods import due_text
-from .svg import markup_text, money_label, schedule_svg, timeline_svg
+from .svg import markup_text, schedule_svg, timeline_svg
+from .view import money_cell, parties_cell
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
@@ -69,7 +70,7 @@ def _e(value: object) -> str:
 def _money(value: Decimal | None, currency: str | None, *, undisclosed: bool = True) -> str:
     if value is None:
         return '<span class="undisclosed">undisclosed</span>' if undisclosed else "—"
-    return _e(money_label(value, currency))
+    return _e(money_cell(value, currency))
 
 
 def _date(value: date | None) -> str:
@@ -141,7 +142,7 @@ def _summary_section(records: list[dict[str, Any]]) -> str:
                 _date(record["signed"] or record["announced"]),
                 f'<a href="#deal-{_e(record["id"])}"><strong>{_e(record["id"])}</strong></a>'
                 f"<br>{_e(record['title'])}<br><span class=muted>"
-                + _e(_parties_line(record["parties"]))
+                + _e(parties_cell(record["parties"]))
                 + "</span>",
                 f"{_e(record['kind'])}<br><span class=muted>{_e(record['status'])}</span>",
                 *(_money(record[name], currency) for name in money),
@@ -165,15 +166,6 @@ def _summary_section(records: list[dict[str, Any]]) -> str:
         + "<p class=muted>Amounts in each deal's own currency; milestones are “up to” caps.</p>"
         + "</section>"
     )
-
-
-def _parties_line(parties: list[dict[str, Any]]) -> str:
-    """`licensor → licensee`, the way the summarize table shows who pays whom."""
-    paying = [p["name"] for p in parties if p["role"] in ("licensee", "acquirer", "investor")]
-    receiving = [p["name"] for p in parties if p["role"] in ("licensor", "target", "investee")]
-    if paying and receiving:
-        return f"{', '.join(receiving)} → {', '.join(paying)}"
-    return " · ".join(p["name"] for p in parties)
 
 
 def _totals_section(blocks: list[dict[str, Any]], gaps: list[str]) -> str:
@@ -311,7 +303,7 @@ def _deal_section(deal: dict[str, Any]) -> str:
                 amount = _e(t["rate"] or "tiered")
                 if t["tiers"]:
                     amount = "<br>".join(
-                        f"from {_e(money_label(tier['from'], t['currency']))}: "
+                        f"from {_e(money_cell(tier['from'], t['currency']))}: "
                         f"{_e(normalize(tier['rate'] * 100))}%"
                         for tier in t["tiers"]
                     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..money import readable
 from ..periods import due_start, due_text
+from .view import money_cell
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 EVENT_COLOURS = {
@@ -49,12 +50,6 @@ _text = markup_text
 
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def money_label(value: Decimal | None, currency: str | None) -> str:
-    if value is None:
-        return "undisclosed"
-    return f"{currency} {readable(value)}" if currency else readable(value)
 
 
 def period_end(text: str, start: date) -> date:
@@ -193,7 +188,7 @@ def _event_title(event: dict[str, Any]) -> str:
         label = event.get("label")
         pieces.append(f"{event['type']}: {label}" if label else event["type"])
     if event.get("type") and event.get("type") != "royalty":
-        pieces.append(money_label(event.get("amount"), event.get("currency")))
+        pieces.append(money_cell(event.get("amount"), event.get("currency")))
     return " · ".join(str(piece) for piece in pieces)
 
 
@@ -317,9 +312,9 @@ def schedule_svg(schedule: dict[str, Any], *, width: int = 1100) -> str:
     bar_width = min(80.0, slot * 0.6)
     for index, (label, paid, due, undated) in enumerate(bars):
         x = left + slot * index + (slot - bar_width) / 2
-        hover = f"{label}: paid {money_label(paid, currency)}, due {money_label(due, currency)}"
+        hover = f"{label}: paid {money_cell(paid, currency)}, due {money_cell(due, currency)}"
         if undated:
-            hover = f"no date: {money_label(due, currency)} still to come without a due date"
+            hover = f"no date: {money_cell(due, currency)} still to come without a due date"
         parts.append(f'<g class="bar"><title>{_text(hover)}</title>')
         if paid:
             parts.append(
