@@ -25,6 +25,12 @@ COMMANDS = [
     ["timeline", "--by", "quarter", "--chart"],
     ["show", "eu-licence"],
     ["export", "-f", "json", "-o", "-"],
+    ["totals"],
+    ["value", "--as-of", "2024-01-01"],
+    ["show", "eu-licence", "-f", "json"],
+    ["check"],
+    ["check", "-f", "json"],
+    ["check", "-f", "sarif"],
 ]
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-7]|9[0-7]|38;[0-9;]+)m")
 

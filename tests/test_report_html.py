@@ -17,9 +17,12 @@ from typer.testing import CliRunner
 from dealledger.cli import app
 from dealledger.discover import expand_paths
 from dealledger.ledger import load_ledger
+from dealledger.periods import parse_period
 from dealledger.render.html import render_html
 from dealledger.render.svg import period_end, schedule_svg, timeline_svg
-from dealledger.reports.html import payment_schedule, report_data, totals_blocks
+from dealledger.reports.html import report_data
+from dealledger.reports.timeline import schedule
+from dealledger.reports.totals import totals_record
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED_IDS = [
@@ -227,24 +230,29 @@ def test_untrusted_text_is_escaped(small_ledger: Path) -> None:
 def test_schedule_and_totals_by_hand(small_ledger: Path) -> None:
     ledger = load_ledger(small_ledger, today=date(2025, 6, 1))
     assert not ledger.problems
-    schedule = payment_schedule(ledger, "USD")
+    found = schedule(ledger, "year", "USD")
     # 2024: A's upfront paid (50M); B's EUR 10M upfront due, at 1.1 on its signing date.
-    # 2025: A's 100M milestone due 2025-H2. No date: A's achieved 20M and 200M commercial.
-    assert schedule["periods"] == [
+    # 2025: A's 100M milestone due 2025-H2 and its 20M achieved 2025-02-01 with no `due`
+    # (the timeline schedule counts an achieved tranche in its achieved year).
+    # No date: A's 200M commercial.
+    assert found.record["periods"] == [
         {"period": "2024", "paid": Decimal("50000000"), "due": Decimal("11000000")},
-        {"period": "2025", "paid": Decimal(0), "due": Decimal("100000000")},
+        {"period": "2025", "paid": Decimal(0), "due": Decimal("120000000")},
     ]
-    assert schedule["unscheduled"] == Decimal("220000000")
-    assert schedule["undisclosed_tranches"] == 1
-    blocks, gaps = totals_blocks(ledger, "USD")
-    assert not gaps
-    (block,) = blocks
+    assert found.record["unscheduled"] == Decimal("200000000")
+    assert found.undisclosed == 1
+    block = totals_record(ledger, ["year"], "USD")
     overall = block["overall"]
     assert overall["total"] == Decimal("381000000")
     assert overall["paid"] == Decimal("50000000")
     assert overall["outstanding"] == Decimal("331000000")
     assert overall["incomplete_deals"] == 1
-    assert [row["key"] for row in block["rows"]] == ["2024"]
+    assert [group["key"] for group in block["groups"]] == [{"year": 2024}]
+    # The page shows exactly these records.
+    data = report_data(ledger, date(2025, 6, 1))
+    assert data["totals"] == [block]
+    assert data["schedules"] == [{**found.record, "undisclosed_tranches": 1}]
+    assert not data["conversion_gaps"]
 
 
 def test_missing_fx_rate_leaves_the_deal_out(small_ledger: Path) -> None:
@@ -310,7 +318,7 @@ def test_report_paths_select_deals(small_ledger: Path) -> None:
     data = report_data(load_ledger(small_ledger, targets), date(2025, 6, 1))
     assert [deal["id"] for deal in data["deals"]] == ["beta-collab"]
     # alpha relates to nothing, but beta names it: the link shows on beta's detail.
-    assert data["deals"][0]["related"] == ["alpha-license"]
+    assert [related["id"] for related in data["deals"][0]["related"]] == ["alpha-license"]
 
 
 def test_bad_output_names(small_ledger: Path) -> None:
@@ -351,8 +359,7 @@ def test_timeline_svg_is_well_formed_whatever_the_text(title: str, deal_id: str)
     lanes = [{"deal": deal_id, "title": title, "date": date(2024, 5, 1)}]
     events = [
         {
-            "date": "2025-Q1",
-            "sort": date(2025, 1, 1),
+            "date": parse_period("2025-Q1"),
             "deal": deal_id,
             "event": "due",
             "type": "milestone",

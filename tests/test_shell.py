@@ -159,12 +159,10 @@ def test_bash_script_completes_deal_ids(ledger_dir: Path) -> None:
         text=True,
         check=True,
     ).stdout
-    # No command of this branch takes a DEAL_ID yet, so check the script drives the program;
-    # the ids come from the shared callback tested above.
-    probe = (
-        script + "\nCOMP_WORDS=(dealledger su); COMP_CWORD=1; _dealledger_completion dealledger\n"
-    )
-    probe += 'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    probe = script
+    for words, cword in (("dealledger su", 1), ("dealledger show azn-cspc-2024", 2)):
+        probe += f"\nCOMP_WORDS=({words}); COMP_CWORD={cword}; _dealledger_completion dealledger\n"
+        probe += 'printf "%s\\n" "${COMPREPLY[@]}"\n'
     out = subprocess.run(
         ["bash", "-c", probe],
         env={"PATH": f"{Path(exe).parent}:/usr/bin:/bin"},
@@ -172,7 +170,7 @@ def test_bash_script_completes_deal_ids(ledger_dir: Path) -> None:
         text=True,
         check=True,
     ).stdout
-    assert out.split() == ["summarize"]
+    assert out.split() == ["summarize", "azn-cspc-2024-ys2302018"]
 
 
 # ------------------------------------------------------------------ colour policy

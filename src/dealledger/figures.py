@@ -25,6 +25,8 @@ CATEGORY_OF_TYPE: dict[str, str] = {
     "other": "other",
 }
 CATEGORIES = ("upfront", "milestone", "commercial", "other")
+# Every money figure of a deal or a group of deals, in the spec's order.
+FIGURE_NAMES: tuple[str, ...] = (*CATEGORIES, "total", "paid", "forfeited", "outstanding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +42,7 @@ class Figures:
     complete: bool
 
     def as_dict(self) -> dict[str, Decimal | None]:
-        return {
-            "upfront": self.upfront,
-            "milestone": self.milestone,
-            "commercial": self.commercial,
-            "other": self.other,
-            "total": self.total,
-            "paid": self.paid,
-            "forfeited": self.forfeited,
-            "outstanding": self.outstanding,
-        }
+        return {name: getattr(self, name) for name in FIGURE_NAMES}
 
 
 NO_FIGURES = Figures(None, None, None, None, None, None, None, None, complete=False)

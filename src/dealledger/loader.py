@@ -58,7 +58,9 @@ def read_document(path: Path, display: str, *, settings: bool = False) -> Docume
     """Bytes, text and TOML of one file, each stage bounded by the limits in `limits.py`.
 
     Every failure is a problem for this file alone (see docs/security.md for the behaviour on
-    each kind of bad file): the caller never sees an exception.
+    each kind of bad file): the caller never sees an exception. An empty settings file is
+    the default settings (every key of dealledger.toml is optional); an empty deal file is a
+    problem (DL005).
     """
 
     def failed(
@@ -102,6 +104,8 @@ def read_document(path: Path, display: str, *, settings: bool = False) -> Docume
         )
     text = text.removeprefix(_BOM)
     if not text.strip(_TOML_WHITESPACE):
+        if settings:
+            return Document(path, display, text, {}, ())
         return failed(
             "DL005",
             "file is empty; a deal file needs id, title, kind, announced and [[parties]]",

@@ -61,14 +61,17 @@ def check(
 
       DEALLEDGER_FORMAT=sarif dealledger check > dealledger.sarif
     """
+    from .pipe import closed_pipe_ends_quietly
+
     loaded = open_ledger(ledger, paths)
-    if output_format is CheckFormat.TEXT:
-        for problem in loaded.problems:
-            write(problem_line(problem) + "\n")
-        write(_count_line(loaded.errors, loaded.warnings, loaded.files) + "\n")
-    else:
-        write(_machine_output(loaded, output_format))
     failed = loaded.errors > 0 or (strict and loaded.warnings > 0)
+    with closed_pipe_ends_quietly(1 if failed else 0):
+        if output_format is CheckFormat.TEXT:
+            for problem in loaded.problems:
+                write(problem_line(problem) + "\n")
+            write(_count_line(loaded.errors, loaded.warnings, loaded.files) + "\n")
+        else:
+            write(_machine_output(loaded, output_format))
     raise typer.Exit(1 if failed else 0)
 
 

@@ -19,17 +19,7 @@ from .common import (
     usage_error,
 )
 from .currency_options import CurrencyOption, checked_currency, conversion_failed
-from .filter_options import (
-    AreaFilter,
-    KindFilter,
-    PartyFilter,
-    SinceFilter,
-    StatusFilter,
-    TagFilter,
-    UntilFilter,
-    deal_filter,
-    filtered,
-)
+from .filter_options import FilterOptions, filtered, takes_deal_filters
 from .pipe import closed_pipe_ends_quietly
 
 
@@ -67,6 +57,7 @@ ForceOption = Annotated[
 
 
 @app.command(short_help="The ledger as SQLite, JSON or CSV tables, amounts exact.")
+@takes_deal_filters
 def export(
     output: OutputOption,
     paths: PathsArgument = None,
@@ -75,13 +66,7 @@ def export(
     currency: CurrencyOption = None,
     force: ForceOption = False,
     raw_cells: RawCsvOption = False,
-    party: PartyFilter = None,
-    since: SinceFilter = None,
-    until: UntilFilter = None,
-    kind: KindFilter = None,
-    status: StatusFilter = None,
-    area: AreaFilter = None,
-    tag: TagFilter = None,
+    filters: FilterOptions = FilterOptions(),
 ) -> None:
     """Write the ledger as tables: deals, parties, assets, tranches (every tranche, royalties
     included), sources, events, plus areas, tags, related and meta.
@@ -113,7 +98,7 @@ def export(
     to_stdout = str(output) == "-"
     if to_stdout and output_format is not ExportFormat.JSON:
         usage_error("--output - (standard output) is only for --format json")
-    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    chosen = filters.parse()
     override = checked_currency(currency)
     try:
         if not to_stdout:

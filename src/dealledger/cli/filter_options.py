@@ -1,14 +1,22 @@
 """The deal filters every reporting command takes, declared once.
 
-Typer has no option groups, so each command lists the seven annotated parameters below and
-hands them to `deal_filter(...)`, which turns bad values into the usage exit code.
+Typer has no option groups. A command decorated with `@takes_deal_filters` declares one
+parameter `filters: FilterOptions`; the decorator shows Typer the seven annotated options
+below in its place and hands the command their raw values together. The command parses them
+with `filters.parse()` where it wants bad values reported (a usage error, exit 2).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+
+from .completion import complete_party
 
 if TYPE_CHECKING:
     from ..filters import DealFilter
@@ -26,6 +34,7 @@ PartyFilter = Annotated[
         "(case-insensitive). Repeat for any of several.",
         rich_help_panel=_PANEL,
         show_default=False,
+        autocompletion=complete_party,
     ),
 ]
 SinceFilter = Annotated[
@@ -131,3 +140,67 @@ def note_empty(ledger: Ledger, chosen: DealFilter) -> None:
 
     if chosen.active and not ledger.entries:
         sys.stderr.write("dealledger: no deal matches the filters\n")
+
+
+@dataclass(frozen=True, slots=True)
+class FilterOptions:
+    """The raw values of the seven filter options, as Typer parsed them."""
+
+    party: list[str] | None = None
+    since: str | None = None
+    until: str | None = None
+    kind: list[str] | None = None
+    status: list[str] | None = None
+    area: list[str] | None = None
+    tag: list[str] | None = None
+
+    def parse(self) -> DealFilter:
+        return deal_filter(
+            self.party, self.since, self.until, self.kind, self.status, self.area, self.tag
+        )
+
+
+FILTER_PARAMETERS: dict[str, Any] = {
+    "party": PartyFilter,
+    "since": SinceFilter,
+    "until": UntilFilter,
+    "kind": KindFilter,
+    "status": StatusFilter,
+    "area": AreaFilter,
+    "tag": TagFilter,
+}
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def takes_deal_filters(command: Command) -> Command:
+    """Put the seven filter options where `command` declares `filters: FilterOptions`."""
+    signature = inspect.signature(command, eval_str=True)
+    names = [field.name for field in fields(FilterOptions)]
+    assert names == list(FILTER_PARAMETERS)
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name != "filters":
+            parameters.append(parameter)
+            continue
+        parameters += [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+            )
+            for name, annotation in FILTER_PARAMETERS.items()
+        ]
+    if len(parameters) != len(signature.parameters) + len(names) - 1:
+        raise TypeError(f"{command.__name__} declares no `filters: FilterOptions` parameter")
+    # Keyword-only parameters must follow the others; Typer passes every value by name.
+    parameters = [
+        parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in parameters
+    ]
+
+    @functools.wraps(command)
+    def with_filters(**values: Any) -> Any:
+        chosen = FilterOptions(**{name: values.pop(name) for name in names})
+        return command(**values, filters=chosen)
+
+    visible = signature.replace(parameters=parameters)
+    with_filters.__signature__ = visible  # type: ignore[attr-defined]
+    with_filters.__annotations__ = {p.name: p.annotation for p in parameters}
+    return with_filters  # type: ignore[return-value]

@@ -12,7 +12,7 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -91,13 +91,22 @@ def print_paged(
         console.file.flush()
 
 
-def show_view(view: View, *, no_pager: bool = False) -> None:
-    """A report's table on stdout: the one call table-printing commands make."""
+def show_view(view: View, *, no_pager: bool = False, above: Sequence[RenderableType] = ()) -> None:
+    """A report's table on stdout (after `above`, e.g. a chart): the one call table-printing
+    commands make."""
+    from rich.console import Group
+
     from ..render.table import build_table
+    from .terminal import stdout_style
+
+    table = build_table(view, decorated=stdout_style().decorated)
+    show_renderable(Group(*above, table) if above else table, no_pager=no_pager)
+
+
+def show_renderable(renderable: RenderableType, *, no_pager: bool = False) -> None:
+    """Anything Rich prints, on stdout, paged on a terminal when taller than the screen."""
     from .pipe import report_console
     from .terminal import stdout_style
 
-    style = stdout_style()
-    console = report_console()
-    table = build_table(view, decorated=style.decorated)
-    print_paged(table, console, pageable=style.pageable and not no_pager)
+    pageable = stdout_style().pageable and not no_pager
+    print_paged(renderable, report_console(), pageable=pageable)

@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 
 @contextlib.contextmanager
-def closed_pipe_ends_quietly() -> Iterator[None]:
+def closed_pipe_ends_quietly(exit_code: int = 0) -> Iterator[None]:
+    """Output written inside ends the command with `exit_code` if the reader has gone.
+
+    Reports end with 0 (what was asked for was written as far as anyone read); `check` passes
+    its verdict, so `dealledger check | head -1` under `set -o pipefail` still fails on errors.
+    """
     try:
         yield
         sys.stdout.flush()
@@ -28,7 +33,7 @@ def closed_pipe_ends_quietly() -> Iterator[None]:
         with contextlib.suppress(OSError, ValueError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(0) from None
+        raise typer.Exit(exit_code) from None
 
 
 def _broken_pipe() -> None:

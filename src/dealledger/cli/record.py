@@ -10,12 +10,19 @@ import typer
 
 from . import app
 from .common import LedgerOption, problem_line, usage_error
+from .completion import complete_deal_id
 
 
 @app.command()
 def record(
     deal_id: Annotated[
-        str, typer.Argument(metavar="DEAL_ID", help="The deal's id.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="DEAL_ID",
+            help="The deal's id.",
+            show_default=False,
+            autocompletion=complete_deal_id,
+        ),
     ],
     tranche: Annotated[
         str | None,

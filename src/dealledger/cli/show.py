@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,10 +15,20 @@ from .common import (
     open_ledger,
     write,
 )
-from .pipe import closed_pipe_ends_quietly, report_console
+from .completion import complete_deal_id
+from .pager import NoPagerOption
+from .pipe import closed_pipe_ends_quietly
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 DealIdArgument = Annotated[
-    str, typer.Argument(metavar="DEAL_ID", help="The deal's id, e.g. azn-cspc-2024-ys2302018.")
+    str,
+    typer.Argument(
+        metavar="DEAL_ID",
+        help="The deal's id, e.g. azn-cspc-2024-ys2302018.",
+        autocompletion=complete_deal_id,
+    ),
 ]
 
 
@@ -28,6 +38,7 @@ def show(
     ledger: LedgerOption = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Everything about one deal: parties and their groups, assets, every tranche (payer →
     payee, status, dates, royalties), sources, related deals in both directions, computed
@@ -54,6 +65,7 @@ def show(
         show_views,
     )
     from .common import usage_error
+    from .output import write_delimited, write_json
 
     loaded = open_ledger(ledger, None)
     try:
@@ -73,18 +85,9 @@ def show(
     record = show_record(entry, loaded)
     with closed_pipe_ends_quietly():
         if output_format is Format.JSON:
-            from ..render.jsonout import dumps
-
-            write(dumps(record) + "\n")
+            write_json(record)
         elif output_format in (Format.CSV, Format.TSV):
-            from ..render.delimited import render_delimited
-
-            delimiter = "," if output_format is Format.CSV else "\t"
-            write(
-                render_delimited(
-                    [record], SHOW_FIELDS, delimiter=delimiter, neutralize=not raw_cells
-                )
-            )
+            write_delimited([record], SHOW_FIELDS, output_format, raw_cells)
         elif output_format is Format.MARKDOWN:
             from ..render.markdown import render_markdown
 
@@ -94,21 +97,32 @@ def show(
             ]
             write("\n".join([*head, "", *(render_markdown(view) for view in show_views(record))]))
         else:
-            from rich.text import Text
+            from rich.console import Group
 
-            from ..render.table import print_view, safe
+            from .pager import show_renderable
 
-            console = report_console()
-            decorated = console.is_terminal
-            console.print(safe(record["id"], "bold" if decorated else ""))
-            for label, value in show_overview(record):
-                line = Text(f"{label:<11} ", style="bold" if decorated else "")
-                line.append(safe(value))
-                console.print(line)
-            for view in show_views(record):
-                console.print()
-                print_view(view, console)
+            show_renderable(Group(*_table_form(record)), no_pager=no_pager)
     raise typer.Exit(1 if any(p["severity"] == "error" for p in record["problems"]) else 0)
+
+
+def _table_form(record: dict[str, Any]) -> list[RenderableType]:
+    """The id, the overview lines, then each section's table after a blank line."""
+    from rich.console import NewLine
+    from rich.text import Text
+
+    from ..render.table import build_table, safe
+    from ..reports.show import show_overview, show_views
+    from .terminal import stdout_style
+
+    decorated = stdout_style().decorated
+    parts: list[RenderableType] = [safe(record["id"], "bold" if decorated else "")]
+    for label, value in show_overview(record):
+        line = Text(f"{label:<11} ", style="bold" if decorated else "")
+        line.append(safe(value))
+        parts.append(line)
+    for view in show_views(record):
+        parts += [NewLine(), build_table(view, decorated=decorated)]
+    return parts
 
 
 def _markdown_text(text: str) -> str:

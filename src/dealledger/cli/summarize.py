@@ -13,37 +13,19 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    write,
 )
-from .filter_options import (
-    AreaFilter,
-    KindFilter,
-    PartyFilter,
-    SinceFilter,
-    StatusFilter,
-    TagFilter,
-    UntilFilter,
-    deal_filter,
-    filtered,
-    note_empty,
-)
-from .pager import NoPagerOption, show_view
-from .pipe import closed_pipe_ends_quietly
+from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
+from .pager import NoPagerOption
 
 
 @app.command()
+@takes_deal_filters
 def summarize(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
-    party: PartyFilter = None,
-    since: SinceFilter = None,
-    until: UntilFilter = None,
-    kind: KindFilter = None,
-    status: StatusFilter = None,
-    area: AreaFilter = None,
-    tag: TagFilter = None,
+    filters: FilterOptions = FilterOptions(),
     no_pager: NoPagerOption = False,
 ) -> None:
     """One row per deal in date order: parties, kind, status, upfront, milestones, totals.
@@ -63,30 +45,20 @@ def summarize(
       dealledger summarize --party CSPC --kind license --since 2024
     """
     from ..reports.summary import SUMMARY_FIELDS, summary_records, summary_view
+    from .output import emit_records
 
-    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    chosen = filters.parse()
     loaded = filtered(open_ledger(ledger, paths), chosen)
     report_problems_to_stderr(loaded)
     records = summary_records(loaded)
-    with closed_pipe_ends_quietly():
-        if output_format is Format.JSON:
-            from ..render.jsonout import dumps
-
-            write(dumps(records) + "\n")
-        elif output_format in (Format.CSV, Format.TSV):
-            from ..render.delimited import render_delimited
-
-            delimiter = "," if output_format is Format.CSV else "\t"
-            write(
-                render_delimited(
-                    records, SUMMARY_FIELDS, delimiter=delimiter, neutralize=not raw_cells
-                )
-            )
-        elif output_format is Format.MARKDOWN:
-            from ..render.markdown import render_markdown
-
-            write(render_markdown(summary_view(records)))
-        else:
-            note_empty(loaded, chosen)
-            show_view(summary_view(records), no_pager=no_pager)
+    emit_records(
+        output_format,
+        document=records,
+        rows=records,
+        fields=SUMMARY_FIELDS,
+        view=lambda: summary_view(records),
+        raw_cells=raw_cells,
+        no_pager=no_pager,
+        before_table=lambda: note_empty(loaded, chosen),
+    )
     raise typer.Exit(1 if loaded.errors else 0)

@@ -15,25 +15,14 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    write,
 )
 from .currency_options import CurrencyOption, checked_currency, conversion_failed
-from .filter_options import (
-    AreaFilter,
-    KindFilter,
-    PartyFilter,
-    SinceFilter,
-    StatusFilter,
-    TagFilter,
-    UntilFilter,
-    deal_filter,
-    filtered,
-    note_empty,
-)
-from .pipe import closed_pipe_ends_quietly, report_console
+from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
+from .pager import NoPagerOption
+from .pipe import report_console
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import RenderableType
 
     from ..ledger import Ledger
 
@@ -59,6 +48,7 @@ ChartOption = Annotated[
 
 
 @app.command(short_help="Dated events in order, or the payment schedule per period.")
+@takes_deal_filters
 def timeline(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
@@ -67,13 +57,8 @@ def timeline(
     chart: ChartOption = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
-    party: PartyFilter = None,
-    since: SinceFilter = None,
-    until: UntilFilter = None,
-    kind: KindFilter = None,
-    status: StatusFilter = None,
-    area: AreaFilter = None,
-    tag: TagFilter = None,
+    filters: FilterOptions = FilterOptions(),
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Every dated event in order: announced, signed, effective, terminated, and per tranche
     due, achieved and paid (a due period such as 2027-H1 is placed at its first day).
@@ -102,52 +87,49 @@ def timeline(
             bucket = parse_bucket(by)
         except BucketError as exc:
             usage_error(str(exc))
-    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    chosen = filters.parse()
     override = checked_currency(currency)
     loaded = filtered(open_ledger(ledger, paths), chosen)
     report_problems_to_stderr(loaded)
-    console = report_console()
-    draw = console.is_terminal if chart is None else chart
+    draw = report_console().is_terminal if chart is None else chart
     if output_format is Format.TABLE:
         note_empty(loaded, chosen)
-    with closed_pipe_ends_quietly():
-        if bucket is None:
-            _events(loaded, output_format, raw_cells, draw, console)
-        else:
-            _schedule(loaded, bucket, override, output_format, raw_cells, draw, console)
+    if bucket is None:
+        _events(loaded, output_format, raw_cells, draw, no_pager)
+    else:
+        _schedule(loaded, bucket, override, output_format, raw_cells, draw, no_pager)
     raise typer.Exit(1 if loaded.errors else 0)
 
 
+def _chart_above(chart: RenderableType) -> list[RenderableType]:
+    from rich.console import NewLine
+
+    return [chart, NewLine()]
+
+
 def _events(
-    loaded: Ledger, output_format: Format, raw_cells: bool, draw: bool, console: Console
+    loaded: Ledger, output_format: Format, raw_cells: bool, draw: bool, no_pager: bool
 ) -> None:
     from ..reports.timeline import EVENT_FIELDS, chart_rows, timeline_records, timeline_view
+    from .output import emit_records
 
     records = timeline_records(loaded)
-    if output_format is Format.JSON:
-        from ..render.jsonout import dumps
 
-        write(dumps(records) + "\n")
-    elif output_format in (Format.CSV, Format.TSV):
-        from ..render.delimited import render_delimited
+    def chart() -> list[RenderableType]:
+        from ..render.chart import TimelineChart
 
-        delimiter = "," if output_format is Format.CSV else "\t"
-        write(
-            render_delimited(records, EVENT_FIELDS, delimiter=delimiter, neutralize=not raw_cells)
-        )
-    elif output_format is Format.MARKDOWN:
-        from ..render.markdown import render_markdown
+        return _chart_above(TimelineChart(chart_rows(loaded))) if draw and records else []
 
-        write(render_markdown(timeline_view(records)))
-    else:
-        from ..render.table import print_view
-
-        if draw and records:
-            from ..render.chart import TimelineChart
-
-            console.print(TimelineChart(chart_rows(loaded)))
-            console.print()
-        print_view(timeline_view(records), console)
+    emit_records(
+        output_format,
+        document=records,
+        rows=records,
+        fields=EVENT_FIELDS,
+        view=lambda: timeline_view(records),
+        raw_cells=raw_cells,
+        no_pager=no_pager,
+        above_table=chart,
+    )
 
 
 def _schedule(
@@ -157,11 +139,12 @@ def _schedule(
     output_format: Format,
     raw_cells: bool,
     draw: bool,
-    console: Console,
+    no_pager: bool,
 ) -> None:
     from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
     from ..reports.timeline import SCHEDULE_FIELDS, schedule, schedule_rows, schedule_view
     from .common import usage_error
+    from .output import emit_records
 
     try:
         found = schedule(loaded, bucket, reporting_currency(loaded, override))
@@ -170,32 +153,21 @@ def _schedule(
     except ConversionError as exc:
         conversion_failed(exc)
     record = found.record
-    if output_format is Format.JSON:
-        from ..render.jsonout import dumps
 
-        write(dumps(record) + "\n")
-    elif output_format in (Format.CSV, Format.TSV):
-        from ..render.delimited import render_delimited
+    def chart() -> list[RenderableType]:
+        from ..render.chart import PeriodBars
 
-        delimiter = "," if output_format is Format.CSV else "\t"
-        write(
-            render_delimited(
-                schedule_rows(record),
-                SCHEDULE_FIELDS,
-                delimiter=delimiter,
-                neutralize=not raw_cells,
-            )
-        )
-    elif output_format is Format.MARKDOWN:
-        from ..render.markdown import render_markdown
+        if not (draw and record["periods"]):
+            return []
+        return _chart_above(PeriodBars(record["periods"], record["currency"]))
 
-        write(render_markdown(schedule_view(found)))
-    else:
-        from ..render.table import print_view
-
-        if draw and record["periods"]:
-            from ..render.chart import PeriodBars
-
-            console.print(PeriodBars(record["periods"], record["currency"]))
-            console.print()
-        print_view(schedule_view(found), console)
+    emit_records(
+        output_format,
+        document=record,
+        rows=schedule_rows(record),
+        fields=SCHEDULE_FIELDS,
+        view=lambda: schedule_view(found),
+        raw_cells=raw_cells,
+        no_pager=no_pager,
+        above_table=chart,
+    )

@@ -15,22 +15,10 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    write,
 )
 from .currency_options import CurrencyOption, checked_currency, conversion_failed
-from .filter_options import (
-    AreaFilter,
-    KindFilter,
-    PartyFilter,
-    SinceFilter,
-    StatusFilter,
-    TagFilter,
-    UntilFilter,
-    deal_filter,
-    filtered,
-    note_empty,
-)
-from .pipe import closed_pipe_ends_quietly, report_console
+from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
+from .pager import NoPagerOption
 
 ByOption = Annotated[
     list[str] | None,
@@ -47,6 +35,7 @@ ByOption = Annotated[
 
 
 @app.command(short_help="Ledger-wide figures in one reporting currency, grouped by --by.")
+@takes_deal_filters
 def totals(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
@@ -54,13 +43,8 @@ def totals(
     currency: CurrencyOption = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
-    party: PartyFilter = None,
-    since: SinceFilter = None,
-    until: UntilFilter = None,
-    kind: KindFilter = None,
-    status: StatusFilter = None,
-    area: AreaFilter = None,
-    tag: TagFilter = None,
+    filters: FilterOptions = FilterOptions(),
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Upfront, milestone, commercial, other, total, paid, forfeited and outstanding across
     the ledger, in one reporting currency.
@@ -90,12 +74,13 @@ def totals(
         totals_view,
     )
     from .common import usage_error
+    from .output import emit_records
 
     try:
         keys = parse_by(by or [])
     except ByKeyError as exc:
         usage_error(str(exc))
-    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    chosen = filters.parse()
     override = checked_currency(currency)
     loaded = filtered(open_ledger(ledger, paths), chosen)
     report_problems_to_stderr(loaded)
@@ -106,30 +91,14 @@ def totals(
         usage_error(str(exc))
     except ConversionError as exc:
         conversion_failed(exc)
-    with closed_pipe_ends_quietly():
-        if output_format is Format.JSON:
-            from ..render.jsonout import dumps
-
-            write(dumps(record) + "\n")
-        elif output_format in (Format.CSV, Format.TSV):
-            from ..render.delimited import render_delimited
-
-            delimiter = "," if output_format is Format.CSV else "\t"
-            write(
-                render_delimited(
-                    totals_rows(record),
-                    totals_fields(record),
-                    delimiter=delimiter,
-                    neutralize=not raw_cells,
-                )
-            )
-        elif output_format is Format.MARKDOWN:
-            from ..render.markdown import render_markdown
-
-            write(render_markdown(totals_view(record)))
-        else:
-            from ..render.table import print_view
-
-            note_empty(loaded, chosen)
-            print_view(totals_view(record), report_console())
+    emit_records(
+        output_format,
+        document=record,
+        rows=totals_rows(record),
+        fields=totals_fields(record),
+        view=lambda: totals_view(record),
+        raw_cells=raw_cells,
+        no_pager=no_pager,
+        before_table=lambda: note_empty(loaded, chosen),
+    )
     raise typer.Exit(1 if loaded.errors else 0)

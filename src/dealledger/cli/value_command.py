@@ -19,27 +19,17 @@ from .common import (
     open_ledger,
     report_problems_to_stderr,
     usage_error,
-    write,
 )
-from .filter_options import (
-    AreaFilter,
-    KindFilter,
-    PartyFilter,
-    SinceFilter,
-    StatusFilter,
-    TagFilter,
-    UntilFilter,
-    deal_filter,
-    filtered,
-    note_empty,
-)
-from .pipe import closed_pipe_ends_quietly, report_console
+from .completion import complete_deal_id
+from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
+from .pager import NoPagerOption
 
 if TYPE_CHECKING:
     from datetime import date
     from decimal import Decimal
 
     from ..ledger import Ledger
+    from ..render.view import View
 
 
 def _parse_as_of(text: str | None) -> date:
@@ -107,6 +97,7 @@ def _reporting_currency(loaded: Ledger) -> str:
 
 
 @app.command()
+@takes_deal_filters
 def value(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
@@ -147,17 +138,13 @@ def value(
             "years, discount factor and contribution.",
             metavar="DEAL_ID",
             show_default=False,
+            autocompletion=complete_deal_id,
         ),
     ] = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
-    party: PartyFilter = None,
-    since: SinceFilter = None,
-    until: UntilFilter = None,
-    kind: KindFilter = None,
-    status: StatusFilter = None,
-    area: AreaFilter = None,
-    tag: TagFilter = None,
+    filters: FilterOptions = FilterOptions(),
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Risk-adjusted net present value (rNPV) of the tranches still to come, per deal and in
     total, in the reporting currency.
@@ -185,14 +172,16 @@ def value(
     from ..valuation.report import (
         DEAL_FIELDS,
         TRANCHE_FIELDS,
+        explain_view,
         value_document,
         value_view,
     )
+    from .output import emit_records
 
     valuation_date = _parse_as_of(as_of)
     chosen_rate = _parse_rate(rate)
     scale = _parse_scale(pos_scale)
-    chosen = deal_filter(party, since, until, kind, status, area, tag)
+    chosen = filters.parse()
     loaded = filtered(open_ledger(ledger, paths), chosen)
     report_problems_to_stderr(loaded)
     deals = [entry.deal for entry in loaded.entries]
@@ -207,38 +196,27 @@ def value(
     values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)
     document = value_document(values, assumptions, valuation_date, currency)
 
-    with closed_pipe_ends_quietly():
-        if output_format is Format.JSON:
-            from ..render.jsonout import dumps
+    if explain is not None:
+        deal = document["deals"][0]
+        # valued rows first, then the unvalued ones with their reason
+        records = [*deal["tranches"], *deal["unvalued"]]
+        fields = [*TRANCHE_FIELDS, "reason"]
+    else:
+        records, fields = document["deals"], DEAL_FIELDS
 
-            write(dumps(document) + "\n")
-        elif output_format in (Format.CSV, Format.TSV):
-            from ..render.delimited import render_delimited
+    def view() -> View:
+        if explain is not None:
+            return explain_view(values[0], assumptions, valuation_date)
+        return value_view(values, assumptions, valuation_date, currency)
 
-            delimiter = "," if output_format is Format.CSV else "\t"
-            if explain is not None:
-                deal = document["deals"][0]
-                # valued rows first, then the unvalued ones with their reason
-                records = [*deal["tranches"], *deal["unvalued"]]
-                fields = [*TRANCHE_FIELDS, "reason"]
-            else:
-                records, fields = document["deals"], DEAL_FIELDS
-            write(render_delimited(records, fields, delimiter=delimiter, neutralize=not raw_cells))
-        else:
-            from ..valuation.report import explain_view
-
-            view = (
-                explain_view(values[0], assumptions, valuation_date)
-                if explain is not None
-                else value_view(values, assumptions, valuation_date, currency)
-            )
-            if output_format is Format.MARKDOWN:
-                from ..render.markdown import render_markdown
-
-                write(render_markdown(view))
-            else:
-                from ..render.table import print_view
-
-                note_empty(loaded, chosen)
-                print_view(view, report_console())
+    emit_records(
+        output_format,
+        document=document,
+        rows=records,
+        fields=fields,
+        view=view,
+        raw_cells=raw_cells,
+        no_pager=no_pager,
+        before_table=lambda: note_empty(loaded, chosen),
+    )
     raise typer.Exit(1 if loaded.errors else 0)

@@ -15,7 +15,9 @@ from typing import Any
 
 from .. import __version__
 from ..money import normalize
-from .svg import markup_text, money_label, schedule_svg, timeline_svg
+from ..periods import due_text
+from .svg import markup_text, schedule_svg, timeline_svg
+from .view import money_cell, parties_cell
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
@@ -68,7 +70,7 @@ def _e(value: object) -> str:
 def _money(value: Decimal | None, currency: str | None, *, undisclosed: bool = True) -> str:
     if value is None:
         return '<span class="undisclosed">undisclosed</span>' if undisclosed else "—"
-    return _e(money_label(value, currency))
+    return _e(money_cell(value, currency))
 
 
 def _date(value: date | None) -> str:
@@ -140,7 +142,7 @@ def _summary_section(records: list[dict[str, Any]]) -> str:
                 _date(record["signed"] or record["announced"]),
                 f'<a href="#deal-{_e(record["id"])}"><strong>{_e(record["id"])}</strong></a>'
                 f"<br>{_e(record['title'])}<br><span class=muted>"
-                + _e(_parties_line(record["parties"]))
+                + _e(parties_cell(record["parties"]))
                 + "</span>",
                 f"{_e(record['kind'])}<br><span class=muted>{_e(record['status'])}</span>",
                 *(_money(record[name], currency) for name in money),
@@ -166,16 +168,8 @@ def _summary_section(records: list[dict[str, Any]]) -> str:
     )
 
 
-def _parties_line(parties: list[dict[str, Any]]) -> str:
-    """`licensor → licensee`, the way the summarize table shows who pays whom."""
-    paying = [p["name"] for p in parties if p["role"] in ("licensee", "acquirer", "investor")]
-    receiving = [p["name"] for p in parties if p["role"] in ("licensor", "target", "investee")]
-    if paying and receiving:
-        return f"{', '.join(receiving)} → {', '.join(paying)}"
-    return " · ".join(p["name"] for p in parties)
-
-
 def _totals_section(blocks: list[dict[str, Any]], gaps: list[str]) -> str:
+    """`totals --by year` records: one table per currency, a row per year, then all years."""
     headers = [
         ("Year", False),
         ("Deals", True),
@@ -194,12 +188,12 @@ def _totals_section(blocks: list[dict[str, Any]], gaps: list[str]) -> str:
     for block in blocks:
         currency = block["currency"]
 
-        def row(group: dict[str, Any], currency: str = currency) -> list[str]:
+        def row(label: object, figures: dict[str, Any], currency: str = currency) -> list[str]:
             return [
-                _e(group["key"]),
-                _e(group["deals"]),
+                _e(label),
+                _e(figures["deals"]),
                 *(
-                    _money(group[name], currency)
+                    _money(figures[name], currency)
                     for name in (
                         "upfront",
                         "milestone",
@@ -210,13 +204,13 @@ def _totals_section(blocks: list[dict[str, Any]], gaps: list[str]) -> str:
                         "outstanding",
                     )
                 ),
-                _e(group["incomplete_deals"]),
+                _e(figures["incomplete_deals"]),
             ]
 
-        overall = row(block["overall"])
-        overall[0] = "All years"
+        overall = row("All years", block["overall"])
         out.append(f"<h3>In {_e(currency)}</h3>")
-        out.append(_table(headers, (row(group) for group in block["rows"]), [overall]))
+        rows = (row(group["key"]["year"], group) for group in block["groups"])
+        out.append(_table(headers, rows, [overall]))
     out.append(
         "<p class=muted>Years are the deal's year (signed, else announced). Totals add the "
         "disclosed amounts; deals with undisclosed amounts are counted as incomplete.</p>"
@@ -273,7 +267,9 @@ def _deal_section(deal: dict[str, Any]) -> str:
         facts.append(
             (
                 "Related",
-                ", ".join(f'<a href="#deal-{_e(r)}">{_e(r)}</a>' for r in deal["related"]),
+                ", ".join(
+                    f'<a href="#deal-{_e(r["id"])}">{_e(r["id"])}</a>' for r in deal["related"]
+                ),
             )
         )
     facts.append(("File", f"<code>{_e(deal['path'])}</code>"))
@@ -307,16 +303,19 @@ def _deal_section(deal: dict[str, Any]) -> str:
                 amount = _e(t["rate"] or "tiered")
                 if t["tiers"]:
                     amount = "<br>".join(
-                        f"from {_e(money_label(tier['from'], t['currency']))}: "
+                        f"from {_e(money_cell(tier['from'], t['currency']))}: "
                         f"{_e(normalize(tier['rate'] * 100))}%"
                         for tier in t["tiers"]
                     )
-            else:
+            elif isinstance(t["amount"], Decimal):
                 amount = _money(t["amount"], t["currency"])
-                if t["converted"] is not None:
-                    amount += f"<br><span class=muted>≈ {_money(t['converted'], currency)}</span>"
+                converted = t["amount_in_deal_currency"]
+                if t["currency"] != currency and converted is not None:
+                    amount += f"<br><span class=muted>≈ {_money(converted, currency)}</span>"
+            else:
+                amount = _money(None, None)
             when = "; ".join(
-                f"{name} {value.isoformat() if isinstance(value, date) else value}"
+                f"{name} {due_text(value)}"
                 for name in ("due", "achieved", "paid")
                 if (value := t[name]) is not None
             )

@@ -16,6 +16,8 @@ from html import escape
 from typing import Any
 
 from ..money import readable
+from ..periods import due_start, due_text
+from .view import money_cell
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 EVENT_COLOURS = {
@@ -50,12 +52,6 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def money_label(value: Decimal | None, currency: str | None) -> str:
-    if value is None:
-        return "undisclosed"
-    return f"{currency} {readable(value)}" if currency else readable(value)
-
-
 def period_end(text: str, start: date) -> date:
     """The day after a period ends ("2026-Q2" → 2026-07-01); a date's next day."""
     match = _PERIOD_RE.fullmatch(text)
@@ -72,6 +68,14 @@ def period_end(text: str, start: date) -> date:
         months = 12
     month = start.month - 1 + months
     return date(year + month // 12, month % 12 + 1, 1)
+
+
+def event_span(event: dict[str, Any]) -> tuple[date, date]:
+    """First day an event's date covers and the day after its last: a `due` of "2026-Q2"
+    spans the quarter, a plain date one day."""
+    when = event["date"]
+    start = due_start(when)
+    return start, period_end(due_text(when), start)
 
 
 def _svg_open(width: int, height: int, label: str, css_class: str) -> list[str]:
@@ -109,8 +113,9 @@ def timeline_svg(
         parts.append("</svg>")
         return "\n".join(parts)
 
-    dates = [lane["date"] for lane in lanes] + [event["sort"] for event in events] + [today]
-    ends = [period_end(event["date"], event["sort"]) for event in events]
+    spans = [event_span(event) for event in events]
+    dates = [lane["date"] for lane in lanes] + [start for start, _ in spans] + [today]
+    ends = [end for _, end in spans]
     first = date(min(dates).year, 1, 1)
     last = date(max([*dates, *ends]).year + 1, 1, 1)
     span = (last - first).days or 1
@@ -163,8 +168,9 @@ def timeline_svg(
             f'<text x="8" y="{_num(y + 4)}" fill="#111827" class="lane-label">'
             f"<title>{_text(lane['title'])}</title>{_text(label)}</text>"
         )
-        start = min([lane["date"], *(event["sort"] for event in deal_events)])
-        stop = max([lane["date"], *(period_end(e["date"], e["sort"]) for e in deal_events)])
+        lane_spans = [event_span(event) for event in deal_events]
+        start = min([lane["date"], *(first for first, _ in lane_spans)])
+        stop = max([lane["date"], *(end for _, end in lane_spans)])
         parts.append(
             f'<line x1="{_num(x_of(start))}" y1="{_num(y)}" x2="{_num(x_of(stop))}" '
             f'y2="{_num(y)}" stroke="#d1d5db" stroke-width="2"/>'
@@ -177,11 +183,12 @@ def timeline_svg(
 
 
 def _event_title(event: dict[str, Any]) -> str:
-    pieces = [event["date"], event["deal"], event["event"]]
+    pieces = [due_text(event["date"]), event["deal"], event["event"]]
     if event.get("type"):
-        pieces.append(f"{event['type']}: {event['label']}")
+        label = event.get("label")
+        pieces.append(f"{event['type']}: {label}" if label else event["type"])
     if event.get("type") and event.get("type") != "royalty":
-        pieces.append(money_label(event.get("amount"), event.get("currency")))
+        pieces.append(money_cell(event.get("amount"), event.get("currency")))
     return " · ".join(str(piece) for piece in pieces)
 
 
@@ -189,7 +196,8 @@ def _marker(event: dict[str, Any], x_of: Any, y: float) -> str:
     kind = event["event"]
     colour = EVENT_COLOURS.get(kind, "#6b7280")
     title = f"<title>{_text(_event_title(event))}</title>"
-    x = x_of(event["sort"])
+    start, end = event_span(event)
+    x = x_of(start)
     if kind in ("announced", "signed", "effective", "terminated"):
         size = 6
         return (
@@ -199,8 +207,7 @@ def _marker(event: dict[str, Any], x_of: Any, y: float) -> str:
             f'fill="{colour}" stroke="#ffffff" stroke-width="1"/></g>'
         )
     if kind == "due":
-        end = x_of(period_end(event["date"], event["sort"]))
-        band = max(end - x, 3.0)
+        band = max(x_of(end) - x, 3.0)
         return (
             f'<g class="event event-due">{title}'
             f'<rect x="{_num(x)}" y="{_num(y - 6)}" width="{_num(band)}" height="12" rx="3" '
@@ -305,9 +312,9 @@ def schedule_svg(schedule: dict[str, Any], *, width: int = 1100) -> str:
     bar_width = min(80.0, slot * 0.6)
     for index, (label, paid, due, undated) in enumerate(bars):
         x = left + slot * index + (slot - bar_width) / 2
-        hover = f"{label}: paid {money_label(paid, currency)}, due {money_label(due, currency)}"
+        hover = f"{label}: paid {money_cell(paid, currency)}, due {money_cell(due, currency)}"
         if undated:
-            hover = f"no date: {money_label(due, currency)} still to come without a due date"
+            hover = f"no date: {money_cell(due, currency)} still to come without a due date"
         parts.append(f'<g class="bar"><title>{_text(hover)}</title>')
         if paid:
             parts.append(

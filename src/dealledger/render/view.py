@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ..money import readable
 
@@ -35,3 +35,14 @@ def money_cell(value: Decimal | None, currency: str | None, *, undisclosed: bool
     if value is None:
         return UNDISCLOSED_TEXT if undisclosed else NOT_APPLICABLE
     return f"{currency} {readable(value)}" if currency else readable(value)
+
+
+def parties_cell(parties: list[dict[str, Any]]) -> str:
+    """`licensor → licensee (+ others)` from a record's `parties`: who pays whom."""
+    paying = [p["name"] for p in parties if p["role"] in ("licensee", "acquirer", "investor")]
+    receiving = [p["name"] for p in parties if p["role"] in ("licensor", "target", "investee")]
+    others = [p["name"] for p in parties if p["name"] not in paying + receiving]
+    if receiving and paying:
+        text = f"{', '.join(receiving)} → {', '.join(paying)}"
+        return text + (f" (+ {', '.join(others)})" if others else "")
+    return " · ".join(p["name"] for p in parties)

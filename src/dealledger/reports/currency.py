@@ -24,6 +24,7 @@ class ConversionError(LookupError):
     def __init__(self, missing: MissingRate, entry: Entry, position: int) -> None:
         super().__init__(f"{entry.display}: tranche {position + 1} of {entry.deal.id}: {missing}")
         self.missing = missing
+        self.entry = entry
 
 
 def selection_currencies(ledger: Ledger) -> list[str]:

@@ -14,7 +14,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from .. import __version__
-from ..figures import CATEGORY_OF_TYPE, conversion_date, deal_figures, tranche_currency
+from ..figures import (
+    CATEGORY_OF_TYPE,
+    FIGURE_NAMES,
+    conversion_date,
+    deal_figures,
+    tranche_currency,
+)
 from ..iso_codes import minor_unit
 from ..ledger import Entry, Ledger
 from ..money import to_json_number
@@ -55,16 +61,7 @@ class Table:
         return statements
 
 
-MONEY_FIGURES = (
-    "upfront",
-    "milestone",
-    "commercial",
-    "other",
-    "total",
-    "paid",
-    "forfeited",
-    "outstanding",
-)
+MONEY_FIGURES = FIGURE_NAMES
 
 TABLES: tuple[Table, ...] = (
     Table(

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..figures import CATEGORY_OF_TYPE, converted_amount, tranche_currency
+from ..figures import CATEGORY_OF_TYPE, FIGURE_NAMES, converted_amount, tranche_currency
 from ..fx import MissingRate
 from ..ledger import Entry, Ledger
 from ..money import readable
@@ -21,26 +21,6 @@ from ..render.view import Column, View, money_cell
 from ..rules import tranche_parties
 from .check import problem_record
 from .summary import summary_record
-
-TRANCHE_FIELDS = [
-    "position",
-    "type",
-    "label",
-    "amount",
-    "currency",
-    "amount_in_deal_currency",
-    "payer",
-    "payee",
-    "status",
-    "due",
-    "achieved",
-    "paid",
-    "phase",
-    "asset",
-    "probability",
-    "rate",
-    "tiers",
-]
 
 
 class UnknownDeal(LookupError):
@@ -300,19 +280,7 @@ def show_views(record: dict[str, Any]) -> list[View]:
                 title="Tranches",
             )
         )
-    figures = [
-        [name.capitalize(), money_cell(record[name], currency)]
-        for name in (
-            "upfront",
-            "milestone",
-            "commercial",
-            "other",
-            "total",
-            "paid",
-            "forfeited",
-            "outstanding",
-        )
-    ]
+    figures = [[name.capitalize(), money_cell(record[name], currency)] for name in FIGURE_NAMES]
     figures.append(
         ["Declared total", money_cell(record["declared_total"], currency, undisclosed=False)]
     )

@@ -6,9 +6,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from ..figures import Figures, deal_figures
+from ..figures import FIGURE_NAMES, Figures, deal_figures
 from ..ledger import Entry, Ledger
-from ..render.view import Column, View, money_cell
+from ..render.view import Column, View, money_cell, parties_cell
 
 SUMMARY_FIELDS = [
     "id",
@@ -31,16 +31,7 @@ SUMMARY_FIELDS = [
     "complete",
     "path",
 ]
-MONEY_FIELDS = (
-    "upfront",
-    "milestone",
-    "commercial",
-    "other",
-    "total",
-    "paid",
-    "forfeited",
-    "outstanding",
-)
+MONEY_FIELDS = FIGURE_NAMES
 
 
 def party_rows(entry: Entry, ledger: Ledger) -> list[dict[str, Any]]:
@@ -90,16 +81,6 @@ def currency_totals(records: list[dict[str, Any]]) -> dict[str, dict[str, Decima
     return dict(sorted(totals.items()))
 
 
-def _parties_cell(parties: list[dict[str, Any]]) -> str:
-    paying = [p["name"] for p in parties if p["role"] in ("licensee", "acquirer", "investor")]
-    receiving = [p["name"] for p in parties if p["role"] in ("licensor", "target", "investee")]
-    others = [p["name"] for p in parties if p["name"] not in paying + receiving]
-    if receiving and paying:
-        text = f"{', '.join(receiving)} → {', '.join(paying)}"
-        return text + (f" (+ {', '.join(others)})" if others else "")
-    return " · ".join(p["name"] for p in parties)
-
-
 def summary_view(records: list[dict[str, Any]]) -> View:
     money_titles = [
         "Upfront",
@@ -128,7 +109,7 @@ def summary_view(records: list[dict[str, Any]]) -> View:
                 deal_date.isoformat(),
                 record["id"],
                 record["title"],
-                _parties_cell(record["parties"]),
+                parties_cell(record["parties"]),
                 record["kind"],
                 record["status"],
                 *(

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..figures import CATEGORIES, CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
+from ..figures import (
+    CATEGORIES,
+    CATEGORY_OF_TYPE,
+    FIGURE_NAMES,
+    sum_disclosed,
+    tranche_currency,
+)
 from ..ledger import Entry, Ledger
 from ..models import Deal
 from ..registry import Registry
@@ -32,16 +38,7 @@ BY_KEYS: tuple[str, ...] = (
     "currency",
     "area",
 )
-FIGURE_FIELDS: tuple[str, ...] = (
-    "upfront",
-    "milestone",
-    "commercial",
-    "other",
-    "total",
-    "paid",
-    "forfeited",
-    "outstanding",
-)
+FIGURE_FIELDS = FIGURE_NAMES
 JOINT = " + "
 
 

@@ -1,0 +1,69 @@
+"""How every report command writes its result in the chosen `--format`, written once.
+
+json is the report's document, exact numbers; csv and tsv are flat rows (formula-like cells
+neutralized unless --raw-cells); markdown and table are the report's View, the table through
+the pager on a terminal. All of it inside `closed_pipe_ends_quietly()`, so a reader that
+stops early ends the command quietly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .common import Format, write
+from .pipe import closed_pipe_ends_quietly
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from ..render.view import View
+
+
+def write_json(document: Any) -> None:
+    from ..render.jsonout import dumps
+
+    write(dumps(document) + "\n")
+
+
+def write_delimited(
+    rows: list[dict[str, Any]], fields: Sequence[str], output_format: Format, raw_cells: bool
+) -> None:
+    from ..render.delimited import render_delimited
+
+    delimiter = "," if output_format is Format.CSV else "\t"
+    write(render_delimited(rows, fields, delimiter=delimiter, neutralize=not raw_cells))
+
+
+def emit_records(
+    output_format: Format,
+    *,
+    document: Any,
+    rows: list[dict[str, Any]],
+    fields: Sequence[str],
+    view: Callable[[], View],
+    raw_cells: bool,
+    no_pager: bool,
+    before_table: Callable[[], None] | None = None,
+    above_table: Callable[[], list[RenderableType]] | None = None,
+) -> None:
+    """Write a report: `document` as json, `rows` as csv/tsv, `view()` as markdown or table.
+
+    `before_table` runs only for the table (a note on stderr, such as "no deal matches");
+    `above_table` gives what is drawn above the table (a chart), paged with it.
+    """
+    with closed_pipe_ends_quietly():
+        if output_format is Format.JSON:
+            write_json(document)
+        elif output_format in (Format.CSV, Format.TSV):
+            write_delimited(rows, fields, output_format, raw_cells)
+        elif output_format is Format.MARKDOWN:
+            from ..render.markdown import render_markdown
+
+            write(render_markdown(view()))
+        else:
+            from .pager import show_view
+
+            if before_table is not None:
+                before_table()
+            show_view(view(), no_pager=no_pager, above=above_table() if above_table else ())

@@ -1,0 +1,32 @@
+"""dealledger.toml: every key is optional, so an empty settings file is the default settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dealledger.ledger import load_ledger
+from support import check_json, deal_text, make_ledger, run
+
+
+@pytest.mark.parametrize("settings", ["", "\n\n  \t\n", "\ufeff", "# reporting currency later\n"])
+def test_empty_or_comment_only_settings_are_the_defaults(tmp_path: Path, settings: str) -> None:
+    make_ledger(tmp_path, {"a.toml": deal_text("a")}, settings)
+    code, document = check_json(tmp_path)
+    assert (code, document["problems"]) == (0, [])
+    ledger = load_ledger(tmp_path)
+    assert ledger.settings.currency is None
+    assert [entry.deal.id for entry in ledger.entries] == ["a"]
+    result = run("summarize", "--ledger", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0
+
+
+def test_an_empty_deal_file_is_still_a_problem(tmp_path: Path) -> None:
+    make_ledger(tmp_path, {"a.toml": deal_text("a"), "empty.toml": ""}, "")
+    code, document = check_json(tmp_path)
+    (problem,) = document["problems"]
+    assert problem["path"].endswith("empty.toml")
+    assert problem["code"] == "DL005"
+    assert "a deal file needs id, title" in problem["message"]
+    assert code == 1
