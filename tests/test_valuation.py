@@ -668,3 +668,14 @@ def test_value_applies_the_report_filters() -> None:
     nothing = run("value", "--ledger", str(REPO), "--kind", "option")
     assert nothing.exit_code == 0
     assert "no deal matches the filters" in nothing.stderr
+
+
+def test_value_reporting_currency_option_and_missing_rate() -> None:
+    from support import REPO, run
+
+    in_usd = run("value", "--ledger", str(REPO), "-c", "usd", "-f", "json")
+    assert (in_usd.exit_code, json.loads(in_usd.stdout)["currency"]) == (0, "USD")
+    in_eur = run("value", "--ledger", str(REPO), "--currency", "EUR")
+    assert in_eur.exit_code == 1
+    assert "no FX rate USD→EUR" in in_eur.stderr
+    assert run("value", "--ledger", str(REPO), "--currency", "EURO").exit_code == 2

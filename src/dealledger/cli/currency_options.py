@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from ..fx import MissingRate
     from ..reports.currency import ConversionError
 
 CurrencyOption = Annotated[
@@ -35,7 +36,7 @@ def checked_currency(code: str | None) -> str | None:
     return upper
 
 
-def conversion_failed(exc: ConversionError) -> NoReturn:
+def conversion_failed(exc: ConversionError | MissingRate) -> NoReturn:
     """A missing FX rate is a fault of the ledger, not of the command line: exit 1."""
     import sys
 

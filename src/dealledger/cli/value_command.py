@@ -21,6 +21,7 @@ from .common import (
     usage_error,
 )
 from .completion import complete_deal_id
+from .currency_options import CurrencyOption, checked_currency, conversion_failed
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from datetime import date
     from decimal import Decimal
 
-    from ..ledger import Ledger
     from ..render.view import View
 
 
@@ -78,24 +78,6 @@ def _parse_scale(text: str | None) -> Decimal | None:
     return scale
 
 
-def _reporting_currency(loaded: Ledger) -> str:
-    if loaded.settings.currency:
-        return loaded.settings.currency
-    currencies = {
-        tranche.currency or entry.deal.currency
-        for entry in loaded.entries
-        for tranche in entry.deal.tranches
-        if tranche.disclosed_amount is not None
-    }
-    currencies.discard(None)
-    if len(currencies) > 1:
-        usage_error(
-            f"deals are in {', '.join(sorted(c for c in currencies if c))}: set the reporting "
-            'currency with currency = "USD" in dealledger.toml (and [[fx]] rates)'
-        )
-    return next(iter(currencies), None) or "USD"
-
-
 @app.command()
 @takes_deal_filters
 def value(
@@ -141,6 +123,7 @@ def value(
             autocompletion=complete_deal_id,
         ),
     ] = None,
+    currency_code: CurrencyOption = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
     filters: FilterOptions = FilterOptions(),
@@ -191,9 +174,20 @@ def value(
             known = loaded.find(explain)
             hint = "" if known is None else " (it is not among the selected files)"
             usage_error(f"no valid deal with id {explain!r}{hint}; run `dealledger summarize`")
-    currency = _reporting_currency(loaded)
+    from ..reports.currency import CurrencyChoiceError, reporting_currency
+
+    try:
+        # With no disclosed amount at all there is nothing to convert; any code will do.
+        currency = reporting_currency(loaded, checked_currency(currency_code)) or "USD"
+    except CurrencyChoiceError as exc:
+        usage_error(str(exc))
     assumptions = build_assumptions(loaded.settings, rate=chosen_rate, pos_scale=scale)
-    values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)
+    from ..fx import MissingRate
+
+    try:
+        values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)
+    except MissingRate as exc:
+        conversion_failed(exc)
     document = value_document(values, assumptions, valuation_date, currency)
 
     if explain is not None:
