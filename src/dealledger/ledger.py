@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .cache import FileCache, load_deal_files
 from .discover import DEALS_DIR, SETTINGS_FILE, Target, UsageError, deal_files
 from .fx import FxTable
 from .ledger_rules import check_ledger, check_settings
-from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
+from .loader import DealFile, load_settings_file, place_findings, read_document
 from .models import Deal, Settings
 from .problems import Finding, Problem, Severity
 from .registry import Registry
@@ -66,11 +67,13 @@ def load_ledger(
     *,
     today: date | None = None,
     progress: Progress | None = None,
+    cache: bool = False,
 ) -> Ledger:
     """Load and check a ledger; with `targets`, report on those files only.
 
     Cross-file rules (duplicate ids, related ids) still see every deal under the root, so
     checking only the files a commit changed gives the same verdict on them as a full run.
+    With `cache`, per-file results are reused from the ledger's cache (see cache.py).
     """
     if root is None and targets is None:
         raise UsageError(
@@ -93,18 +96,17 @@ def load_ledger(
     context = list(deal_files(root / DEALS_DIR, _display(root / DEALS_DIR))) if root else []
     if targets is None:
         selected = context
+        everything = context
+        wanted = None  # every file is selected: no need to resolve paths to compare them
     else:
         selected = [target for target in targets if target.path.name != SETTINGS_FILE]
-    wanted = {_key(target.path) for target in selected}
-    # A selected file outside deals/ still joins the cross-file context.
-    known = {_key(target.path) for target in context}
-    everything = context + [target for target in selected if _key(target.path) not in known]
+        wanted = {_key(target.path) for target in selected}
+        # A selected file outside deals/ still joins the cross-file context.
+        known = {_key(target.path) for target in context}
+        everything = context + [target for target in selected if _key(target.path) not in known]
 
-    loaded: list[DealFile] = []
-    for count, target in enumerate(everything, start=1):
-        loaded.append(load_deal_file(target.path, target.display))
-        if progress is not None:
-            progress(count)
+    file_cache = FileCache.for_ledger(root) if cache else None
+    loaded: list[DealFile] = load_deal_files(everything, file_cache, progress)
 
     registry = Registry(settings.parties)
     fx = FxTable(settings.fx)
@@ -122,7 +124,7 @@ def load_ledger(
         extra = ledger_findings.get(index, [])
         file_problems = list(deal_file.problems) + _place(deal_file, extra)
         has_errors = any(problem.severity is Severity.ERROR for problem in file_problems)
-        selected_file = _key(deal_file.path) in wanted
+        selected_file = wanted is None or _key(deal_file.path) in wanted
         if selected_file:
             problems.extend(file_problems)
         if deal_file.deal is not None and not has_errors:

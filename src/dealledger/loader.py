@@ -15,6 +15,7 @@ from .models import Deal, Settings
 from .positions import Span, decode_error_span, scan_positions, utf8_error_span
 from .problems import Finding, Problem, Severity
 from .rules import check_deal
+from .toml_reader import loads as toml_loads
 from .validate import validate_model
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -43,30 +44,33 @@ class DealFile:
     deal_id: str | None = None
 
 
-def read_document(path: Path, display: str) -> Document:
+def read_document(path: Path, display: str, data: bytes | None = None) -> Document:
+    """`data`, when given, is the file's content already read (and hashed) by the cache."""
+
     def failed(
         code: str, message: str, line: int | None = None, column: int | None = None
     ) -> Document:
         problem = Problem(code, Severity.ERROR, display, line, column, message)
         return Document(path, display, None, None, (problem,))
 
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            return failed("DL001", "not a regular file; give a .toml file or a folder")
-        if size > MAX_FILE_BYTES:
-            return failed(
-                "DL004",
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one deal; "
-                "split it into one file per agreement",
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return failed("DL001", "file not found (deleted while reading?)")
-    except PermissionError:
-        return failed("DL001", "permission denied; make the file readable")
-    except OSError as exc:
-        return failed("DL001", f"cannot read file: {exc.strerror or exc}")
+    if data is None:
+        try:
+            size = path.stat().st_size
+            if not path.is_file():
+                return failed("DL001", "not a regular file; give a .toml file or a folder")
+            if size > MAX_FILE_BYTES:
+                return failed(
+                    "DL004",
+                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one deal; "
+                    "split it into one file per agreement",
+                )
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return failed("DL001", "file not found (deleted while reading?)")
+        except PermissionError:
+            return failed("DL001", "permission denied; make the file readable")
+        except OSError as exc:
+            return failed("DL001", f"cannot read file: {exc.strerror or exc}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -86,7 +90,7 @@ def read_document(path: Path, display: str) -> Document:
             1,
         )
     try:
-        parsed = tomllib.loads(text)
+        parsed = toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         span, message = decode_error_span(str(exc), text)
         return failed("DL003", f"TOML syntax error: {message}", span.line, span.column)
@@ -95,8 +99,8 @@ def read_document(path: Path, display: str) -> Document:
     return Document(path, display, text, parsed, ())
 
 
-def load_deal_file(path: Path, display: str) -> DealFile:
-    document = read_document(path, display)
+def load_deal_file(path: Path, display: str, data: bytes | None = None) -> DealFile:
+    document = read_document(path, display, data)
     if document.data is None or document.text is None:
         return DealFile(path, display, None, document.problems)
     deal, findings = validate_model(Deal, document.data)

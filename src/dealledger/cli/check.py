@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from . import app
-from .common import LedgerOption, PathsArgument, open_ledger, problem_line, write
+from .common import (
+    LedgerOption,
+    NoCacheOption,
+    PathsArgument,
+    open_ledger,
+    problem_line,
+    write,
+)
 
 
 class CheckFormat(StrEnum):
@@ -27,6 +34,7 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only errors.")
     ] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Validate deal files and the settings; report every problem at its file and line.
 
@@ -42,7 +50,7 @@ def check(
     """
     from ..reports.check import check_record
 
-    loaded = open_ledger(ledger, paths)
+    loaded = open_ledger(ledger, paths, no_cache=no_cache)
     if output_format is CheckFormat.JSON:
         from ..render.jsonout import dumps
 

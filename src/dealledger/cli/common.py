@@ -53,6 +53,14 @@ RawCsvOption = Annotated[
         help="In csv/tsv, do not prefix cells that a spreadsheet would run as formulas.",
     ),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Parse every file afresh: neither read nor update the cache in "
+        ".dealledger-cache/ (or $DEALLEDGER_CACHE_DIR).",
+    ),
+]
 
 
 USAGE_ERROR = 2
@@ -66,10 +74,11 @@ def usage_error(message: str) -> NoReturn:
     raise typer.Exit(USAGE_ERROR)
 
 
-def open_ledger(ledger: Path | None, paths: list[str] | None) -> Ledger:
+def open_ledger(ledger: Path | None, paths: list[str] | None, *, no_cache: bool = False) -> Ledger:
     """Find the root, expand the paths and load: usage problems become exit code 2."""
     from ..discover import UsageError, expand_paths, find_root
     from ..ledger import load_ledger
+    from .progress import LoadProgress
 
     try:
         root = find_root(ledger, Path.cwd())
@@ -77,7 +86,8 @@ def open_ledger(ledger: Path | None, paths: list[str] | None) -> Ledger:
         if paths:
             stdin = sys.stdin if "-" in paths else None
             targets = expand_paths(paths, stdin)
-        return load_ledger(root, targets)
+        with LoadProgress() as progress:
+            return load_ledger(root, targets, progress=progress, cache=not no_cache)
     except UsageError as exc:
         usage_error(str(exc))
 

@@ -9,6 +9,7 @@ from .common import (
     Format,
     FormatOption,
     LedgerOption,
+    NoCacheOption,
     PathsArgument,
     RawCsvOption,
     open_ledger,
@@ -24,6 +25,7 @@ def summarize(
     ledger: LedgerOption = None,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """One row per deal in date order: parties, kind, status, upfront, milestones, totals.
 
@@ -41,7 +43,7 @@ def summarize(
     """
     from ..reports.summary import SUMMARY_FIELDS, summary_records, summary_view
 
-    loaded = open_ledger(ledger, paths)
+    loaded = open_ledger(ledger, paths, no_cache=no_cache)
     report_problems_to_stderr(loaded)
     records = summary_records(loaded)
     if output_format is Format.JSON:

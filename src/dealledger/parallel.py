@@ -1,0 +1,107 @@
+"""Parsing many files across processes, for cold runs over large ledgers.
+
+Parsing and validating are CPU-bound Python, so threads do not help; processes do. Results
+travel back as the cache's tagged JSON (the same form the cache stores and trusts) rather than
+as pickled models, which is both faster and keeps one decoding path. Small inputs are loaded
+in this process: starting workers costs more than a few hundred files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .loader import DealFile, load_deal_file
+
+if TYPE_CHECKING:
+    from .cache import Miss, _Record
+    from .discover import Target
+
+# Below this many files to parse, one process is faster than starting a pool.
+PARALLEL_MIN_FILES = 1500
+CHUNK = 250
+WORKERS_ENV = "DEALLEDGER_WORKERS"
+
+
+def worker_count(files: int, requested: int | None = None) -> int:
+    """How many processes to use: 1 for small inputs; $DEALLEDGER_WORKERS overrides."""
+    if requested is None:
+        env = os.environ.get(WORKERS_ENV, "")
+        requested = int(env) if env.isdigit() else None
+    if requested is not None:
+        return max(1, requested)
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, files // CHUNK))
+
+
+def load_uncached(
+    misses: Sequence[Miss], for_cache: bool, *, workers: int | None = None
+) -> Iterator[tuple[Miss, DealFile, _Record | None]]:
+    """Load each missed file, in order; with `for_cache`, also the record to store."""
+    from .cache import load_for_cache
+
+    count = worker_count(len(misses), workers)
+    if count > 1:
+        done = 0
+        try:
+            for item in _pooled(misses, count):
+                done += 1
+                yield item
+            return
+        except (OSError, RuntimeError, ImportError):
+            # No process pool here (sandbox, no /dev/shm) or a worker died: the rest serially.
+            misses = misses[done:]
+    for miss in misses:
+        if for_cache:
+            deal_file, record = load_for_cache(miss.target)
+            yield miss, deal_file, record
+        else:
+            yield miss, load_deal_file(miss.target.path, miss.target.display), None
+
+
+def _pooled(misses: Sequence[Miss], count: int) -> Iterator[tuple[Miss, DealFile, _Record | None]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .cache import _decode_hook, _Record, decode_result, load_for_cache
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunks = [misses[start : start + CHUNK] for start in range(0, len(misses), CHUNK)]
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        jobs = [pool.submit(_load_chunk, [miss.target for miss in chunk]) for chunk in chunks]
+        for chunk, job in zip(chunks, jobs, strict=True):
+            for miss, item in zip(chunk, job.result(), strict=True):
+                if item is None:  # not encodable: load it here
+                    deal_file, record = load_for_cache(miss.target)
+                    yield miss, deal_file, record
+                    continue
+                encoded, meta = item
+                payload = json.loads(encoded, object_hook=_decode_hook)
+                deal_file = decode_result(payload, miss.target.path, miss.target.display)
+                record = None if meta is None else _Record(*meta, deal_file)
+                yield miss, deal_file, record
+
+
+def _load_chunk(targets: list[Target]) -> list[Any]:
+    """In a worker: each file's result as tagged JSON text, and its cache record's fields."""
+    from .cache import CacheFormatError, encode_result, load_for_cache
+
+    out: list[Any] = []
+    for target in targets:
+        deal_file, record = load_for_cache(target)
+        try:
+            encoded = json.dumps(encode_result(deal_file), ensure_ascii=False)
+        except CacheFormatError:
+            out.append(None)
+            continue
+        meta = None if record is None else (record.size, record.mtime_ns, record.digest)
+        out.append((encoded, meta))
+    return out
