@@ -33,19 +33,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from . import __version__
+from .cache_codec import CacheFormatError, RecordCodec, layout_signature
 from .discover import SETTINGS_FILE, Target
 from .loader import MAX_FILE_BYTES, DealFile, load_deal_file
-from .models import Asset, Deal, Party, Source, Tier, Tranche
-from .money import Precision
-from .periods import Period
+from .models import Deal
 from .problems import Problem, Severity
 
 CACHE_DIR_NAME = ".dealledger-cache"
@@ -56,114 +51,57 @@ SHARDS = 64
 # stored without an mtime so that the next run compares content hashes instead ("racy git").
 RACY_SECONDS = 2.0
 
-_MODELS: dict[str, type[BaseModel]] = {
-    model.__name__: model for model in (Deal, Party, Asset, Tranche, Tier, Source)
-}
-_FIELDS = {name: frozenset(model.model_fields) for name, model in _MODELS.items()}
 _SEVERITIES = {severity.value: severity for severity in Severity}
-_set = object.__setattr__
 
 Progress = Callable[[int], None]
 
 
-class CacheFormatError(ValueError):
-    """A record that does not decode: the file is loaded afresh instead."""
+# --- records ------------------------------------------------------------------------------
 
 
-# --- encoding: tagged JSON --------------------------------------------------------------
+@dataclass(slots=True)
+class Record:
+    """What one file contributed, and how to tell whether the file is still the same.
 
+    The path is not stored in the problems: it is shown differently from other folders and is
+    filled in when the record is used.
+    """
 
-def encode_value(value: Any) -> Any:
-    """A validated value as JSON, with its Python type tagged so it decodes to the same."""
-    kind = type(value)
-    if value is None or kind in (str, int, bool):
-        return value
-    if kind is tuple:
-        return [encode_value(item) for item in value]
-    if kind is Decimal:
-        return {"$d": str(value)}
-    if kind is date:
-        return {"$t": value.isoformat()}
-    if kind is Period:
-        return {"$p": [value.start.isoformat(), value.text]}
-    if kind is Precision:
-        return {"$q": [str(value.value), str(value.tolerance)]}
-    if isinstance(value, BaseModel) and kind.__name__ in _MODELS:
-        return {
-            "$m": kind.__name__,
-            "$s": sorted(value.model_fields_set),
-            "v": {name: encode_value(item) for name, item in value.__dict__.items()},
-        }
-    raise CacheFormatError(f"cannot cache a {kind.__name__}")
-
-
-def _decode_hook(item: dict[str, Any]) -> Any:
-    """json object_hook: rebuilds tagged values bottom-up while the JSON is parsed."""
-    if "$m" in item:
-        name = item["$m"]
-        values = item["v"]
-        for key, value in values.items():
-            if type(value) is list:
-                values[key] = tuple(value)
-        if values.keys() != _FIELDS[name]:
-            raise CacheFormatError("record does not match the model")
-        # The shard's digest and version key vouch that these values were produced by
-        # validation (see the module docstring), so validation is not repeated. This is what
-        # `model_construct` does, without its per-field default handling (every field is here).
-        model = _MODELS[name]
-        instance = model.__new__(model)
-        _set(instance, "__dict__", values)
-        _set(instance, "__pydantic_fields_set__", set(item["$s"]))
-        _set(instance, "__pydantic_extra__", None)
-        _set(instance, "__pydantic_private__", None)
-        return instance
-    if "$d" in item:
-        return Decimal(item["$d"])
-    if "$t" in item:
-        return date.fromisoformat(item["$t"])
-    if "$p" in item:
-        start, text = item["$p"]
-        return Period(date.fromisoformat(start), text)
-    if "$q" in item:
-        value, tolerance = item["$q"]
-        return Precision(Decimal(value), Decimal(tolerance))
-    return item
-
-
-def encode_result(deal_file: DealFile) -> dict[str, Any]:
-    """What one file contributed, without its path (shown differently from other folders)."""
-    return {
-        "d": None if deal_file.deal is None else encode_value(deal_file.deal),
-        "i": deal_file.deal_id,
-        "p": [
-            [p.code, p.severity.value, p.line, p.column, p.message, p.deal]
-            for p in deal_file.problems
-        ],
-    }
-
-
-def decode_result(payload: Any, path: Path, display: str) -> DealFile:
-    if not isinstance(payload, dict):
-        raise CacheFormatError("record is not a table")
-    deal = payload["d"]
-    if deal is not None and not isinstance(deal, Deal):
-        raise CacheFormatError("record's deal is not a deal")
-    problems = tuple(
-        Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
-        for code, severity, line, column, message, deal_id in payload["p"]
-    )
-    return DealFile(path, display, deal, problems, payload["i"])
-
-
-# --- the cache --------------------------------------------------------------------------
-
-
-@dataclass
-class _Record:
     size: int
     mtime_ns: int | None
     digest: str
-    payload: Any  # decoded dict (from disk) or DealFile (computed this run)
+    deal_id: str | None
+    problems: tuple[tuple[Any, ...], ...]
+    deal: Deal | None
+
+    @classmethod
+    def of(cls, size: int, mtime_ns: int | None, digest: str, deal_file: DealFile) -> Record:
+        problems = tuple(
+            (p.code, p.severity.value, p.line, p.column, p.message, p.deal)
+            for p in deal_file.problems
+        )
+        return cls(size, mtime_ns, digest, deal_file.deal_id, problems, deal_file.deal)
+
+    def fields(self) -> tuple[Any, ...]:
+        return (self.size, self.mtime_ns, self.digest, self.deal_id, self.problems, self.deal)
+
+    def deal_file(self, path: Path, display: str) -> DealFile:
+        problems = tuple(
+            Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
+            for code, severity, line, column, message, deal_id in self.problems
+        )
+        return DealFile(path, display, self.deal, problems, self.deal_id)
+
+
+def codec() -> RecordCodec | None:
+    """The record codec, or None if the models hold a type it cannot store (then no cache)."""
+    try:
+        return RecordCodec.build()
+    except CacheFormatError:
+        return None
+
+
+# --- the cache --------------------------------------------------------------------------
 
 
 @dataclass
@@ -172,7 +110,7 @@ class FileCache:
 
     folder: Path
     key: str
-    records: dict[str, _Record] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
     dirty: set[int] = field(default_factory=set)
     _loaded: set[int] = field(default_factory=set)
 
@@ -185,6 +123,8 @@ class FileCache:
         elif root is not None:
             folder = root / CACHE_DIR_NAME
         else:
+            return None
+        if codec() is None:
             return None
         settings = b""
         if root is not None:
@@ -219,32 +159,21 @@ class FileCache:
                 or meta.get("digest") != hashlib.sha256(body).hexdigest()
             ):
                 raise CacheFormatError("stale or corrupt shard")
-            records = json.loads(body, object_hook=_decode_hook)
-            if not isinstance(records, dict):
-                raise CacheFormatError("shard body is not a table")
-            loaded: dict[str, _Record] = {}
-            for path_key, record in records.items():
-                size, mtime_ns, digest, payload = record
-                if not (
-                    type(size) is int
-                    and (mtime_ns is None or type(mtime_ns) is int)
-                    and type(digest) is str
-                ):
-                    raise CacheFormatError("bad record")
-                loaded[path_key] = _Record(size, mtime_ns, digest, payload)
-        except (ValueError, TypeError, KeyError, RecursionError):
+            records = RecordCodec.build().load_shard(body)
+            loaded = {path_key: Record(*fields) for path_key, fields in records.items()}
+        except (ValueError, TypeError, RecursionError):
             # Unreadable, stale or garbled: rebuild this shard from the files.
             self.dirty.add(shard)
             return
         self.records.update(loaded)
 
-    def lookup(self, path_key: str) -> _Record | None:
+    def lookup(self, path_key: str) -> Record | None:
         shard = self.shard_of(path_key)
         if shard not in self._loaded:
             self._load_shard(shard)
         return self.records.get(path_key)
 
-    def store(self, path_key: str, record: _Record) -> None:
+    def store(self, path_key: str, record: Record) -> None:
         self.records[path_key] = record
         self.dirty.add(self.shard_of(path_key))
 
@@ -263,40 +192,25 @@ class FileCache:
                 _write_atomic(ignore, b"# dealledger's cache: safe to delete\n*\n")
         except OSError:
             return
-        by_shard: dict[int, dict[str, list[Any]]] = {shard: {} for shard in self.dirty}
+        records = RecordCodec.build()
+        by_shard: dict[int, list[bytes]] = {shard: [] for shard in self.dirty}
         for path_key, record in self.records.items():
             bucket = by_shard.get(self.shard_of(path_key))
             if bucket is None:
                 continue
-            payload = record.payload
-            if isinstance(payload, DealFile):
-                try:
-                    payload = encode_result(payload)
-                except CacheFormatError:
-                    continue
-            else:
-                payload = _reencode(payload)
-            bucket[path_key] = [record.size, record.mtime_ns, record.digest, payload]
+            try:
+                encoded = records.dump_record(record.fields())
+            except CacheFormatError:
+                continue  # not cacheable: parsed again next time
+            bucket.append(json.dumps(path_key).encode() + b":" + encoded)
         for shard, bucket in by_shard.items():
-            body = json.dumps(bucket, ensure_ascii=False, separators=(",", ":")).encode(
-                "utf-8", "surrogatepass"
-            )
+            body = b"{" + b",".join(bucket) + b"}"
             header = json.dumps(
                 {"format": FORMAT, "key": self.key, "digest": hashlib.sha256(body).hexdigest()}
             ).encode()
             with contextlib.suppress(OSError):
                 _write_atomic(self._shard_path(shard), header + b"\n" + body)
         self.dirty.clear()
-
-
-def _reencode(payload: dict[str, Any]) -> dict[str, Any]:
-    """A record read from disk (decoded) back to its JSON form, for rewriting its shard."""
-    deal = payload["d"]
-    return {
-        "d": None if deal is None else encode_value(deal),
-        "i": payload["i"],
-        "p": payload["p"],
-    }
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -328,7 +242,7 @@ def _source_fingerprint() -> str:
 def cache_key(settings_bytes: bytes) -> str:
     """Everything besides a file's own bytes that its cached result depends on."""
     digest = hashlib.sha256()
-    for part in (str(FORMAT), __version__, _source_fingerprint()):
+    for part in (str(FORMAT), __version__, _source_fingerprint(), layout_signature()):
         digest.update(part.encode() + b"\0")
     digest.update(settings_bytes)
     return digest.hexdigest()
@@ -416,23 +330,14 @@ def _cached(cache: FileCache, key: str, target: Target) -> DealFile | None:
             return None
         record.mtime_ns = _trusted_mtime(info)
         cache.dirty.add(cache.shard_of(key))
-    payload = record.payload
-    if isinstance(payload, DealFile):
-        return DealFile(
-            target.path, target.display, payload.deal, payload.problems, payload.deal_id
-        )
-    try:
-        return decode_result(payload, target.path, target.display)
-    except (CacheFormatError, KeyError, TypeError, ValueError):
-        cache.forget(key)
-        return None
+    return record.deal_file(target.path, target.display)
 
 
 def _trusted_mtime(info: os.stat_result) -> int | None:
     return None if time.time() - info.st_mtime < RACY_SECONDS else info.st_mtime_ns
 
 
-def load_for_cache(target: Target) -> tuple[DealFile, _Record | None]:
+def load_for_cache(target: Target) -> tuple[DealFile, Record | None]:
     """Load one file from its bytes, returning the record to cache (None: do not cache it)."""
     try:
         info = target.path.stat()
@@ -442,7 +347,7 @@ def load_for_cache(target: Target) -> tuple[DealFile, _Record | None]:
     except OSError:
         return load_deal_file(target.path, target.display), None
     deal_file = load_deal_file(target.path, target.display, data)
-    record = _Record(len(data), _trusted_mtime(info), content_hash(data), deal_file)
+    record = Record.of(len(data), _trusted_mtime(info), content_hash(data), deal_file)
     if len(data) != info.st_size:  # changed while reading: do not vouch for it
         record.mtime_ns = None
     return deal_file, record

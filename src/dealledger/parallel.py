@@ -8,7 +8,6 @@ in this process: starting workers costs more than a few hundred files.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .loader import DealFile, load_deal_file
 
 if TYPE_CHECKING:
-    from .cache import Miss, _Record
+    from .cache import Miss, Record
     from .discover import Target
 
 # Below this many files to parse, one process is faster than starting a pool.
@@ -43,12 +42,12 @@ def worker_count(files: int, requested: int | None = None) -> int:
 
 def load_uncached(
     misses: Sequence[Miss], for_cache: bool, *, workers: int | None = None
-) -> Iterator[tuple[Miss, DealFile, _Record | None]]:
+) -> Iterator[tuple[Miss, DealFile, Record | None]]:
     """Load each missed file, in order; with `for_cache`, also the record to store."""
-    from .cache import load_for_cache
+    from .cache import codec, load_for_cache
 
     count = worker_count(len(misses), workers)
-    if count > 1:
+    if count > 1 and codec() is not None:
         done = 0
         try:
             for item in _pooled(misses, count):
@@ -66,11 +65,14 @@ def load_uncached(
             yield miss, load_deal_file(miss.target.path, miss.target.display), None
 
 
-def _pooled(misses: Sequence[Miss], count: int) -> Iterator[tuple[Miss, DealFile, _Record | None]]:
+def _pooled(misses: Sequence[Miss], count: int) -> Iterator[tuple[Miss, DealFile, Record | None]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .cache import _decode_hook, _Record, decode_result, load_for_cache
+    from .cache import Record, codec, load_for_cache
+
+    records = codec()
+    assert records is not None  # checked by the caller
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -83,25 +85,30 @@ def _pooled(misses: Sequence[Miss], count: int) -> Iterator[tuple[Miss, DealFile
                     deal_file, record = load_for_cache(miss.target)
                     yield miss, deal_file, record
                     continue
-                encoded, meta = item
-                payload = json.loads(encoded, object_hook=_decode_hook)
-                deal_file = decode_result(payload, miss.target.path, miss.target.display)
-                record = None if meta is None else _Record(*meta, deal_file)
-                yield miss, deal_file, record
+                encoded, cacheable = item
+                record = Record(*records.load_record(encoded))
+                deal_file = record.deal_file(miss.target.path, miss.target.display)
+                yield miss, deal_file, record if cacheable else None
 
 
 def _load_chunk(targets: list[Target]) -> list[Any]:
-    """In a worker: each file's result as tagged JSON text, and its cache record's fields."""
-    from .cache import CacheFormatError, encode_result, load_for_cache
+    """In a worker: each file's cache record as JSON bytes (None: load it in the parent).
 
+    JSON bytes cross the process boundary far faster than pickled models, and the parent
+    decodes them in Rust; it is the same path a warm run takes.
+    """
+    from .cache import CacheFormatError, Record, codec, load_for_cache
+
+    records = codec()
+    assert records is not None
     out: list[Any] = []
     for target in targets:
         deal_file, record = load_for_cache(target)
+        cacheable = record is not None
+        if record is None:  # not a regular readable file: still send its result
+            record = Record.of(0, None, "", deal_file)
         try:
-            encoded = json.dumps(encode_result(deal_file), ensure_ascii=False)
+            out.append((records.dump_record(record.fields()), cacheable))
         except CacheFormatError:
             out.append(None)
-            continue
-        meta = None if record is None else (record.size, record.mtime_ns, record.digest)
-        out.append((encoded, meta))
     return out
