@@ -224,7 +224,7 @@ class RecordCodec:
 
     def load_record(self, data: bytes) -> tuple[Any, ...]:
         try:
-            record = self._record_in.validate_json(data, strict=True)
+            record = self._record_in.validate_json(data)
         except ValidationError as exc:
             raise CacheFormatError(str(exc)) from exc
         if record[5] is not None:
@@ -233,7 +233,7 @@ class RecordCodec:
 
     def load_shard(self, body: bytes) -> dict[str, tuple[Any, ...]]:
         try:
-            records = self._shard_in.validate_json(body, strict=True)
+            records = self._shard_in.validate_json(body)
         except ValidationError as exc:
             raise CacheFormatError(str(exc)) from exc
         for record in records.values():

@@ -47,12 +47,14 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
     """
     for directory, subdirs, files in os.walk(folder, followlinks=False):
         subdirs.sort()
-        relative = Path(directory).relative_to(folder)
+        base = Path(directory)
+        relative = base.relative_to(folder)
+        # Path arithmetic once per folder, not per file: ledgers hold 100,000 files.
+        shown_dir = os.fspath(Path(display_base) / relative if display_base else relative)
         for name in sorted(files):
             if name.endswith(".toml"):
-                path = Path(directory) / name
-                shown = Path(display_base) / relative / name if display_base else relative / name
-                yield Target(path, os.fspath(shown))
+                shown = name if shown_dir == "." else os.path.join(shown_dir, name)
+                yield Target(base / name, shown)
 
 
 def expand_paths(arguments: Iterable[str], stdin_lines: Iterable[str] | None) -> list[Target]:

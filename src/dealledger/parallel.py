@@ -25,7 +25,8 @@ WORKERS_ENV = "DEALLEDGER_WORKERS"
 
 
 def worker_count(files: int, requested: int | None = None) -> int:
-    """How many processes to use: 1 for small inputs; $DEALLEDGER_WORKERS overrides."""
+    """How many processes to use: 1 for small inputs or a busy machine; $DEALLEDGER_WORKERS
+    overrides."""
     if requested is None:
         env = os.environ.get(WORKERS_ENV, "")
         requested = int(env) if env.isdigit() else None
@@ -37,7 +38,15 @@ def worker_count(files: int, requested: int | None = None) -> int:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         available = os.cpu_count() or 1
-    return max(1, min(available, files // CHUNK))
+    try:
+        # Cores other programs keep busy (this process counts for about 1 of the load).
+        busy = max(0.0, os.getloadavg()[0] - 1.0)
+    except OSError:  # pragma: no cover - no load average on this platform
+        busy = 0.0
+    idle = int(available - busy + 0.5)
+    # On a machine already busy, extra processes only compete for the same cores and add
+    # the cost of shipping results back: measured slower than one process.
+    return max(1, min(available, idle, files // CHUNK))
 
 
 def load_uncached(
