@@ -6,8 +6,8 @@ much as the parse the cache is there to avoid. Instead, this module derives from
 annotations a *plain* pydantic-core schema of the same classes: each field with the type its
 validator produces (`str`, `date`, `Decimal`, `Period`, `Precision`, tuples, nested models)
 and the model's defaults. pydantic-core reads JSON with it entirely in Rust and still checks
-every type, so a damaged record is rejected rather than half-trusted. Writing is plain Python
-(`plain_value`). Only fields that were set are written, so `model_fields_set` round-trips
+every type, so a damaged record is rejected rather than half-trusted; it writes JSON in Rust
+too. Only fields that were set are written, so `model_fields_set` round-trips
 and defaults come from the models themselves.
 
 Any annotation this module does not know makes `RecordCodec.build()` fail, and the cache is
@@ -16,7 +16,6 @@ then simply not used: a new field type in models.py can never be cached wrongly.
 
 from __future__ import annotations
 
-import json
 import types
 import typing
 from datetime import date
@@ -26,7 +25,9 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import (
+    PydanticSerializationError,
     PydanticUndefined,
+    SchemaSerializer,
     SchemaValidator,
     ValidationError,
     core_schema,
@@ -106,13 +107,14 @@ def _shadow(model: type[BaseModel]) -> type[BaseModel]:
 
 
 _REAL: dict[type, type[BaseModel]] = {}
+_SHADOWS: dict[type, type[BaseModel]] = {}
 # Fields holding nested models, which `restore_classes` must visit.
 _NESTED: dict[type[BaseModel], tuple[str, ...]] = {}
 
 
 def restore_classes(instance: Any) -> Any:
     """Give a decoded instance, and every model nested in it, its real class."""
-    real = _REAL[type(instance)]
+    real = _REAL.get(type(instance), type(instance))
     object.__setattr__(instance, "__class__", real)
     values = instance.__dict__
     for name in _NESTED[real]:
@@ -121,6 +123,18 @@ def restore_classes(instance: Any) -> Any:
             for item in items:
                 restore_classes(item)
     return instance
+
+
+def _as_shadows(instance: Any) -> None:
+    """The reverse of `restore_classes`, for the moment of serializing (see `dump_record`)."""
+    real = type(instance)
+    object.__setattr__(instance, "__class__", _SHADOWS[real])
+    values = instance.__dict__
+    for name in _NESTED[real]:
+        items = values[name]
+        if items:
+            for item in items:
+                _as_shadows(item)
 
 
 def _model_schema(model: type[BaseModel]) -> core_schema.CoreSchema:
@@ -134,6 +148,7 @@ def _model_schema(model: type[BaseModel]) -> core_schema.CoreSchema:
         fields[name] = core_schema.model_field(schema)
     shadow = _shadow(model)
     _REAL[shadow] = model
+    _SHADOWS[model] = shadow
     _NESTED[model] = tuple(
         name
         for name, info in model.model_fields.items()
@@ -179,30 +194,6 @@ def record_schema() -> core_schema.CoreSchema:
     )
 
 
-def plain_value(value: Any) -> Any:
-    """A validated value as JSON data, in the form the plain schema reads back.
-
-    Written in Python because pydantic-core serializes a model with the model's own
-    serializer once that is built, ignoring the plain schema; models keep only the fields
-    that were set, so defaults and `model_fields_set` come back as they were.
-    """
-    kind = type(value)
-    if value is None or kind is str or kind is int or kind is bool:
-        return value
-    if kind is tuple:
-        return [plain_value(item) for item in value]
-    if kind is date:
-        return value.isoformat()
-    if kind is Decimal:
-        return str(value)
-    if kind in _DATACLASSES:
-        return {name: plain_value(getattr(value, name)) for name, _ in _DATACLASSES[kind]}
-    if kind in MODELS:
-        values = value.__dict__
-        return {name: plain_value(values[name]) for name in value.__pydantic_fields_set__}
-    raise CacheFormatError(f"cannot cache a {kind.__name__}")
-
-
 class RecordCodec:
     """JSON for single records and for whole shards (a table of records by path)."""
 
@@ -210,6 +201,7 @@ class RecordCodec:
         record = record_schema()
         shard = core_schema.dict_schema(core_schema.str_schema(), record)
         self._record_in = SchemaValidator(record)
+        self._record_out = SchemaSerializer(record)
         self._shard_in = SchemaValidator(shard)
 
     @staticmethod
@@ -218,9 +210,25 @@ class RecordCodec:
         return RecordCodec()
 
     def dump_record(self, record: tuple[Any, ...]) -> bytes:
-        size, mtime_ns, digest, deal_id, problems, deal = record
-        plain = [size, mtime_ns, digest, deal_id, [list(p) for p in problems], plain_value(deal)]
-        return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+        """The record as JSON, serialized in Rust.
+
+        pydantic-core would serialize a built model class with that class's own serializer,
+        so the deal wears its never-built shadow classes for the moment of serializing.
+        warnings="error": a value of an unexpected type is refused, never written as
+        something that would read back differently.
+        """
+        deal = record[5]
+        if deal is not None and type(deal) is not Deal:
+            raise CacheFormatError("not a Deal")
+        try:
+            if deal is not None:
+                _as_shadows(deal)
+            return self._record_out.to_json(record, exclude_unset=True, warnings="error")
+        except (PydanticSerializationError, KeyError) as exc:
+            raise CacheFormatError(str(exc)) from exc
+        finally:
+            if deal is not None and type(deal) is not Deal:
+                restore_classes(deal)
 
     def load_record(self, data: bytes) -> tuple[Any, ...]:
         try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cache import FileCache, load_deal_files
+from .cache import FileCache, gc_paused, load_deal_files
 from .discover import DEALS_DIR, SETTINGS_FILE, Target, UsageError, deal_files
 from .fx import FxTable
 from .ledger_rules import check_ledger, check_settings
@@ -105,12 +105,12 @@ def load_ledger(
         known = {_key(target.path) for target in context}
         everything = context + [target for target in selected if _key(target.path) not in known]
 
-    file_cache = FileCache.for_ledger(root) if cache else None
-    loaded: list[DealFile] = load_deal_files(everything, file_cache, progress)
-
-    registry = Registry(settings.parties)
-    fx = FxTable(settings.fx)
-    ledger_findings = check_ledger(loaded, settings, registry, fx, today or date.today())
+    with gc_paused():
+        file_cache = FileCache.for_ledger(root) if cache else None
+        loaded: list[DealFile] = load_deal_files(everything, file_cache, progress)
+        registry = Registry(settings.parties)
+        fx = FxTable(settings.fx)
+        ledger_findings = check_ledger(loaded, settings, registry, fx, today or date.today())
     settings_findings = check_settings(settings, registry)
     if settings_findings and settings_text is not None:
         settings_problems += place_findings(

@@ -87,7 +87,13 @@ def open_ledger(ledger: Path | None, paths: list[str] | None, *, no_cache: bool 
             stdin = sys.stdin if "-" in paths else None
             targets = expand_paths(paths, stdin)
         with LoadProgress() as progress:
-            return load_ledger(root, targets, progress=progress, cache=not no_cache)
+            loaded = load_ledger(root, targets, progress=progress, cache=not no_cache)
+        # A command runs once and exits: keep the collector from rescanning the whole ledger
+        # each time rendering allocates (reports build as many objects again).
+        import gc
+
+        gc.freeze()
+        return loaded
     except UsageError as exc:
         usage_error(str(exc))
 
