@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache_codec import CacheFormatError, RecordCodec, layout_signature
+from .cache_codec import CacheFormatError, RecordCodec, layout_signature, share_fields_sets
 from .discover import SETTINGS_FILE, Target
 from .loader import MAX_FILE_BYTES, DealFile, load_deal_file
 from .models import Deal
@@ -193,18 +193,22 @@ class FileCache:
         except OSError:
             return
         records = RecordCodec.build()
-        by_shard: dict[int, list[bytes]] = {shard: [] for shard in self.dirty}
-        for path_key, record in self.records.items():
-            bucket = by_shard.get(self.shard_of(path_key))
-            if bucket is None:
-                continue
-            try:
-                encoded = records.dump_record(record.fields())
-            except CacheFormatError:
-                continue  # not cacheable: parsed again next time
-            bucket.append(json.dumps(path_key).encode() + b":" + encoded)
-        for shard, bucket in by_shard.items():
-            body = b"{" + b",".join(bucket) + b"}"
+        keys: dict[int, list[str]] = {shard: [] for shard in self.dirty}
+        for path_key in self.records:
+            bucket = keys.get(self.shard_of(path_key))
+            if bucket is not None:
+                bucket.append(path_key)
+        # One shard at a time, so a cold run never holds the whole cache as JSON at once.
+        for shard, shard_keys in keys.items():
+            parts = []
+            for path_key in shard_keys:
+                try:
+                    encoded = records.dump_record(self.records[path_key].fields())
+                except CacheFormatError:
+                    continue  # not cacheable: parsed again next time
+                parts.append(json.dumps(path_key).encode() + b":" + encoded)
+            body = b"{" + b",".join(parts) + b"}"
+            del parts
             header = json.dumps(
                 {"format": FORMAT, "key": self.key, "digest": hashlib.sha256(body).hexdigest()}
             ).encode()
@@ -369,6 +373,8 @@ def load_for_cache(target: Target) -> tuple[DealFile, Record | None]:
     except OSError:
         return load_deal_file(target.path, target.display), None
     deal_file = load_deal_file(target.path, target.display, data)
+    if deal_file.deal is not None:
+        share_fields_sets(deal_file.deal)
     record = Record.of(len(data), _trusted_mtime(info), content_hash(data), deal_file)
     if len(data) != info.st_size:  # changed while reading: do not vouch for it
         record.mtime_ns = None

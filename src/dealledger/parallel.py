@@ -54,6 +54,7 @@ def load_uncached(
 ) -> Iterator[tuple[Miss, DealFile, Record | None]]:
     """Load each missed file, in order; with `for_cache`, also the record to store."""
     from .cache import codec, load_for_cache
+    from .cache_codec import share_fields_sets
 
     count = worker_count(len(misses), workers)
     if count > 1 and codec() is not None:
@@ -71,7 +72,10 @@ def load_uncached(
             deal_file, record = load_for_cache(miss.target)
             yield miss, deal_file, record
         else:
-            yield miss, load_deal_file(miss.target.path, miss.target.display), None
+            deal_file = load_deal_file(miss.target.path, miss.target.display)
+            if deal_file.deal is not None:
+                share_fields_sets(deal_file.deal)
+            yield miss, deal_file, None
 
 
 def _pooled(misses: Sequence[Miss], count: int) -> Iterator[tuple[Miss, DealFile, Record | None]]:
