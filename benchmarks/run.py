@@ -238,6 +238,16 @@ def main() -> None:
     no_cache = keep(
         measure("check --no-cache", [*DEALLEDGER, "check", "--no-cache"], root, args.repeat)
     )
+    pooled = keep(
+        measure(
+            "check (cold, 2 workers forced)",
+            [*DEALLEDGER, "check"],
+            root,
+            args.repeat,
+            bench.clear,
+            {**bench.env, "DEALLEDGER_WORKERS": "2"},
+        )
+    )
 
     def ratio(result: Result) -> float:
         return result.median / floor.median
@@ -257,6 +267,7 @@ def main() -> None:
         rows.append(verdict("totals warm / floor", ratio(totals_warm), 0.15))
     rows.append(verdict("check, one file edited / floor", ratio(check_edit), 0.2))
     rows.append(("check --no-cache / floor", f"{ratio(no_cache):.3f}x", "(info)", ""))
+    rows.append(("check cold, 2 workers / floor", f"{ratio(pooled):.3f}x", "(info)", ""))
     rows.append(("check cold CPU / floor CPU", f"{cpu_ratio(check_cold):.3f}x", "(info)", ""))
     rows.append(("check warm CPU / floor CPU", f"{cpu_ratio(check_warm):.3f}x", "(info)", ""))
 
