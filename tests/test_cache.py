@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dealledger import cache as cache_module
@@ -419,9 +421,14 @@ def test_the_codec_round_trips_after_the_models_were_validated(root: Path) -> No
     from dealledger.cache import Record
     from dealledger.cache_codec import RecordCodec
     from dealledger.loader import load_deal_file
+    from dealledger.models import Party, Source, Tranche
 
     targets = list(deal_files(root / "deals", "deals"))
     loaded = [load_deal_file(target.path, target.display) for target in targets]  # builds
+    # Nested classes validated on their own get built too: serializing must still work.
+    Party.model_validate({"name": "A", "role": "licensor"})
+    Tranche.model_validate({"type": "upfront", "amount": "1M", "due": "2027-Q2"})
+    Source.model_validate({"url": "https://example.com"})
     codec = RecordCodec()
     for deal_file in loaded:
         record = Record.of(1, 2, "digest", deal_file)
@@ -431,3 +438,19 @@ def test_the_codec_round_trips_after_the_models_were_validated(root: Path) -> No
             assert type(back.deal) is type(record.deal)
             assert back.deal.model_fields_set == record.deal.model_fields_set
             assert [type(t) for t in back.deal.tranches] == [type(t) for t in record.deal.tranches]
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(min_value=0, max_value=10_000))
+def test_any_generated_ledger_reads_back_identically(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """Whatever mix of tranches, currencies, periods and broken files: cached == parsed."""
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    ledger = tmp_path / f"ledger-{seed}"
+    generate(ledger, 6, seed=seed, invalid=0.3)
+    expected = snapshot(load_ledger(ledger, cache=False))
+    assert snapshot(load_ledger(ledger, cache=True)) == expected
+    assert snapshot(load_ledger(ledger, cache=True)) == expected

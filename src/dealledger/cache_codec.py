@@ -170,6 +170,21 @@ def share_fields_sets(instance: Any) -> Any:
     return instance
 
 
+def _restore_only(instance: Any) -> None:
+    """Real classes back after serializing; unlike `restore_classes`, shares nothing."""
+    kind = type(instance)
+    real = _REAL.get(kind)
+    if real is None:
+        return
+    object.__setattr__(instance, "__class__", real)
+    values = instance.__dict__
+    for name in _NESTED[real]:
+        items = values[name]
+        if items:
+            for item in items:
+                _restore_only(item)
+
+
 def _as_shadows(instance: Any) -> None:
     """The reverse of `restore_classes`, for the moment of serializing (see `dump_record`)."""
     real = type(instance)
@@ -259,17 +274,26 @@ class RecordCodec:
         something that would read back differently.
         """
         deal = record[5]
-        if deal is not None and type(deal) is not Deal:
+        if deal is None:
+            return self._to_json(record)
+        if type(deal) is not Deal:
             raise CacheFormatError("not a Deal")
+        # Usually only Deal itself has been validated (and so built); nested classes are
+        # swapped too only when that is not enough.
+        object.__setattr__(deal, "__class__", _SHADOWS[Deal])
         try:
-            if deal is not None:
-                _as_shadows(deal)
+            return self._to_json(record)
+        except CacheFormatError:
+            _as_shadows(deal)
+            return self._to_json(record)
+        finally:
+            _restore_only(deal)
+
+    def _to_json(self, record: tuple[Any, ...]) -> bytes:
+        try:
             return self._record_out.to_json(record, exclude_unset=True, warnings="error")
         except (PydanticSerializationError, KeyError) as exc:
             raise CacheFormatError(str(exc)) from exc
-        finally:
-            if deal is not None and type(deal) is not Deal:
-                restore_classes(deal)
 
     def load_record(self, data: bytes) -> tuple[Any, ...]:
         try:
