@@ -454,3 +454,29 @@ def test_any_generated_ledger_reads_back_identically(
     expected = snapshot(load_ledger(ledger, cache=False))
     assert snapshot(load_ledger(ledger, cache=True)) == expected
     assert snapshot(load_ledger(ledger, cache=True)) == expected
+
+
+def test_the_process_pool_path_gives_byte_identical_output(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bypassed = runner.invoke(app, ["check", "--no-cache", "--format", "json"])
+    monkeypatch.setenv("DEALLEDGER_WORKERS", "2")
+    pooled_cold = runner.invoke(app, ["check", "--format", "json"])
+    pooled_warm = runner.invoke(app, ["check", "--format", "json"])
+    assert pooled_cold.stdout_bytes == pooled_warm.stdout_bytes == bypassed.stdout_bytes
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes")
+def test_a_file_name_that_is_not_utf8_is_checked_but_not_cached(
+    root: Path, parses: list[str]
+) -> None:
+    import os
+
+    victim = a_deal_file(root)
+    odd = Path(os.fsdecode(os.fsencode(victim.parent) + b"/odd-\xff.toml"))
+    odd.write_bytes(victim.read_bytes().replace(b'id = "', b'id = "odd-', 1))
+    expected = snapshot(load_ledger(root, cache=False))
+    assert snapshot(load_ledger(root, cache=True)) == expected
+    parses.clear()
+    assert snapshot(load_ledger(root, cache=True)) == expected
+    assert parses == [odd.name]  # everything else came from the cache

@@ -203,8 +203,9 @@ class FileCache:
             parts = []
             for path_key in shard_keys:
                 try:
+                    path_key.encode("utf-8")  # a name with undecodable bytes: not cached
                     encoded = records.dump_record(self.records[path_key].fields())
-                except CacheFormatError:
+                except (CacheFormatError, UnicodeEncodeError):
                     continue  # not cacheable: parsed again next time
                 parts.append(json.dumps(path_key).encode() + b":" + encoded)
             body = b"{" + b",".join(parts) + b"}"
