@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .cache import FileCache, gc_paused, load_deal_files
 from .discover import (
     DEALS_DIR,
     SETTINGS_FILE,
@@ -23,7 +24,7 @@ from .discover import (
 )
 from .fx import FxTable
 from .ledger_rules import check_ledger, check_settings
-from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
+from .loader import DealFile, load_settings_file, place_findings, read_document
 from .models import Deal, Settings
 from .problems import Finding, Problem, Severity
 from .registry import Registry
@@ -75,11 +76,13 @@ def load_ledger(
     *,
     today: date | None = None,
     progress: Progress | None = None,
+    cache: bool = False,
 ) -> Ledger:
     """Load and check a ledger; with `targets`, report on those files only.
 
     Cross-file rules (duplicate ids, related ids) still see every deal under the root, so
     checking only the files a commit changed gives the same verdict on them as a full run.
+    With `cache`, per-file results are reused from the ledger's cache (see cache.py).
     """
     if root is None and targets is None:
         raise UsageError(
@@ -113,24 +116,28 @@ def load_ledger(
     context = list(deal_files(root / DEALS_DIR, _display(root / DEALS_DIR))) if root else []
     if targets is None:
         selected = context
+        everything = context
+        wanted = None  # every file is selected: no need to resolve paths to compare them
     else:
         selected = [target for target in targets if target.path.name != SETTINGS_FILE]
-    wanted = {file_identity(target.path) for target in selected}
-    # A selected file outside deals/ still joins the cross-file context.
-    known = {file_identity(target.path) for target in context}
-    everything = context + [
-        target for target in selected if file_identity(target.path) not in known
-    ]
+        wanted = {file_identity(target.path) for target in selected}
+        # A selected file outside deals/ still joins the cross-file context.
+        known = {file_identity(target.path) for target in context}
+        everything = context + [
+            target for target in selected if file_identity(target.path) not in known
+        ]
 
-    loaded: list[DealFile] = []
-    for count, target in enumerate(everything, start=1):
-        loaded.append(_load_target(target))
-        if progress is not None:
-            progress(count)
-
-    registry = Registry(settings.parties)
-    fx = FxTable(settings.fx)
-    ledger_findings = check_ledger(loaded, settings, registry, fx, today or date.today())
+    with gc_paused():
+        file_cache = FileCache.for_ledger(root) if cache else None
+        # Targets discovery refused (links out of the folder, loops) are problems, never read.
+        readable = [target for target in everything if target.refusal is None]
+        read = iter(load_deal_files(readable, file_cache, progress))
+        loaded: list[DealFile] = [
+            _refused(target) if target.refusal is not None else next(read) for target in everything
+        ]
+        registry = Registry(settings.parties)
+        fx = FxTable(settings.fx)
+        ledger_findings = check_ledger(loaded, settings, registry, fx, today or date.today())
     settings_findings = check_settings(settings, registry)
     if settings_findings and settings_text is not None:
         settings_problems += place_findings(
@@ -144,7 +151,7 @@ def load_ledger(
         extra = ledger_findings.get(index, [])
         file_problems = list(deal_file.problems) + _place(deal_file, extra)
         has_errors = any(problem.severity is Severity.ERROR for problem in file_problems)
-        selected_file = file_identity(deal_file.path) in wanted
+        selected_file = wanted is None or file_identity(deal_file.path) in wanted
         if selected_file:
             problems.extend(file_problems)
         if deal_file.deal is not None and not has_errors:
@@ -178,11 +185,10 @@ def _place(deal_file: DealFile, findings: Iterable[Finding]) -> list[Problem]:
     return list(place_findings(findings, document.text, deal_file.display, deal_id))
 
 
-def _load_target(target: Target) -> DealFile:
+def _refused(target: Target) -> DealFile:
     """A file discovery refused (a link out of the folder, a loop) is a problem, unread."""
-    if target.refusal is None:
-        return load_deal_file(target.path, target.display)
     refusal = target.refusal
+    assert refusal is not None
     problem = Problem("DL001", refusal.severity, target.display, None, None, refusal.message)
     return DealFile(target.path, target.display, None, (problem,))
 

@@ -25,6 +25,7 @@ from .models import Deal, Settings
 from .positions import Span, decode_error_span, scan_positions, utf8_error_span
 from .problems import Finding, Problem, Severity
 from .rules import check_deal
+from .toml_reader import loads as toml_loads
 from .validate import validate_model
 
 _BOM = "\ufeff"
@@ -54,13 +55,16 @@ class DealFile:
     deal_id: str | None = None
 
 
-def read_document(path: Path, display: str, *, settings: bool = False) -> Document:
+def read_document(
+    path: Path, display: str, data: bytes | None = None, *, settings: bool = False
+) -> Document:
     """Bytes, text and TOML of one file, each stage bounded by the limits in `limits.py`.
 
     Every failure is a problem for this file alone (see docs/security.md for the behaviour on
     each kind of bad file): the caller never sees an exception. An empty settings file is
     the default settings (every key of dealledger.toml is optional); an empty deal file is a
-    problem (DL005).
+    problem (DL005). `data`, when given, is the content the cache already read with
+    `read_bounded` (and hashed).
     """
 
     def failed(
@@ -70,10 +74,11 @@ def read_document(path: Path, display: str, *, settings: bool = False) -> Docume
         return Document(path, display, None, None, (problem,))
 
     try:
-        data = _read_bounded(path)
-    except _NotRegularFile:
+        if data is None:
+            data = read_bounded(path)
+    except NotRegularFile:
         return failed("DL001", "not a regular file; give a .toml file or a folder")
-    except _TooLarge as exc:
+    except TooLarge as exc:
         return failed(
             "DL004",
             f"file is {exc.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one file; "
@@ -126,7 +131,7 @@ def read_document(path: Path, display: str, *, settings: bool = False) -> Docume
         span = _span_at(text, breach.offset or 0)
         return failed("DL004", breach.message, span.line, span.column)
     try:
-        parsed = tomllib.loads(text)
+        parsed = toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         span, message = decode_error_span(str(exc), text)
         return failed(
@@ -160,17 +165,17 @@ def _syntax_hint(message: str) -> str:
     return next((hint for prefix, hint in _SYNTAX_HINTS.items() if message.startswith(prefix)), "")
 
 
-class _NotRegularFile(Exception):
+class NotRegularFile(Exception):
     pass
 
 
-class _TooLarge(Exception):
+class TooLarge(Exception):
     def __init__(self, size: int) -> None:
         super().__init__(size)
         self.size = size
 
 
-def _read_bounded(path: Path) -> bytes:
+def read_bounded(path: Path) -> bytes:
     """Read at most MAX_FILE_BYTES + 1 bytes, so a file that grows while read stays bounded.
 
     O_NONBLOCK keeps a FIFO named `x.toml` from blocking the run waiting for a writer; fstat
@@ -180,12 +185,12 @@ def _read_bounded(path: Path) -> bytes:
     with os.fdopen(descriptor, "rb") as handle:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise _NotRegularFile
+            raise NotRegularFile
         if status.st_size > MAX_FILE_BYTES:
-            raise _TooLarge(status.st_size)
+            raise TooLarge(status.st_size)
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise _TooLarge(len(data))
+        raise TooLarge(len(data))
     return data
 
 
@@ -195,8 +200,8 @@ def _span_at(text: str, offset: int) -> Span:
     return Span(line, offset - start + 1)
 
 
-def load_deal_file(path: Path, display: str) -> DealFile:
-    document = read_document(path, display)
+def load_deal_file(path: Path, display: str, data: bytes | None = None) -> DealFile:
+    document = read_document(path, display, data)
     if document.data is None or document.text is None:
         return DealFile(path, display, None, document.problems)
     deal, findings = validate_model(Deal, document.data)

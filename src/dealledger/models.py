@@ -88,7 +88,13 @@ StringOrList = Annotated[tuple[str, ...], PlainValidator(_strings), WithJsonSche
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        # Validators are built on first use: a run served from the cache never needs them.
+        defer_build=True,
+    )
 
 
 class Party(Model):

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import app
-from .common import LedgerOption, PathsArgument, open_ledger, problem_line, write
+from .common import (
+    LedgerOption,
+    NoCacheOption,
+    PathsArgument,
+    open_ledger,
+    problem_line,
+    write,
+)
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -44,6 +51,7 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only errors.")
     ] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Validate deal files and the settings; report every problem at its file and line.
 
@@ -63,7 +71,7 @@ def check(
     """
     from .pipe import closed_pipe_ends_quietly
 
-    loaded = open_ledger(ledger, paths)
+    loaded = open_ledger(ledger, paths, no_cache=no_cache)
     failed = loaded.errors > 0 or (strict and loaded.warnings > 0)
     with closed_pipe_ends_quietly(1 if failed else 0):
         if output_format is CheckFormat.TEXT:

@@ -54,6 +54,14 @@ RawCsvOption = Annotated[
         help="In csv/tsv, do not prefix cells that a spreadsheet would run as formulas.",
     ),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Parse every file afresh: neither read nor update the cache in "
+        ".dealledger-cache/ (or $DEALLEDGER_CACHE_DIR).",
+    ),
+]
 
 
 USAGE_ERROR = 2
@@ -67,10 +75,11 @@ def usage_error(message: str) -> NoReturn:
     raise typer.Exit(USAGE_ERROR)
 
 
-def open_ledger(ledger: Path | None, paths: list[str] | None) -> Ledger:
+def open_ledger(ledger: Path | None, paths: list[str] | None, *, no_cache: bool = False) -> Ledger:
     """Find the root, expand the paths and load: usage problems become exit code 2."""
     from ..discover import UsageError, expand_paths, find_root
     from ..ledger import load_ledger
+    from .progress import LoadProgress
 
     try:
         root = find_root(ledger, Path.cwd())
@@ -78,7 +87,14 @@ def open_ledger(ledger: Path | None, paths: list[str] | None) -> Ledger:
         if paths:
             stdin = sys.stdin if "-" in paths else None
             targets = expand_paths(paths, stdin, on_empty_folder=_note_empty_folder)
-        return load_ledger(root, targets)
+        with LoadProgress() as progress:
+            loaded = load_ledger(root, targets, progress=progress, cache=not no_cache)
+        # A command runs once and exits: keep the collector from rescanning the whole ledger
+        # each time rendering allocates (reports build as many objects again).
+        import gc
+
+        gc.freeze()
+        return loaded
     except UsageError as exc:
         usage_error(str(exc))
 

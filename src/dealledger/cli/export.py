@@ -12,6 +12,7 @@ import typer
 from . import app
 from .common import (
     LedgerOption,
+    NoCacheOption,
     PathsArgument,
     RawCsvOption,
     open_ledger,
@@ -62,6 +63,7 @@ def export(
     output: OutputOption,
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
+    no_cache: NoCacheOption = False,
     output_format: ExportFormatOption = ExportFormat.SQLITE,
     currency: CurrencyOption = None,
     force: ForceOption = False,
@@ -105,7 +107,7 @@ def export(
             check_target(output, force=force, folder=output_format is ExportFormat.CSV)
     except ExportPathError as exc:
         usage_error(str(exc))
-    loaded = filtered(open_ledger(ledger, paths), chosen)
+    loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
     try:
         rows = export_rows(loaded, reporting_currency(loaded, override))

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from . import app
-from .common import LedgerOption, PathsArgument, open_ledger, report_problems_to_stderr, usage_error
+from .common import (
+    LedgerOption,
+    NoCacheOption,
+    PathsArgument,
+    open_ledger,
+    report_problems_to_stderr,
+    usage_error,
+)
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -17,6 +24,7 @@ HTML_SUFFIXES = (".html", ".htm")
 def report(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
+    no_cache: NoCacheOption = False,
     output: Annotated[
         Path,
         typer.Option(
@@ -58,7 +66,7 @@ def report(
         )
     if not output.parent.is_dir() and str(output.parent):
         usage_error(f"--output {str(output)!r}: folder {str(output.parent)!r} does not exist")
-    loaded = open_ledger(ledger, paths)
+    loaded = open_ledger(ledger, paths, no_cache=no_cache)
     report_problems_to_stderr(loaded)
     data = report_data(loaded, date.today(), title)
     if suffix == ".svg":

@@ -11,6 +11,7 @@ from .common import (
     Format,
     FormatOption,
     LedgerOption,
+    NoCacheOption,
     RawCsvOption,
     open_ledger,
     write,
@@ -36,6 +37,7 @@ DealIdArgument = Annotated[
 def show(
     deal_id: DealIdArgument,
     ledger: LedgerOption = None,
+    no_cache: NoCacheOption = False,
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
     no_pager: NoPagerOption = False,
@@ -67,7 +69,7 @@ def show(
     from .common import usage_error
     from .output import write_delimited, write_json
 
-    loaded = open_ledger(ledger, None)
+    loaded = open_ledger(ledger, None, no_cache=no_cache)
     try:
         entry = find_deal(loaded, deal_id)
     except UnknownDeal as exc:

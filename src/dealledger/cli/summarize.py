@@ -9,6 +9,7 @@ from .common import (
     Format,
     FormatOption,
     LedgerOption,
+    NoCacheOption,
     PathsArgument,
     RawCsvOption,
     open_ledger,
@@ -27,6 +28,7 @@ def summarize(
     raw_cells: RawCsvOption = False,
     filters: FilterOptions = FilterOptions(),
     no_pager: NoPagerOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """One row per deal in date order: parties, kind, status, upfront, milestones, totals.
 
@@ -48,7 +50,7 @@ def summarize(
     from .output import emit_records
 
     chosen = filters.parse()
-    loaded = filtered(open_ledger(ledger, paths), chosen)
+    loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
     records = summary_records(loaded)
     emit_records(

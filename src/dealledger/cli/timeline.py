@@ -11,6 +11,7 @@ from .common import (
     Format,
     FormatOption,
     LedgerOption,
+    NoCacheOption,
     PathsArgument,
     RawCsvOption,
     open_ledger,
@@ -52,6 +53,7 @@ ChartOption = Annotated[
 def timeline(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
+    no_cache: NoCacheOption = False,
     by: BucketOption = None,
     currency: CurrencyOption = None,
     chart: ChartOption = None,
@@ -89,7 +91,7 @@ def timeline(
             usage_error(str(exc))
     chosen = filters.parse()
     override = checked_currency(currency)
-    loaded = filtered(open_ledger(ledger, paths), chosen)
+    loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
     draw = report_console().is_terminal if chart is None else chart
     if output_format is Format.TABLE:

@@ -11,6 +11,7 @@ from .common import (
     Format,
     FormatOption,
     LedgerOption,
+    NoCacheOption,
     PathsArgument,
     RawCsvOption,
     open_ledger,
@@ -39,6 +40,7 @@ ByOption = Annotated[
 def totals(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
+    no_cache: NoCacheOption = False,
     by: ByOption = None,
     currency: CurrencyOption = None,
     output_format: FormatOption = Format.TABLE,
@@ -82,7 +84,7 @@ def totals(
         usage_error(str(exc))
     chosen = filters.parse()
     override = checked_currency(currency)
-    loaded = filtered(open_ledger(ledger, paths), chosen)
+    loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
     try:
         target = reporting_currency(loaded, override)

@@ -14,6 +14,7 @@ from .common import (
     Format,
     FormatOption,
     LedgerOption,
+    NoCacheOption,
     PathsArgument,
     RawCsvOption,
     open_ledger,
@@ -83,6 +84,7 @@ def _parse_scale(text: str | None) -> Decimal | None:
 def value(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
+    no_cache: NoCacheOption = False,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -165,7 +167,7 @@ def value(
     chosen_rate = _parse_rate(rate)
     scale = _parse_scale(pos_scale)
     chosen = filters.parse()
-    loaded = filtered(open_ledger(ledger, paths), chosen)
+    loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
     deals = [entry.deal for entry in loaded.entries]
     if explain is not None:

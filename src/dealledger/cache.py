@@ -1,0 +1,390 @@
+"""A cache of per-file results, so an unchanged deal file is never parsed or validated twice.
+
+What is cached is exactly what one file contributes on its own (`DealFile`: the validated deal
+and the file's own problems); rules across files, the settings and today's date always run
+again on top (`ledger_rules.check_ledger`), so a cached run gives the same verdict as a cold
+one. A file's record is used when its size and mtime are unchanged; when they changed, the
+file is read and its content hash decides, so `touch` or `git checkout` costs a hash, not a
+parse.
+
+Layout: `<root>/.dealledger-cache/` (or `$DEALLEDGER_CACHE_DIR`) holds up to 64 shard files,
+each a header line `{"format", "key", "digest"}` and a JSON body of records. `key` covers the
+cache format, the dealledger version, a fingerprint of the installed source (an editable
+install changes code without changing the version) and the exact bytes of dealledger.toml;
+any difference discards the shard. `digest` is the SHA-256 of the body, so a truncated,
+garbled or half-written shard is detected and rebuilt, never trusted.
+
+Threat model: the cache lives in the user's own tree and is as trusted as the deal files next
+to it. The digest detects corruption, not tampering: someone who can write the cache can write
+the deal files. Even so it is plain JSON (never pickle), so a hostile cache can at worst give
+wrong verdicts, not run code. Shards are written to a temporary file in the same folder and
+renamed into place, so concurrent runs each see a complete old or new shard; the
+last writer wins, and both writers' records were valid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import json
+import os
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .cache_codec import CacheFormatError, RecordCodec, layout_signature, share_fields_sets
+from .discover import SETTINGS_FILE, Target
+from .loader import (
+    MAX_FILE_BYTES,
+    DealFile,
+    NotRegularFile,
+    TooLarge,
+    load_deal_file,
+    read_bounded,
+)
+from .models import Deal
+from .problems import Problem, Severity
+
+CACHE_DIR_NAME = ".dealledger-cache"
+CACHE_ENV = "DEALLEDGER_CACHE_DIR"
+FORMAT = 1
+SHARDS = 64
+# A file modified this recently may change again within the same mtime tick; its record is
+# stored without an mtime so that the next run compares content hashes instead ("racy git").
+RACY_SECONDS = 2.0
+
+_SEVERITIES = {severity.value: severity for severity in Severity}
+
+Progress = Callable[[int], None]
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Record:
+    """What one file contributed, and how to tell whether the file is still the same.
+
+    The path is not stored in the problems: it is shown differently from other folders and is
+    filled in when the record is used.
+    """
+
+    size: int
+    mtime_ns: int | None
+    digest: str
+    deal_id: str | None
+    problems: tuple[tuple[Any, ...], ...]
+    deal: Deal | None
+
+    @classmethod
+    def of(cls, size: int, mtime_ns: int | None, digest: str, deal_file: DealFile) -> Record:
+        problems = tuple(
+            (p.code, p.severity.value, p.line, p.column, p.message, p.deal)
+            for p in deal_file.problems
+        )
+        return cls(size, mtime_ns, digest, deal_file.deal_id, problems, deal_file.deal)
+
+    def fields(self) -> tuple[Any, ...]:
+        return (self.size, self.mtime_ns, self.digest, self.deal_id, self.problems, self.deal)
+
+    def deal_file(self, path: Path, display: str) -> DealFile:
+        problems = tuple(
+            Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
+            for code, severity, line, column, message, deal_id in self.problems
+        )
+        return DealFile(path, display, self.deal, problems, self.deal_id)
+
+
+def codec() -> RecordCodec | None:
+    """The record codec, or None if the models hold a type it cannot store (then no cache)."""
+    try:
+        return RecordCodec.build()
+    except CacheFormatError:
+        return None
+
+
+# --- the cache --------------------------------------------------------------------------
+
+
+@dataclass
+class FileCache:
+    """The shards of one cache folder; `load_deal_files` reads and updates it."""
+
+    folder: Path
+    key: str
+    records: dict[str, Record] = field(default_factory=dict)
+    dirty: set[int] = field(default_factory=set)
+    _loaded: set[int] = field(default_factory=set)
+
+    @classmethod
+    def for_ledger(cls, root: Path | None) -> FileCache | None:
+        """The cache for a ledger root, or None where there is nowhere to keep one."""
+        env = os.environ.get(CACHE_ENV)
+        if env:
+            folder = Path(env)
+        elif root is not None:
+            folder = root / CACHE_DIR_NAME
+        else:
+            return None
+        if codec() is None:
+            return None
+        settings = b""
+        if root is not None:
+            with contextlib.suppress(OSError):
+                settings = (root / SETTINGS_FILE).read_bytes()
+        return cls(folder, cache_key(settings))
+
+    @staticmethod
+    def shard_of(path_key: str) -> int:
+        return (
+            hashlib.blake2b(path_key.encode("utf-8", "surrogatepass"), digest_size=2).digest()[0]
+            % SHARDS
+        )
+
+    def _shard_path(self, shard: int) -> Path:
+        return self.folder / f"files-{shard:02d}.json"
+
+    def _load_shard(self, shard: int) -> None:
+        """Read one shard into `records`; anything wrong with it leaves the shard empty."""
+        self._loaded.add(shard)
+        try:
+            raw = self._shard_path(shard).read_bytes()
+        except OSError:
+            return
+        header, _, body = raw.partition(b"\n")
+        try:
+            meta = json.loads(header)
+            if (
+                not isinstance(meta, dict)
+                or meta.get("format") != FORMAT
+                or meta.get("key") != self.key
+                or meta.get("digest") != hashlib.sha256(body).hexdigest()
+            ):
+                raise CacheFormatError("stale or corrupt shard")
+            records = RecordCodec.build().load_shard(body)
+            loaded = {path_key: Record(*fields) for path_key, fields in records.items()}
+        except (ValueError, TypeError, RecursionError):
+            # Unreadable, stale or garbled: rebuild this shard from the files.
+            self.dirty.add(shard)
+            return
+        self.records.update(loaded)
+
+    def lookup(self, path_key: str) -> Record | None:
+        shard = self.shard_of(path_key)
+        if shard not in self._loaded:
+            self._load_shard(shard)
+        return self.records.get(path_key)
+
+    def store(self, path_key: str, record: Record) -> None:
+        self.records[path_key] = record
+        self.dirty.add(self.shard_of(path_key))
+
+    def forget(self, path_key: str) -> None:
+        if self.records.pop(path_key, None) is not None:
+            self.dirty.add(self.shard_of(path_key))
+
+    def save(self) -> None:
+        """Write the shards that changed; a cache that cannot be written is simply skipped."""
+        if not self.dirty:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                _write_atomic(ignore, b"# dealledger's cache: safe to delete\n*\n")
+        except OSError:
+            return
+        records = RecordCodec.build()
+        keys: dict[int, list[str]] = {shard: [] for shard in self.dirty}
+        for path_key in self.records:
+            bucket = keys.get(self.shard_of(path_key))
+            if bucket is not None:
+                bucket.append(path_key)
+        # One shard at a time, so a cold run never holds the whole cache as JSON at once.
+        for shard, shard_keys in keys.items():
+            parts = []
+            for path_key in shard_keys:
+                try:
+                    path_key.encode("utf-8")  # a name with undecodable bytes: not cached
+                    encoded = records.dump_record(self.records[path_key].fields())
+                except (CacheFormatError, UnicodeEncodeError):
+                    continue  # not cacheable: parsed again next time
+                parts.append(json.dumps(path_key).encode() + b":" + encoded)
+            body = b"{" + b",".join(parts) + b"}"
+            del parts
+            header = json.dumps(
+                {"format": FORMAT, "key": self.key, "digest": hashlib.sha256(body).hexdigest()}
+            ).encode()
+            with contextlib.suppress(OSError):
+                _write_atomic(self._shard_path(shard), header + b"\n" + body)
+        self.dirty.clear()
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """Temporary file in the same folder, then rename: readers see the old or the new shard.
+
+    No fsync: after a crash a shard may be empty or torn, which its digest reveals and the
+    next run rebuilds; durability is not worth 64 disk flushes per run for a cache.
+    """
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        Path(temporary).replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise
+
+
+def _source_fingerprint() -> str:
+    """Names, sizes and mtimes of the package's modules: code edits without a version bump."""
+    package = Path(__file__).parent
+    parts = []
+    for directory, _, files in sorted(os.walk(package)):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                info = (Path(directory) / name).stat()
+                parts.append(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cache_key(settings_bytes: bytes) -> str:
+    """Everything besides a file's own bytes that its cached result depends on."""
+    digest = hashlib.sha256()
+    for part in (str(FORMAT), __version__, _source_fingerprint(), layout_signature()):
+        digest.update(part.encode() + b"\0")
+    digest.update(settings_bytes)
+    return digest.hexdigest()
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# --- loading through the cache -----------------------------------------------------------
+
+
+def path_key(path: Path) -> str:
+    """Absolute, not resolved: resolving every path costs more than the cache saves."""
+    return os.path.abspath(path)  # noqa: PTH100 - Path.absolute() is slower still
+
+
+@dataclass
+class Miss:
+    """A file that must be parsed: its position in the result and what is known already."""
+
+    index: int
+    target: Target
+    key: str
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a ledger's objects are built.
+
+    Loading creates hundreds of thousands of small objects that all stay alive; each
+    automatic collection rescans every one of them, which measured about half of a warm run.
+    Deals and their models hold no reference cycles, so nothing is missed.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_deal_files(
+    targets: Iterable[Target],
+    cache: FileCache | None,
+    progress: Progress | None = None,
+    *,
+    workers: int | None = None,
+) -> list[DealFile]:
+    """Every target's DealFile, in order, from the cache where it is still valid."""
+    from .parallel import load_uncached
+
+    targets = list(targets)
+    results: list[DealFile | None] = [None] * len(targets)
+    misses: list[Miss] = []
+    done = 0
+    for index, target in enumerate(targets):
+        if cache is None:
+            misses.append(Miss(index, target, ""))
+            continue
+        key = path_key(target.path)
+        hit = _cached(cache, key, target)
+        if hit is None:
+            misses.append(Miss(index, target, key))
+            continue
+        results[index] = hit
+        done += 1
+        if progress is not None:
+            progress(done)
+    for miss, deal_file, record in load_uncached(misses, cache is not None, workers=workers):
+        results[miss.index] = deal_file
+        if cache is not None:
+            if record is None:
+                cache.forget(miss.key)
+            else:
+                cache.store(miss.key, record)
+        done += 1
+        if progress is not None:
+            progress(done)
+    if cache is not None:
+        cache.save()
+    return [result for result in results if result is not None]
+
+
+def _cached(cache: FileCache, key: str, target: Target) -> DealFile | None:
+    record = cache.lookup(key)
+    if record is None:
+        return None
+    try:
+        info = target.path.stat()
+    except OSError:
+        return None
+    if info.st_size != record.size:
+        return None
+    if record.mtime_ns is None or info.st_mtime_ns != record.mtime_ns:
+        try:
+            data = read_bounded(target.path)
+        except (OSError, NotRegularFile, TooLarge):
+            return None
+        if content_hash(data) != record.digest:
+            return None
+        record.mtime_ns = _trusted_mtime(info)
+        cache.dirty.add(cache.shard_of(key))
+    return record.deal_file(target.path, target.display)
+
+
+def _trusted_mtime(info: os.stat_result) -> int | None:
+    return None if time.time() - info.st_mtime < RACY_SECONDS else info.st_mtime_ns
+
+
+def load_for_cache(target: Target) -> tuple[DealFile, Record | None]:
+    """Load one file from its bytes, returning the record to cache (None: do not cache it)."""
+    try:
+        info = target.path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return load_deal_file(target.path, target.display), None
+        data = read_bounded(target.path)
+    except (OSError, NotRegularFile, TooLarge):
+        # Not cacheable: the loader reads it again and reports why it cannot be used.
+        return load_deal_file(target.path, target.display), None
+    deal_file = load_deal_file(target.path, target.display, data)
+    if deal_file.deal is not None:
+        share_fields_sets(deal_file.deal)
+    record = Record.of(len(data), _trusted_mtime(info), content_hash(data), deal_file)
+    if len(data) != info.st_size:  # changed while reading: do not vouch for it
+        record.mtime_ns = None
+    return deal_file, record

@@ -1,0 +1,61 @@
+"""A progress bar for long loads: on stderr, only on a terminal, only after about a second.
+
+Short runs and pipes stay silent (CI logs and `| jq` must not fill with bar frames); the bar
+appears once a load has taken longer than `DELAY` seconds and vanishes when it is done.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+from typing import Any
+
+DELAY = 1.0
+_EVERY = 64  # look at the clock once per this many files
+
+
+class LoadProgress:
+    """The `progress` callback of `load_ledger`, called with the count of files loaded."""
+
+    def __init__(self, stream: Any = None, delay: float = DELAY) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.delay = delay
+        self.started = time.monotonic()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, count: int) -> None:
+        if not self.enabled or count % _EVERY:
+            return
+        if self._bar is None:
+            if time.monotonic() - self.started < self.delay:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            console = Console(file=self.stream, markup=False, highlight=False)
+            self._bar = Progress(
+                TextColumn("reading deal files"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("load", total=None)
+        self._bar.update(self._task, completed=count)
+
+    def __enter__(self) -> LoadProgress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -1,0 +1,127 @@
+"""Parsing many files across processes, for cold runs over large ledgers.
+
+Parsing and validating are CPU-bound Python, so threads do not help; processes do. Results
+travel back as the cache's tagged JSON (the same form the cache stores and trusts) rather than
+as pickled models, which is both faster and keeps one decoding path. Small inputs are loaded
+in this process: starting workers costs more than a few hundred files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .loader import DealFile, load_deal_file
+
+if TYPE_CHECKING:
+    from .cache import Miss, Record
+    from .discover import Target
+
+# Below this many files to parse, one process is faster than starting a pool.
+PARALLEL_MIN_FILES = 1500
+CHUNK = 250
+WORKERS_ENV = "DEALLEDGER_WORKERS"
+
+
+def worker_count(files: int, requested: int | None = None) -> int:
+    """How many processes to use: 1 for small inputs or a busy machine; $DEALLEDGER_WORKERS
+    overrides."""
+    if requested is None:
+        env = os.environ.get(WORKERS_ENV, "")
+        requested = int(env) if env.isdigit() else None
+    if requested is not None:
+        return max(1, requested)
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        available = os.cpu_count() or 1
+    try:
+        # Cores other programs keep busy (this process counts for about 1 of the load).
+        busy = max(0.0, os.getloadavg()[0] - 1.0)
+    except OSError:  # pragma: no cover - no load average on this platform
+        busy = 0.0
+    idle = int(available - busy + 0.5)
+    # On a machine already busy, extra processes only compete for the same cores and add
+    # the cost of shipping results back: measured slower than one process.
+    return max(1, min(available, idle, files // CHUNK))
+
+
+def load_uncached(
+    misses: Sequence[Miss], for_cache: bool, *, workers: int | None = None
+) -> Iterator[tuple[Miss, DealFile, Record | None]]:
+    """Load each missed file, in order; with `for_cache`, also the record to store."""
+    from .cache import codec, load_for_cache
+    from .cache_codec import share_fields_sets
+
+    count = worker_count(len(misses), workers)
+    if count > 1 and codec() is not None:
+        done = 0
+        try:
+            for item in _pooled(misses, count):
+                done += 1
+                yield item
+            return
+        except (OSError, RuntimeError, ImportError):
+            # No process pool here (sandbox, no /dev/shm) or a worker died: the rest serially.
+            misses = misses[done:]
+    for miss in misses:
+        if for_cache:
+            deal_file, record = load_for_cache(miss.target)
+            yield miss, deal_file, record
+        else:
+            deal_file = load_deal_file(miss.target.path, miss.target.display)
+            if deal_file.deal is not None:
+                share_fields_sets(deal_file.deal)
+            yield miss, deal_file, None
+
+
+def _pooled(misses: Sequence[Miss], count: int) -> Iterator[tuple[Miss, DealFile, Record | None]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .cache import Record, codec, load_for_cache
+
+    records = codec()
+    assert records is not None  # checked by the caller
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunks = [misses[start : start + CHUNK] for start in range(0, len(misses), CHUNK)]
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        jobs = [pool.submit(_load_chunk, [miss.target for miss in chunk]) for chunk in chunks]
+        for chunk, job in zip(chunks, jobs, strict=True):
+            for miss, item in zip(chunk, job.result(), strict=True):
+                if item is None:  # not encodable: load it here
+                    deal_file, record = load_for_cache(miss.target)
+                    yield miss, deal_file, record
+                    continue
+                encoded, cacheable = item
+                record = Record(*records.load_record(encoded))
+                deal_file = record.deal_file(miss.target.path, miss.target.display)
+                yield miss, deal_file, record if cacheable else None
+
+
+def _load_chunk(targets: list[Target]) -> list[Any]:
+    """In a worker: each file's cache record as JSON bytes (None: load it in the parent).
+
+    JSON bytes cross the process boundary far faster than pickled models, and the parent
+    decodes them in Rust; it is the same path a warm run takes.
+    """
+    from .cache import CacheFormatError, Record, codec, load_for_cache
+
+    records = codec()
+    assert records is not None
+    out: list[Any] = []
+    for target in targets:
+        deal_file, record = load_for_cache(target)
+        cacheable = record is not None
+        if record is None:  # not a regular readable file: still send its result
+            record = Record.of(0, None, "", deal_file)
+        try:
+            out.append((records.dump_record(record.fields()), cacheable))
+        except CacheFormatError:
+            out.append(None)
+    return out
