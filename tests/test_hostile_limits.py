@@ -107,6 +107,16 @@ def test_nesting_at_the_limit_is_only_a_format_problem(tmp_path: Path) -> None:
     assert "DL004" not in codes
 
 
+@pytest.mark.parametrize("inner", ['"x"', ""], ids=["value-inside", "empty-innermost"])
+def test_nesting_one_over_the_limit_with_few_brackets(tmp_path: Path, inner: str) -> None:
+    """Few brackets skip the text scan; the check after parsing must hold the same line."""
+    nested = "tags = " + "[" * (MAX_NESTING + 1) + inner + "]" * (MAX_NESTING + 1) + "\n"
+    content = VALID.replace('currency = "USD"\n', 'currency = "USD"\n' + nested)
+    root = ledger_with(tmp_path, "nested.toml", content)
+    codes = [problem["code"] for problem in problems_of(check_json(root), "nested.toml")]
+    assert codes == ["DL004"]
+
+
 def test_dotted_keys_deeper_than_the_limit(tmp_path: Path) -> None:
     content = VALID.replace('title = "A valid deal"', "title." + ".".join(["a"] * 200) + " = 1")
     root = ledger_with(tmp_path, "dotted.toml", content)

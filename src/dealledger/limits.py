@@ -87,12 +87,20 @@ class LimitBreach:
     offset: int | None = None
 
 
+#: Below this many opening brackets `tomllib` cannot recurse anywhere near Python's limit,
+#: so the scan is skipped; `structure_breach` still enforces MAX_NESTING after parsing.
+_BRACKETS_WORTH_SCANNING = 256
+
+
 def nesting_breach(text: str, limit: int = MAX_NESTING) -> LimitBreach | None:
     """Find brackets nested deeper than `limit`, before `tomllib` recurses into them.
 
     Brackets inside strings and comments do not count. Table headers such as `[[tranches]]`
-    open and close on one line, so they never accumulate depth.
+    open and close on one line, so they never accumulate depth. A file with few brackets
+    cannot nest deeply: counting them (in C) spares the token scan for nearly every file.
     """
+    if text.count("[") + text.count("{") < _BRACKETS_WORTH_SCANNING:
+        return None
     depth = 0
     for match in _TOKEN.finditer(text):
         token = match.group()
@@ -110,7 +118,47 @@ def nesting_breach(text: str, limit: int = MAX_NESTING) -> LimitBreach | None:
 
 
 def structure_breach(data: dict[str, Any], *, settings: bool = False) -> LimitBreach | None:
-    """The first string, array, table or nesting level over its limit, walking iteratively."""
+    """The first string, array, table or nesting level over its limit, walking iteratively.
+
+    Nearly every file is far within the limits, so a quick walk that builds no key paths
+    decides first; only a file it flags is walked again to name the place and the limit.
+    """
+    if _within_limits(data, settings=settings):
+        return None
+    return _first_breach(data, settings=settings)
+
+
+def _within_limits(data: dict[str, Any], *, settings: bool) -> bool:
+    items_limit = MAX_SETTINGS_ITEMS if settings else MAX_ITEMS
+    values_limit = MAX_SETTINGS_VALUES if settings else MAX_VALUES
+    values = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        container, depth = stack.pop()
+        if depth + 1 > MAX_NESTING + 1 or len(container) > items_limit:
+            return False
+        values += len(container)
+        if values > values_limit:
+            return False
+        items = container.values() if type(container) is dict else container
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                if len(item) > MAX_STRING_CHARS:
+                    return False
+            elif kind is dict or kind is list:
+                if depth + 1 > MAX_NESTING:
+                    return False
+                stack.append((item, depth + 1))
+    if not settings:
+        for name, limit in _NAMED_ARRAY_LIMITS.items():
+            value = data.get(name)
+            if type(value) is list and len(value) > limit:
+                return False
+    return True
+
+
+def _first_breach(data: dict[str, Any], *, settings: bool) -> LimitBreach | None:
     items_limit = MAX_SETTINGS_ITEMS if settings else MAX_ITEMS
     values_limit = MAX_SETTINGS_VALUES if settings else MAX_VALUES
     for count, (loc, value) in enumerate(_walk(data)):
@@ -119,10 +167,12 @@ def structure_breach(data: dict[str, Any], *, settings: bool = False) -> LimitBr
                 f"more than {values_limit:,} values in one file; "
                 "split the agreement into several deal files",
             )
-        # A value inside N arrays or tables has a key path of N + 1 parts.
-        if len(loc) > MAX_NESTING + 1:
+        # A value inside N arrays or tables has a key path of N + 1 parts; an array or table
+        # at level N (the document is level 0) has a key path of N parts.
+        nested_container = isinstance(value, dict | list) and len(loc) > MAX_NESTING
+        if nested_container or len(loc) > MAX_NESTING + 1:
             return LimitBreach(
-                f"keys nested more than {MAX_NESTING} deep; flatten the tables",
+                f"arrays or tables nested more than {MAX_NESTING} deep; flatten the value",
                 loc[: MAX_NESTING + 1],
             )
         if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
