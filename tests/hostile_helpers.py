@@ -186,6 +186,7 @@ class KillReport:
     kept_original: int = 0
     complete: int = 0
     during_write: int = 0  # kills sent after the writer had visibly started writing
+    interrupted: int = 0  # of those, kills that left the original: caught before the rename
     outcomes: list[str] = field(default_factory=list)
     reference: Snapshot = None  # what the unkilled run left in the target
 
@@ -288,12 +289,14 @@ def assert_kill_safe(
             elif count >= spins:
                 break
             count += 1
+        killed_writing = False
         if process.poll() is None:
-            began = began or _state(folder, target) != initial
+            killed_writing = began or _state(folder, target) != initial
             process.send_signal(signal.SIGKILL)
-            report.during_write += began
+            report.during_write += killed_writing
         process.wait()
         now = snapshot(target)
+        report.interrupted += killed_writing and now == original
         if now is None:
             assert original is None, f"kill point {point} ({kind}): the original vanished"
             report.kept_original += 1
