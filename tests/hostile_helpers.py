@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -128,61 +129,204 @@ def run_cli_subprocess(
     )
 
 
+Snapshot = bytes | dict[str, bytes] | None
+
+
+def snapshot(target: Path) -> Snapshot:
+    """The target's content: bytes for a file, {relative path: bytes} for a folder, or None."""
+    if target.is_dir():
+        return {
+            path.relative_to(target).as_posix(): path.read_bytes()
+            for path in sorted(target.rglob("*"))
+            if path.is_file()
+        }
+    return target.read_bytes() if target.exists() else None
+
+
+def restore(target: Path, content: Snapshot) -> None:
+    """Put the target back exactly as `snapshot` saw it."""
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink(missing_ok=True)
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    elif isinstance(content, dict):
+        target.mkdir()
+        for name, data in content.items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(data)
+
+
+def _state(folder: Path, target: Path) -> tuple[frozenset[str], tuple[int, int, int] | None]:
+    """What a watcher can see change when a writer starts writing: names and the target's stat."""
+    try:
+        names = frozenset(os.listdir(folder))
+    except OSError:
+        names = frozenset()
+    try:
+        info = target.stat()
+    except OSError:
+        return names, None
+    return names, (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _visible_deal_files(folder: Path) -> set[Path]:
+    """What `dealledger check FOLDER` would read as deal files there (strays included)."""
+    from dealledger.discover import deal_files
+
+    return {found.path for found in deal_files(folder, "")} if folder.is_dir() else set()
+
+
+@dataclass
+class KillReport:
+    """How the kills landed: a test can assert that some really hit the write."""
+
+    spins: int = 0  # busy-wait iterations the unkilled reference run took
+    kept_original: int = 0
+    complete: int = 0
+    during_write: int = 0  # kills sent after the writer had visibly started writing
+    interrupted: int = 0  # of those, kills that left the original: caught before the rename
+    outcomes: list[str] = field(default_factory=list)
+    reference: Snapshot = None  # what the unkilled run left in the target
+
+
 def assert_kill_safe(
     command: Sequence[str],
     cwd: Path,
     target: Path,
     *,
-    is_complete: Callable[[bytes], bool],
+    is_complete: Callable[[Any], bool] | None = None,
     kill_points: int = 12,
-    max_delay: float = 0.6,
-) -> None:
+    max_delay: float | None = None,
+    env: dict[str, str] | None = None,
+) -> KillReport:
     """Kill the writer `command` at `kill_points` moments; the target must never be torn.
 
-    Before each run the target is reset to its original bytes (or removed, if it did not
-    exist). After each kill it must hold the original bytes, or bytes that `is_complete`
-    accepts (the writer finished before the kill), or not exist if it did not exist before.
-    No stray `*.toml` temporary file may be left next to it, where a later `check` would read
-    it as a deal. Example for `fmt`:
+    Sleep-free and deterministic in its schedule: a reference run to completion is measured in
+    busy-wait iterations of `proc.poll()`; half the kills land at fixed fractions of that
+    count, the other half are aimed at the write itself: the watcher waits until the writer
+    visibly starts writing (a new name in the target's folder, or the target's inode, size or
+    mtime changing), then spins 0, 1, 4, 16… more iterations and sends SIGKILL.
+
+    Before each run the target is reset to its original content (or removed, if it did not
+    exist). After each kill it must hold the original content, or content that `is_complete`
+    accepts (bytes for a file, {relative path: bytes} for a folder), or not exist if it did
+    not exist before. Nothing left behind may be read as a deal file by `dealledger check`
+    (a stray `*.toml`); leftovers are removed before the next run. `max_delay` is accepted
+    for older callers and ignored. Without `is_complete`, only exactly what the unkilled
+    reference run wrote counts as complete (it is in the returned report, for the caller to
+    validate further). Example for `fmt`:
 
         assert_kill_safe(dealledger_command("fmt", "deals/x.toml"), tmp_path,
                          tmp_path / "deals/x.toml",
                          is_complete=lambda data: tomllib.loads(data.decode()) == expected)
     """
-    original = target.read_bytes() if target.exists() else None
-    before = set(target.parent.iterdir())
-    for point in range(kill_points):
-        if original is None:
-            target.unlink(missing_ok=True)
-        else:
-            target.write_bytes(original)
+    del max_delay
+    folder = target.parent
+    original = snapshot(target)
+    before_names = set(os.listdir(folder))
+    before_deals = _visible_deal_files(folder) - {target}
+    report = KillReport()
+
+    def start() -> tuple[subprocess.Popen[bytes], tuple[frozenset[str], object]]:
+        restore(target, original)
+        initial = _state(folder, target)
         process = subprocess.Popen(
             list(command),
             cwd=cwd,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        # Spread the kills from "before start-up finished" to "after the write".
-        deadline = time.monotonic() + max_delay * point / max(kill_points - 1, 1)
-        while time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.002)
+        return process, initial
+
+    def clean_up() -> None:
+        for name in set(os.listdir(folder)) - before_names - {target.name}:
+            stray = folder / name
+            if stray.is_dir() and not stray.is_symlink():
+                shutil.rmtree(stray)
+            else:
+                stray.unlink(missing_ok=True)
+
+    # The reference run: not killed, counted, and its result must be complete.
+    process, initial = start()
+    while process.poll() is None:
+        _state(folder, target)  # the same work per iteration as the kill runs do
+        os.sched_yield()  # not a sleep: lets the writer run on a busy machine
+        report.spins += 1
+    assert process.returncode == 0 or snapshot(target) == original, (
+        f"the unkilled writer failed (exit {process.returncode}) and changed the target"
+    )
+    finished = snapshot(target)
+    report.reference = finished
+    if is_complete is None:
+        is_complete = finished.__eq__
+    assert finished == original or is_complete(finished), "is_complete rejects the real result"
+    clean_up()
+
+    aimed = kill_points // 2
+    spread = kill_points - aimed
+    schedule: list[tuple[str, int]] = [
+        ("fraction", report.spins * index // max(spread, 1)) for index in range(spread)
+    ]
+    schedule += [("after-write-began", 4**index // 4) for index in range(aimed)]
+    for point, (kind, spins) in enumerate(schedule):
+        process, initial = start()
+        began = False
+        count = 0
+        while process.poll() is None:
+            os.sched_yield()
+            if kind == "fraction":
+                _state(folder, target)
+                if count >= spins:
+                    break
+            elif not began:
+                began = _state(folder, target) != initial
+                if not began:
+                    continue
+            elif count >= spins:
+                break
+            count += 1
+        killed_writing = False
         if process.poll() is None:
+            killed_writing = began or _state(folder, target) != initial
             process.send_signal(signal.SIGKILL)
+            report.during_write += killed_writing
         process.wait()
-        if not target.exists():
-            assert original is None, f"kill point {point}: the original file vanished"
+        now = snapshot(target)
+        report.interrupted += killed_writing and now == original
+        if now is None:
+            assert original is None, f"kill point {point} ({kind}): the original vanished"
+            report.kept_original += 1
+            report.outcomes.append("absent")
+        elif now == original:
+            report.kept_original += 1
+            report.outcomes.append("original")
         else:
-            now = target.read_bytes()
-            assert now == original or is_complete(now), (
-                f"kill point {point}: torn file ({len(now)} bytes): {now[:200]!r}"
-            )
-        strays = [
+            assert is_complete(now), f"kill point {point} ({kind}): torn file: {_short(now)}"
+            report.complete += 1
+            report.outcomes.append("complete")
+        strays = {
             path
-            for path in set(target.parent.iterdir()) - before
-            if path != target and path.name.endswith(".toml")
-        ]
+            for path in _visible_deal_files(folder) - before_deals
+            if path != target and target not in path.parents
+        }
+        strays |= {
+            folder / name
+            for name in set(os.listdir(folder)) - before_names - {target.name}
+            if name.endswith(".toml")
+        }
         assert not strays, f"kill point {point}: temporary .toml files left behind: {strays}"
+        clean_up()
+    return report
+
+
+def _short(content: Snapshot) -> str:
+    if isinstance(content, bytes):
+        return f"({len(content)} bytes) {content[:200]!r}"
+    return repr(sorted(content or {}))[:300]
 
 
 def assert_concurrent_writers_keep_updates(
@@ -191,11 +335,12 @@ def assert_concurrent_writers_keep_updates(
     *,
     all_applied: Callable[[], bool],
     workers: int = 4,
-) -> None:
+) -> list[subprocess.CompletedProcess[str]]:
     """Run writer commands at once; afterwards every update must be present.
 
     Each command runs as its own process; `all_applied` inspects the files afterwards and
     returns True only when no command's update was lost (e.g. every `record` in the file).
+    Returns the finished processes, for tests that count who succeeded.
     """
     env = dict(os.environ)
 
@@ -215,3 +360,4 @@ def assert_concurrent_writers_keep_updates(
     for result in results:
         assert "Traceback" not in result.stderr, result.stderr
     assert all_applied(), [result.stderr for result in results]
+    return results

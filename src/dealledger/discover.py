@@ -119,6 +119,8 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
         here_shown = shown_folder(here)
         for entry in entries:
             path = Path(entry.path)
+            if is_temporary(entry.name):
+                continue
             if _is_folder(entry):
                 if entry.is_symlink():
                     yield Target(path, shown(path), LINKED_FOLDER)
@@ -147,6 +149,15 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
             name = entry.name
             yield Target(path, name if here_shown == "." else f"{here_shown}{os.sep}{name}")
         stack.extend((path, depth + 1) for path in reversed(subfolders))
+
+
+def is_temporary(name: str) -> bool:
+    """A writer's temporary file or folder (`.x.toml.k3j2h1.tmp`): never a deal.
+
+    Writers build their output under such a name and rename it when complete; one killed
+    mid-write leaves it behind, and its half-written content must not be read as a deal.
+    """
+    return name.startswith(".") and name.endswith(".tmp")
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:

@@ -63,8 +63,10 @@ def create_ledger(target: Path, *, empty: bool = False) -> list[Path]:
     source = None if empty else example_root()
     parent = target.parent if not target.exists() else target
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".dealledger-init-", dir=parent))
+    # A `.….tmp` name: what an interrupted init leaves behind is never read as deals.
+    staging = Path(tempfile.mkdtemp(prefix=".dealledger-init-", suffix=".tmp", dir=parent))
     try:
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a new folder follows umask
         if source is None:
             (staging / DEALS_DIR).mkdir()
             (staging / SETTINGS_FILE).write_text(EMPTY_SETTINGS, encoding="utf-8")
@@ -86,6 +88,12 @@ def create_ledger(target: Path, *, empty: bool = False) -> list[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted((target / DEALS_DIR).rglob("*.toml"))
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -7,13 +7,14 @@ the temporary file, which is removed; a reader never opens a half-written databa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..writing import fsync_folder
+from ..writing import WriteError, folder_lock, fsync_folder
 
 
 class ExportPathError(ValueError):
@@ -38,6 +39,25 @@ def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
         raise ExportPathError(f"{str(target)!r} already exists; pass --force to replace it")
 
 
+@contextlib.contextmanager
+def _output_folder_locked(folder: Path) -> Iterator[None]:
+    """Hold the output folder's lock while checking the target and renaming onto it.
+
+    Without it, two exports started together both find no output, both pass the check made
+    at start-up, and the second silently replaces the first's file although neither has
+    --force. The same folder lock as the deal-file writers (see writing.py).
+    """
+    try:
+        lock = folder_lock(folder)
+        lock.__enter__()
+    except WriteError as exc:
+        raise ExportPathError(str(exc)) from None
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
 def _fsync_file(path: Path) -> None:
     with path.open("rb+") as handle:
         os.fsync(handle.fileno())
@@ -52,7 +72,9 @@ def write_file_atomically(target: Path, write: Callable[[Path], None], *, force:
     try:
         write(temporary)
         _fsync_file(temporary)
-        temporary.replace(target)
+        with _output_folder_locked(target.parent):
+            check_target(target, force=force)  # again: another export may have finished since
+            temporary.replace(target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         Path(f"{temporary}-journal").unlink(missing_ok=True)
@@ -72,13 +94,15 @@ def write_folder_atomically(target: Path, files: dict[str, str], *, force: bool)
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-        if target.exists():
-            old = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
-            )
-            old.rmdir()
-            target.replace(old)
-        temporary.replace(target)
+        with _output_folder_locked(target.parent):
+            check_target(target, force=force, folder=True)  # again, as for a file
+            if target.exists():
+                old = Path(
+                    tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+                )
+                old.rmdir()
+                target.replace(old)
+            temporary.replace(target)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         if old is not None and old.exists() and not target.exists():
