@@ -146,3 +146,19 @@ def test_formula_cells_are_neutralised_unless_raw(tmp_path: Path) -> None:
     assert "'=HYPERLINK(1)" in out
     _, raw, _ = summarize(tmp_path, "--format", "csv", "--raw-cells")
     assert ",=HYPERLINK(1)," in raw
+
+
+def test_terminal_table_fits_its_width_and_pipes_keep_every_column() -> None:
+    from dealledger.ledger import load_ledger
+    from dealledger.render.table import build_table
+    from dealledger.reports.summary import summary_records, summary_view
+
+    view = summary_view(summary_records(load_ledger(REPO)))
+    titles = [column.title for column in view.columns]
+    piped = build_table(view, decorated=False, width=80)
+    assert [str(column.header) for column in piped.columns] == titles
+    wide = [str(column.header) for column in build_table(view, decorated=True, width=400).columns]
+    assert "Title" not in wide and "Declared" in wide  # titles are for `show` and pipes
+    narrow = [str(column.header) for column in build_table(view, decorated=True, width=110).columns]
+    assert "Declared" not in narrow and "Paid" not in narrow
+    assert {"Deal", "Total", "Outstanding"} <= set(narrow)

@@ -97,9 +97,11 @@ def show_view(view: View, *, no_pager: bool = False, above: Sequence[RenderableT
     from rich.console import Group
 
     from ..render.table import build_table
+    from .pipe import report_console
     from .terminal import stdout_style
 
-    table = build_table(view, decorated=stdout_style().decorated)
+    width = report_console().width
+    table = build_table(view, decorated=stdout_style().decorated, width=width)
     show_renderable(Group(*above, table) if above else table, no_pager=no_pager)
 
 

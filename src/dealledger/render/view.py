@@ -13,8 +13,19 @@ Justify = Literal["left", "right"]
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A column's title and how it behaves on a terminal (pipes always get full text).
+
+    `wrap=None` means: text columns wrap at word boundaries, right-justified (number)
+    columns never do, so "USD 1.62B" is never split over two lines. A `max_width` column
+    that does not wrap is cut with an ellipsis on a terminal.
+    """
+
     title: str
     justify: Justify = "left"
+    wrap: bool | None = None
+    max_width: int | None = None
+    on_terminal: bool = True
+    drop_order: int | None = None
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,10 @@ def currency_totals(records: list[dict[str, Any]]) -> dict[str, dict[str, Decima
     return dict(sorted(totals.items()))
 
 
+# On a narrow terminal these go first (`show` and the machine formats have them all).
+_DROP_ORDER = {"Declared": 1, "Paid": 2, "Commercial": 3, "Milestone": 5, "Upfront": 6}
+
+
 def summary_view(records: list[dict[str, Any]]) -> View:
     money_titles = [
         "Upfront",
@@ -92,13 +96,13 @@ def summary_view(records: list[dict[str, Any]]) -> View:
         "Outstanding",
     ]
     columns = [
-        Column("Date"),
-        Column("Deal"),
-        Column("Title"),
-        Column("Parties (licensor → licensee)"),
-        Column("Kind"),
-        Column("Status"),
-        *(Column(title, "right") for title in money_titles),
+        Column("Date", wrap=False),
+        Column("Deal", wrap=False),
+        Column("Title", on_terminal=False),
+        Column("Parties (licensor → licensee)", max_width=44, drop_order=4),
+        Column("Kind", wrap=False),
+        Column("Status", wrap=False),
+        *(Column(title, "right", drop_order=_DROP_ORDER.get(title)) for title in money_titles),
     ]
     rows = []
     for record in records:
