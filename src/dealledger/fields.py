@@ -312,10 +312,6 @@ def _percent_string(value: object) -> Decimal:
     return Decimal(match[1]) / 100
 
 
-_FRACTION_SCHEMA: dict[str, Any] = {
-    "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*\d+(?:\.\d+)?\s*%\s*$"}]
-}
-Fraction = Annotated[Decimal, PlainValidator(_fraction), WithJsonSchema(_FRACTION_SCHEMA)]
 Probability = Annotated[
     Decimal,
     PlainValidator(_probability),

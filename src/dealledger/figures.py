@@ -45,9 +45,6 @@ class Figures:
         return {name: getattr(self, name) for name in FIGURE_NAMES}
 
 
-NO_FIGURES = Figures(None, None, None, None, None, None, None, None, complete=False)
-
-
 def conversion_date(deal: Deal, tranche: Tranche) -> date:
     """The FX date rule: the tranche's paid date, else the deal's signed, else announced."""
     return tranche.paid or deal.date

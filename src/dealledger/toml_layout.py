@@ -20,7 +20,6 @@ from typing import Literal
 
 StatementKind = Literal["blank", "comment", "header", "keyvalue"]
 
-_BARE = re.compile(r"[A-Za-z0-9_-]+")
 _KEY_PART = re.compile(r"""[ \t]*(?:([A-Za-z0-9_-]+)|("(?:[^"\\\n]|\\.)*")|('[^'\n]*'))[ \t]*""")
 
 
@@ -222,18 +221,3 @@ def _multiline_end(text: str, pos: int) -> int:
             return end
         i += 1
     raise LayoutError(f"unterminated multi-line string at offset {pos}")
-
-
-def is_bare(name: str) -> bool:
-    return _BARE.fullmatch(name) is not None
-
-
-def header_tables(statements: list[Statement]) -> list[tuple[int, Statement | None]]:
-    """Index of each statement's enclosing header (-1 and None for the root table)."""
-    result: list[tuple[int, Statement | None]] = []
-    current: tuple[int, Statement | None] = (-1, None)
-    for index, statement in enumerate(statements):
-        if statement.kind == "header":
-            current = (index, statement)
-        result.append(current)
-    return result

@@ -118,12 +118,6 @@ def stdout_console() -> Console:
     return styled_console(stdout_style())
 
 
-def stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(file=sys.stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)
-
-
 def problem_line(problem: Problem) -> str:
     """`path:line:col: severity CODE message`, made safe for the terminal."""
     from ..safe_text import terminal_safe

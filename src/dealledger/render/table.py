@@ -75,7 +75,3 @@ def _table(view: View, *, decorated: bool, dropped: set[int]) -> Table:
         for row in view.footer:
             table.add_row(*(safe(row[position], "bold" if decorated else "") for position in shown))
     return table
-
-
-def print_view(view: View, console: Console) -> None:
-    console.print(build_table(view, decorated=console.is_terminal, width=console.width))

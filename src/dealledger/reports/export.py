@@ -212,8 +212,6 @@ TABLES: tuple[Table, ...] = (
         (("related_id",),),
     ),
 )
-TABLE_BY_NAME = {table.name: table for table in TABLES}
-
 Rows = dict[str, list[dict[str, Any]]]
 
 

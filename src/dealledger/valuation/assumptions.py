@@ -60,10 +60,9 @@ DEFAULT_DELAYS: Mapping[str, Decimal] = {
 }
 
 STAGE_INDEX: Mapping[str, int] = {stage: index for index, stage in enumerate(STAGES)}
+
+
 # Stages from which there is a next stage to pass to (`approved` is the last).
-TRANSITION_STAGES = STAGES[:-1]
-
-
 def next_stage(stage: str) -> str:
     return STAGES[STAGE_INDEX[stage] + 1]
 

@@ -41,7 +41,6 @@ TRANCHE_FIELDS = [
     "amount_high",
     "rnpv_high",
 ]
-UNVALUED_FIELDS = ["label", "type", "amount", "reason"]
 
 
 def tranche_record(item: TrancheValue) -> dict[str, Any]:
