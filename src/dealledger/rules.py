@@ -249,8 +249,7 @@ def _tier_order(tranche: Tranche, loc: tuple[str | int, ...]) -> Iterator[Findin
 
 def _tranche_parties(deal: Deal) -> Iterator[Finding]:
     names = {party.name for party in deal.parties}
-    payers = [party.name for party in deal.parties if party.role in PAYING_ROLES]
-    payees = [party.name for party in deal.parties if party.role in RECEIVING_ROLES]
+    payers, payees = paying_and_receiving(deal)
     can_default = len(payers) == 1 and len(payees) == 1
     for index, tranche in enumerate(deal.tranches):
         loc = ("tranches", index)
@@ -303,10 +302,17 @@ def _quoted(names: list[str]) -> str:
     return ", ".join(f'"{name}"' for name in names) if names else "(none)"
 
 
-def tranche_parties(deal: Deal, tranche: Tranche) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Payer and payee names of a tranche, applying the spec's default where it applies."""
+def paying_and_receiving(deal: Deal) -> tuple[list[str], list[str]]:
+    """Names of the parties on the paying and on the receiving side (`partner`: neither)."""
     payers = [party.name for party in deal.parties if party.role in PAYING_ROLES]
     payees = [party.name for party in deal.parties if party.role in RECEIVING_ROLES]
-    default_payer = tuple(payers) if len(payers) == 1 and len(payees) == 1 else ()
-    default_payee = tuple(payees) if len(payers) == 1 and len(payees) == 1 else ()
+    return payers, payees
+
+
+def tranche_parties(deal: Deal, tranche: Tranche) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Payer and payee names of a tranche, applying the spec's default where it applies."""
+    payers, payees = paying_and_receiving(deal)
+    defaults = len(payers) == 1 and len(payees) == 1
+    default_payer = tuple(payers) if defaults else ()
+    default_payee = tuple(payees) if defaults else ()
     return (tranche.payer or default_payer, tranche.payee or default_payee)

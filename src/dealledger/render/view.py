@@ -50,8 +50,10 @@ def money_cell(value: Decimal | None, currency: str | None, *, undisclosed: bool
 
 def parties_cell(parties: list[dict[str, Any]]) -> str:
     """`licensor → licensee (+ others)` from a record's `parties`: who pays whom."""
-    paying = [p["name"] for p in parties if p["role"] in ("licensee", "acquirer", "investor")]
-    receiving = [p["name"] for p in parties if p["role"] in ("licensor", "target", "investee")]
+    from ..models import PAYING_ROLES, RECEIVING_ROLES
+
+    paying = [p["name"] for p in parties if p["role"] in PAYING_ROLES]
+    receiving = [p["name"] for p in parties if p["role"] in RECEIVING_ROLES]
     others = [p["name"] for p in parties if p["name"] not in paying + receiving]
     if receiving and paying:
         text = f"{', '.join(receiving)} → {', '.join(paying)}"
