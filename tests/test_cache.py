@@ -48,9 +48,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = cache_module.load_deal_file
 
-    def counting(path: Path, display: str, data: bytes | None = None):  # type: ignore[no-untyped-def]
+    def counting(path: Path, display: str, data: bytes | None = None, context=None):  # type: ignore[no-untyped-def]
         seen.append(path.name)
-        return real(path, display, data)
+        return real(path, display, data, context)
 
     monkeypatch.setattr(cache_module, "load_deal_file", counting)
     return seen
@@ -105,15 +105,126 @@ def test_cached_deals_have_the_same_types_as_validated_ones(root: Path) -> None:
         ["summarize", "--format", "json"],
         ["summarize", "--format", "csv"],
         ["summarize", "--format", "markdown"],
+        ["summarize", "--format", "json", "--kind", "license,option"],
+        ["totals", "--format", "json"],
+        ["totals", "--format", "json", "--by", "payee-group,area"],
+        ["totals", "--format", "csv", "--by", "year,payer", "--currency", "EUR"],
     ],
 )
 def test_output_is_byte_identical_cold_warm_and_bypassed(root: Path, args: list[str]) -> None:
     cold = runner.invoke(app, args)
     warm = runner.invoke(app, args)
+    warmer = runner.invoke(app, args)  # rows and contributions kept by the warm run
     bypassed = runner.invoke(app, [*args, "--no-cache"])
     assert cold.exit_code == warm.exit_code == bypassed.exit_code == 1  # the broken files
-    assert cold.stdout_bytes == warm.stdout_bytes == bypassed.stdout_bytes
-    assert cold.stderr_bytes == warm.stderr_bytes == bypassed.stderr_bytes
+    assert cold.stdout_bytes == warm.stdout_bytes == warmer.stdout_bytes == bypassed.stdout_bytes
+    assert cold.stderr_bytes == warm.stderr_bytes == warmer.stderr_bytes == bypassed.stderr_bytes
+
+
+def _no_deal_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, decoding a cached deal or parsing a file fails the test."""
+    from dealledger.cache_codec import RecordCodec
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a deal was decoded or parsed")
+
+    monkeypatch.setattr(RecordCodec, "load_deal", refuse)
+    monkeypatch.setattr(cache_module, "load_deal_file", refuse)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--format", "json"],
+        ["summarize", "--format", "json"],
+        ["totals", "--format", "json", "--by", "year"],
+    ],
+)
+def test_a_warm_run_of_check_summarize_totals_decodes_no_deal(
+    root: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """The point of the index and the kept rows: a warm run reads neither deals nor files."""
+    expected = runner.invoke(app, [*args, "--no-cache"])
+    runner.invoke(app, args)
+    runner.invoke(app, args)
+    _no_deal_decoding(monkeypatch)
+    warm = runner.invoke(app, args)
+    assert warm.exit_code == expected.exit_code == 1, warm.output
+    assert warm.stdout_bytes == expected.stdout_bytes
+
+
+@pytest.mark.parametrize("kind", ["summary", "totals.USD.year"])
+def test_a_damaged_kept_row_is_computed_again(root: Path, kind: str) -> None:
+    args = (
+        ["summarize", "-f", "json"]
+        if kind == "summary"
+        else ["totals", "-f", "json", "--by", "year"]
+    )
+    expected = runner.invoke(app, [*args, "--no-cache"])
+    runner.invoke(app, args)
+    damaged = 0
+    for shard in (root / CACHE_DIR_NAME).glob(f"{kind}-*.jsonl"):
+        body = shard.read_bytes().partition(b"\n")[2]
+        lines = [line.rsplit(b"\t", 1)[0] + b'\t{"id": 3, "x": [' for line in body.splitlines()]
+        damaged += len(lines)
+        rewrite_body(shard, b"".join(line + b"\n" for line in lines))
+    assert damaged
+    again = runner.invoke(app, args)
+    assert again.stdout_bytes == expected.stdout_bytes
+    assert runner.invoke(app, args).stdout_bytes == expected.stdout_bytes
+
+
+def test_a_kept_row_of_another_file_version_is_not_used(root: Path) -> None:
+    runner.invoke(app, ["summarize", "-f", "json"])
+    victim = a_deal_file(root)
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(text.replace('title = "', 'title = "Renamed ', 1), encoding="utf-8")
+    after = runner.invoke(app, ["summarize", "-f", "json"])
+    assert (
+        after.stdout_bytes
+        == runner.invoke(app, ["summarize", "-f", "json", "--no-cache"]).stdout_bytes
+    )
+    assert b"Renamed " in after.stdout_bytes
+
+
+def test_a_file_changed_between_check_and_report_is_an_error_not_a_crash(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dealledger.cli.errors import run
+    from dealledger.ledger import LedgerChanged
+
+    load_ledger(root, cache=True)
+    loaded = load_ledger(root, cache=True, keep_deals=False)
+    entry = loaded.entries[0]
+    for shard in (root / CACHE_DIR_NAME).glob("deals-*.jsonl"):
+        shard.unlink()
+    entry.path.write_text("id = 'now broken'\n", encoding="utf-8")
+    with pytest.raises(LedgerChanged, match="changed while dealledger was reading"):
+        _ = entry.deal
+
+    import dealledger.reports.summary as summary_report
+
+    def changed(ledger: Ledger) -> None:
+        raise LedgerChanged("deals/x.toml changed while dealledger was reading the ledger")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(summary_report, "summary_records", changed)
+        assert run(app, ["summarize"]) == 1
+    assert "changed while dealledger was reading" in capsys.readouterr().err
+
+
+def test_registry_warnings_are_cached_with_the_file_and_follow_the_settings(root: Path) -> None:
+    settings = root / "dealledger.toml"
+    original = settings.read_text(encoding="utf-8")
+    before = {problem.code for problem in load_ledger(root, cache=True).problems}
+    assert "DL303" not in before
+    fewer = original[: original.index("[parties.")] + '[parties."Only One"]\n'
+    settings.write_text(fewer, "utf-8")
+    load_ledger(root, cache=True)
+    warned = load_ledger(root, cache=True)
+    assert any(problem.code == "DL303" for problem in warned.problems)
+    settings.write_text(original, "utf-8")
+    assert {problem.code for problem in load_ledger(root, cache=True).problems} == before
 
 
 def test_a_warm_run_parses_nothing(root: Path, parses: list[str]) -> None:
@@ -208,7 +319,9 @@ def test_a_version_change_invalidates_every_record(
 
 
 def shards(root: Path) -> list[Path]:
-    return sorted((root / CACHE_DIR_NAME).glob("files-*.json"))
+    """Every shard file: the indexes every run reads and the deals reports read."""
+    folder = root / CACHE_DIR_NAME
+    return sorted(folder.glob("index-*.json")) + sorted(folder.glob("deals-*.jsonl"))
 
 
 def rewrite_body(shard: Path, body: bytes, keep_digest: bool = False) -> None:
@@ -219,22 +332,38 @@ def rewrite_body(shard: Path, body: bytes, keep_digest: bool = False) -> None:
 
 
 def mutate_records(shard: Path, change: Callable[[list], object]) -> bytes:
-    """The shard body with every record changed in place.
+    """An index shard's body with every record changed in place (a deals shard unchanged).
 
-    A record is [size, mtime_ns, content hash, deal id, problems, deal or null].
+    A record is [size, mtime_ns, content hash, deal id, problems, facts or null].
     """
-    records = json.loads(shard.read_bytes().partition(b"\n")[2])
+    body = shard.read_bytes().partition(b"\n")[2]
+    if shard.name.startswith("deals-"):
+        return body
+    records = json.loads(body)
     for record in records.values():
         change(record)
     return json.dumps(records).encode()
 
 
-def on_deal(change: Callable[[dict], object]) -> Callable[[list], None]:
-    def apply(record: list) -> None:
-        if record[5] is not None:
-            change(record[5])
+def mutate_deals(shard: Path, change: Callable[[dict], object]) -> bytes:
+    """A deals shard's body with every deal changed (an index shard unchanged).
 
-    return apply
+    Each line is `"path"<TAB>content hash<TAB>deal as JSON`.
+    """
+    body = shard.read_bytes().partition(b"\n")[2]
+    if shard.name.startswith("index-"):
+        return body
+    lines = []
+    for line in body.splitlines():
+        quoted, digest, deal_json = line.split(b"\t", 2)
+        deal = json.loads(deal_json)
+        change(deal)
+        lines.append(b"\t".join((quoted, digest, json.dumps(deal).encode())) + b"\n")
+    return b"".join(lines)
+
+
+def on_deal(change: Callable[[dict], object]) -> Callable[[Path], None]:
+    return lambda shard: rewrite_body(shard, mutate_deals(shard, change))
 
 
 CORRUPTIONS = {
@@ -250,20 +379,17 @@ CORRUPTIONS = {
     "record of wrong shape": lambda shard: rewrite_body(
         shard, json.dumps({str(a_path): ["x", None, 3, {}] for a_path in range(3)}).encode()
     ),
-    "deal with an unknown field": lambda shard: rewrite_body(
-        shard, mutate_records(shard, on_deal(lambda deal: deal.update(bogus=1)))
+    "deal with an unknown field": on_deal(lambda deal: deal.update(bogus=1)),
+    "deal without a required field": on_deal(lambda deal: deal.pop("announced")),
+    "number where a date belongs": on_deal(lambda deal: deal.update(announced=12345)),
+    "table where an amount belongs": on_deal(
+        lambda deal: deal.update(tranches=[{"type": "upfront", "amount": {}}])
     ),
-    "deal without a required field": lambda shard: rewrite_body(
-        shard, mutate_records(shard, on_deal(lambda deal: deal.pop("announced")))
+    "deal of another file version": lambda shard: rewrite_body(
+        shard, shard.read_bytes().partition(b"\n")[2].replace(b"\t", b"\t0", 1)
     ),
-    "number where a date belongs": lambda shard: rewrite_body(
-        shard, mutate_records(shard, on_deal(lambda deal: deal.update(announced=12345)))
-    ),
-    "table where an amount belongs": lambda shard: rewrite_body(
-        shard,
-        mutate_records(
-            shard, on_deal(lambda deal: deal.update(tranches=[{"type": "upfront", "amount": {}}]))
-        ),
+    "facts of wrong shape": lambda shard: rewrite_body(
+        shard, mutate_records(shard, lambda record: record.__setitem__(5, ["2025-01-01", 3]))
     ),
     "problem row of wrong shape": lambda shard: rewrite_body(
         shard, mutate_records(shard, lambda record: record.__setitem__(4, [["DL999"]]))
@@ -274,6 +400,7 @@ CORRUPTIONS = {
     "header of other version": lambda shard: shard.write_bytes(
         b'{"format": 1, "key": "other", "digest": "x"}\n{}'
     ),
+    "deals shards missing": lambda shard: shard.unlink() if shard.suffix == ".jsonl" else None,
 }
 
 
@@ -283,6 +410,8 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(root: Path, corruption: str) -> 
     load_ledger(root, cache=True)
     for shard in shards(root):
         CORRUPTIONS[corruption](shard)
+    assert snapshot(load_ledger(root, cache=True)) == expected
+    # A damaged deals shard is found only when a deal is read: the run after rebuilds it.
     assert snapshot(load_ledger(root, cache=True)) == expected
     # Rebuilt: the next run is served from valid shards again.
     rebuilt = FileCache.for_ledger(root)
@@ -317,7 +446,7 @@ def test_the_cache_folder_can_be_moved_with_an_environment_variable(
     elsewhere = tmp_path / "elsewhere"
     monkeypatch.setenv(CACHE_ENV, str(elsewhere))
     runner.invoke(app, ["check"])
-    assert list(elsewhere.glob("files-*.json"))
+    assert list(elsewhere.glob("index-*.json"))
     assert not (root / CACHE_DIR_NAME).exists()
     parses.clear()
     runner.invoke(app, ["check"])
@@ -432,12 +561,14 @@ def test_the_codec_round_trips_after_the_models_were_validated(root: Path) -> No
     codec = RecordCodec()
     for deal_file in loaded:
         record = Record.of(1, 2, "digest", deal_file)
-        back = Record(*codec.load_record(codec.dump_record(record.fields())))
-        assert back.fields() == record.fields()
+        back = Record(*codec.load_index_record(codec.dump_index(record.index_fields())))
+        assert back.index_fields() == record.index_fields()
         if record.deal is not None:
-            assert type(back.deal) is type(record.deal)
-            assert back.deal.model_fields_set == record.deal.model_fields_set
-            assert [type(t) for t in back.deal.tranches] == [type(t) for t in record.deal.tranches]
+            deal = codec.load_deal(codec.dump_deal(record.deal))
+            assert deal == record.deal
+            assert type(deal) is type(record.deal)
+            assert deal.model_fields_set == record.deal.model_fields_set
+            assert [type(t) for t in deal.tranches] == [type(t) for t in record.deal.tranches]
 
 
 @settings(
@@ -456,14 +587,18 @@ def test_any_generated_ledger_reads_back_identically(
     assert snapshot(load_ledger(ledger, cache=True)) == expected
 
 
+@pytest.mark.parametrize("command", ["check", "summarize", "totals"])
 def test_the_process_pool_path_gives_byte_identical_output(
-    root: Path, monkeypatch: pytest.MonkeyPatch
+    root: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
-    bypassed = runner.invoke(app, ["check", "--no-cache", "--format", "json"])
+    bypassed = runner.invoke(app, [command, "--no-cache", "--format", "json"])
     monkeypatch.setenv("DEALLEDGER_WORKERS", "2")
-    pooled_cold = runner.invoke(app, ["check", "--format", "json"])
-    pooled_warm = runner.invoke(app, ["check", "--format", "json"])
-    assert pooled_cold.stdout_bytes == pooled_warm.stdout_bytes == bypassed.stdout_bytes
+    pooled_cold = runner.invoke(app, [command, "--format", "json"])
+    pooled_warm = runner.invoke(app, [command, "--format", "json"])
+    pooled_bypassed = runner.invoke(app, [command, "--no-cache", "--format", "json"])
+    assert pooled_cold.stdout_bytes == bypassed.stdout_bytes
+    assert pooled_warm.stdout_bytes == bypassed.stdout_bytes
+    assert pooled_bypassed.stdout_bytes == bypassed.stdout_bytes
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes")

@@ -71,7 +71,7 @@ def test_bug_while_loading_is_also_reported(
 ) -> None:
     import dealledger.ledger as ledger_module
 
-    monkeypatch.setattr(ledger_module, "check_ledger", fail_with(ZeroDivisionError("z")))
+    monkeypatch.setattr(ledger_module, "cross_file_findings", fail_with(ZeroDivisionError("z")))
     assert run(app, ["check", "--ledger", str(BUNDLED)]) == 3
     assert "internal error (ZeroDivisionError: z)" in capsys.readouterr().err
 

@@ -25,6 +25,7 @@ last writer wins, and both writers' records were valid.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import json
@@ -39,6 +40,7 @@ from typing import Any
 from . import __version__
 from .cache_codec import CacheFormatError, RecordCodec, layout_signature, share_fields_sets
 from .discover import SETTINGS_FILE, Target
+from .facts import DealFacts
 from .loader import (
     MAX_FILE_BYTES,
     DealFile,
@@ -49,11 +51,13 @@ from .loader import (
 )
 from .models import Deal
 from .problems import Problem, Severity
+from .settings_rules import RuleContext
 
 CACHE_DIR_NAME = ".dealledger-cache"
 CACHE_ENV = "DEALLEDGER_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
 SHARDS = 64
+DEALS = "deals"
 # A file modified this recently may change again within the same mtime tick; its record is
 # stored without an mtime so that the next run compares content hashes instead ("racy git").
 RACY_SECONDS = 2.0
@@ -71,7 +75,9 @@ class Record:
     """What one file contributed, and how to tell whether the file is still the same.
 
     The path is not stored in the problems: it is shown differently from other folders and is
-    filled in when the record is used.
+    filled in when the record is used. `facts` is what rules across files need (see
+    facts.py); the deal itself lives in a separate file of the shard and is decoded only when
+    a report asks for it. `deal` and `deal_json` exist only for a file parsed in this run.
     """
 
     size: int
@@ -79,7 +85,10 @@ class Record:
     digest: str
     deal_id: str | None
     problems: tuple[tuple[Any, ...], ...]
-    deal: Deal | None
+    facts: tuple[Any, ...] | None
+    deal: Deal | None = None
+    deal_json: bytes | None = None
+    fresh: bool = False
 
     @classmethod
     def of(cls, size: int, mtime_ns: int | None, digest: str, deal_file: DealFile) -> Record:
@@ -87,17 +96,22 @@ class Record:
             (p.code, p.severity.value, p.line, p.column, p.message, p.deal)
             for p in deal_file.problems
         )
-        return cls(size, mtime_ns, digest, deal_file.deal_id, problems, deal_file.deal)
+        facts = deal_file.facts.as_tuple() if deal_file.facts is not None else None
+        return cls(
+            size, mtime_ns, digest, deal_file.deal_id, problems, facts, deal_file.deal, fresh=True
+        )
 
-    def fields(self) -> tuple[Any, ...]:
-        return (self.size, self.mtime_ns, self.digest, self.deal_id, self.problems, self.deal)
+    def index_fields(self) -> tuple[Any, ...]:
+        return (self.size, self.mtime_ns, self.digest, self.deal_id, self.problems, self.facts)
 
     def deal_file(self, path: Path, display: str) -> DealFile:
+        """The file's result, without its deal (that is `FileCache.deal`'s job)."""
         problems = tuple(
             Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
             for code, severity, line, column, message, deal_id in self.problems
         )
-        return DealFile(path, display, self.deal, problems, self.deal_id)
+        facts = DealFacts(*self.facts) if self.facts is not None else None
+        return DealFile(path, display, self.deal, problems, self.deal_id, facts)
 
 
 def codec() -> RecordCodec | None:
@@ -113,13 +127,20 @@ def codec() -> RecordCodec | None:
 
 @dataclass
 class FileCache:
-    """The shards of one cache folder; `load_deal_files` reads and updates it."""
+    """The shards of one cache folder; `load_deal_files` reads and updates it.
+
+    Each shard is two files: `index-NN.json` (per path: size, mtime, hash, problems, facts),
+    which every run reads, and `deals-NN.jsonl` (per path: the validated deal), which only a
+    report that needs whole deals reads, one line per deal, decoding just the lines it uses.
+    """
 
     folder: Path
     key: str
     records: dict[str, Record] = field(default_factory=dict)
     dirty: set[int] = field(default_factory=set)
     _loaded: set[int] = field(default_factory=set)
+    _lines_read: dict[tuple[str, int], dict[str, tuple[str, bytes]]] = field(default_factory=dict)
+    _derived: dict[tuple[str, int], dict[str, bytes]] = field(default_factory=dict)
 
     @classmethod
     def for_ledger(cls, root: Path | None) -> FileCache | None:
@@ -146,33 +167,66 @@ class FileCache:
             % SHARDS
         )
 
-    def _shard_path(self, shard: int) -> Path:
-        return self.folder / f"files-{shard:02d}.json"
+    def _index_path(self, shard: int) -> Path:
+        return self.folder / f"index-{shard:02d}.json"
 
-    def _load_shard(self, shard: int) -> None:
-        """Read one shard into `records`; anything wrong with it leaves the shard empty."""
-        self._loaded.add(shard)
+    def _lines_path(self, kind: str, shard: int) -> Path:
+        return self.folder / f"{kind}-{shard:02d}.jsonl"
+
+    def _read_verified(self, path: Path) -> bytes | None:
+        """A shard file's body if its header has this cache's key and the body its digest."""
         try:
-            raw = self._shard_path(shard).read_bytes()
+            raw = path.read_bytes()
         except OSError:
-            return
+            return None
         header, _, body = raw.partition(b"\n")
         try:
             meta = json.loads(header)
-            if (
-                not isinstance(meta, dict)
-                or meta.get("format") != FORMAT
-                or meta.get("key") != self.key
-                or meta.get("digest") != hashlib.sha256(body).hexdigest()
-            ):
-                raise CacheFormatError("stale or corrupt shard")
-            records = RecordCodec.build().load_shard(body)
-            loaded = {path_key: Record(*fields) for path_key, fields in records.items()}
-        except (ValueError, TypeError, RecursionError):
-            # Unreadable, stale or garbled: rebuild this shard from the files.
+        except ValueError:
+            return None
+        if (
+            not isinstance(meta, dict)
+            or meta.get("format") != FORMAT
+            or meta.get("key") != self.key
+            or meta.get("digest") != hashlib.sha256(body).hexdigest()
+        ):
+            return None
+        return body
+
+    def _load_shard(self, shard: int) -> None:
+        """Read one index shard into `records`; anything wrong leaves the shard empty."""
+        self._loaded.add(shard)
+        body = self._read_verified(self._index_path(shard))
+        if body is None:
+            if self._index_path(shard).exists():
+                self.dirty.add(shard)  # stale or garbled: rebuild it from the files
+            return
+        try:
+            records = RecordCodec.build().load_index(body)
+        except (CacheFormatError, ValueError, TypeError, RecursionError):
             self.dirty.add(shard)
             return
-        self.records.update(loaded)
+        for path_key, fields in records.items():
+            self.records.setdefault(path_key, Record(*fields))
+
+    def _lines(self, shard: int, kind: str = DEALS) -> dict[str, tuple[str, bytes]]:
+        """A lines shard as (content hash, encoded value) per path, split but not decoded.
+
+        The hash ties each value to the file version it came from: a reader that meets an
+        index and a lines file written by different runs never takes one file's deal for
+        another version of it.
+        """
+        lines = self._lines_read.get((kind, shard))
+        if lines is None:
+            lines = self._lines_read[kind, shard] = {}
+            body = self._read_verified(self._lines_path(kind, shard))
+            for line in body.split(b"\n") if body else ():
+                parts = line.split(b"\t", 2)
+                if len(parts) != 3:
+                    continue
+                with contextlib.suppress(ValueError):
+                    lines[json.loads(parts[0])] = (parts[1].decode("ascii"), parts[2])
+        return lines
 
     def lookup(self, path_key: str) -> Record | None:
         shard = self.shard_of(path_key)
@@ -180,11 +234,29 @@ class FileCache:
             self._load_shard(shard)
         return self.records.get(path_key)
 
+    def deal(self, path_key: str) -> Deal | None:
+        """The cached deal of a file whose record was used, or None if it cannot be had."""
+        record = self.records.get(path_key)
+        if record is not None and record.deal is not None:
+            return record.deal
+        shard = self.shard_of(path_key)
+        line = self._lines(shard).get(path_key)
+        if record is not None and line is not None and line[0] == record.digest:
+            with contextlib.suppress(CacheFormatError):
+                return RecordCodec.build().load_deal(line[1])
+        # The deals shard is missing, damaged or from another run: drop the index shard too,
+        # so that the next run parses these files again and writes both anew.
+        with contextlib.suppress(OSError):
+            self._index_path(shard).unlink()
+        return None
+
     def store(self, path_key: str, record: Record) -> None:
+        self.lookup(path_key)  # the shard is loaded before it is changed
         self.records[path_key] = record
         self.dirty.add(self.shard_of(path_key))
 
     def forget(self, path_key: str) -> None:
+        self.lookup(path_key)
         if self.records.pop(path_key, None) is not None:
             self.dirty.add(self.shard_of(path_key))
 
@@ -207,22 +279,87 @@ class FileCache:
                 bucket.append(path_key)
         # One shard at a time, so a cold run never holds the whole cache as JSON at once.
         for shard, shard_keys in keys.items():
-            parts = []
+            old_lines = self._lines(shard)
+            index_parts = []
+            deal_lines = []
             for path_key in shard_keys:
+                record = self.records[path_key]
                 try:
                     path_key.encode("utf-8")  # a name with undecodable bytes: not cached
-                    encoded = records.dump_record(self.records[path_key].fields())
+                    quoted = json.dumps(path_key).encode()
+                    encoded = records.dump_index(record.index_fields())
+                    deal_json = record.deal_json
+                    if deal_json is None and record.deal is not None:
+                        deal_json = records.dump_deal(record.deal)
+                    if deal_json is None and not record.fresh:
+                        old = old_lines.get(path_key)
+                        deal_json = old[1] if old and old[0] == record.digest else None
                 except (CacheFormatError, UnicodeEncodeError):
                     continue  # not cacheable: parsed again next time
-                parts.append(json.dumps(path_key).encode() + b":" + encoded)
-            body = b"{" + b",".join(parts) + b"}"
-            del parts
-            header = json.dumps(
-                {"format": FORMAT, "key": self.key, "digest": hashlib.sha256(body).hexdigest()}
-            ).encode()
-            with contextlib.suppress(OSError):
-                _write_atomic(self._shard_path(shard), header + b"\n" + body)
+                if record.facts is not None and deal_json is None:
+                    continue  # a valid deal whose deal cannot be had: parse it next time
+                index_parts.append(quoted + b":" + encoded)
+                if deal_json is not None:
+                    digest = record.digest.encode("ascii")
+                    deal_lines.append(quoted + b"\t" + digest + b"\t" + deal_json + b"\n")
+            self._write_shard(self._lines_path(DEALS, shard), b"".join(deal_lines))
+            self._write_shard(self._index_path(shard), b"{" + b",".join(index_parts) + b"}")
+            self._lines_read.pop((DEALS, shard), None)
+            # The deals written are on disk now: keep only what reports may still ask for.
+            for path_key in shard_keys:
+                record = self.records[path_key]
+                record.deal_json = None
+                record.fresh = False
         self.dirty.clear()
+
+    def derived(self, kind: str, path_key: str) -> bytes | None:
+        """A value a report derived from this file version earlier (see `keep_derived`)."""
+        record = self.records.get(path_key)
+        if record is None:
+            return None
+        line = self._lines(self.shard_of(path_key), kind).get(path_key)
+        return line[1] if line is not None and line[0] == record.digest else None
+
+    def keep_derived(self, kind: str, path_key: str, value: bytes) -> None:
+        """Remember a report's per-file result, such as a deal's summary row, for next time.
+
+        Only results that depend on nothing but the file and the settings (both in the key)
+        belong here; `save_derived` writes them.
+        """
+        if path_key in self.records and b"\n" not in value:
+            self._derived.setdefault((kind, self.shard_of(path_key)), {})[path_key] = value
+
+    def save_derived(self) -> None:
+        """Merge the kept results into their shards; lines of older file versions go."""
+        if not self._derived or not self.folder.is_dir():
+            return
+        for (kind, shard), values in self._derived.items():
+            merged = {
+                path_key: (digest, value)
+                for path_key, (digest, value) in self._lines(shard, kind).items()
+                if (record := self.records.get(path_key)) is not None and record.digest == digest
+            }
+            for path_key, value in values.items():
+                merged[path_key] = (self.records[path_key].digest, value)
+            body = b"".join(
+                json.dumps(path_key).encode()
+                + b"\t"
+                + digest.encode("ascii")
+                + b"\t"
+                + value
+                + b"\n"
+                for path_key, (digest, value) in merged.items()
+            )
+            self._write_shard(self._lines_path(kind, shard), body)
+            self._lines_read.pop((kind, shard), None)
+        self._derived.clear()
+
+    def _write_shard(self, path: Path, body: bytes) -> None:
+        header = json.dumps(
+            {"format": FORMAT, "key": self.key, "digest": hashlib.sha256(body).hexdigest()}
+        ).encode()
+        with contextlib.suppress(OSError):
+            _write_atomic(path, header + b"\n" + body)
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -308,9 +445,17 @@ def load_deal_files(
     cache: FileCache | None,
     progress: Progress | None = None,
     *,
+    context: RuleContext | None = None,
+    keep_deals: bool = True,
     workers: int | None = None,
 ) -> list[DealFile]:
-    """Every target's DealFile, in order, from the cache where it is still valid."""
+    """Every target's DealFile, in order, from the cache where it is still valid.
+
+    A valid file's `deal` may be None with `facts` set: its deal is then decoded from the
+    cache (or parsed again) only if a report asks for it (`FileCache.deal`). With
+    `keep_deals=False` (a caller that needs facts only, like `check`) deals parsed in this
+    run are not kept in memory either.
+    """
     from .parallel import load_uncached
 
     targets = list(targets)
@@ -330,7 +475,10 @@ def load_deal_files(
         done += 1
         if progress is not None:
             progress(done)
-    for miss, deal_file, record in load_uncached(misses, cache is not None, workers=workers):
+    uncached = load_uncached(
+        misses, cache is not None, context=context, keep_deals=keep_deals, workers=workers
+    )
+    for miss, deal_file, record in uncached:
         results[miss.index] = deal_file
         if cache is not None:
             if record is None:
@@ -350,7 +498,7 @@ def _cached(cache: FileCache, key: str, target: Target) -> DealFile | None:
     if record is None:
         return None
     try:
-        info = target.path.stat()
+        info = os.stat(target.path)  # noqa: PTH116 - Path.stat() costs more per file
     except OSError:
         return None
     if info.st_size != record.size:
@@ -371,20 +519,34 @@ def _trusted_mtime(info: os.stat_result) -> int | None:
     return None if time.time() - info.st_mtime < RACY_SECONDS else info.st_mtime_ns
 
 
-def load_for_cache(target: Target) -> tuple[DealFile, Record | None]:
-    """Load one file from its bytes, returning the record to cache (None: do not cache it)."""
+def load_for_cache(
+    target: Target, context: RuleContext | None = None, *, keep_deal: bool = True
+) -> tuple[DealFile, Record | None]:
+    """Load one file from its bytes, returning the record to cache (None: do not cache it).
+
+    The record carries the deal already encoded for the cache; without `keep_deal` the
+    returned DealFile holds no deal (its facts say it is valid).
+    """
     try:
         info = target.path.stat()
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return load_deal_file(target.path, target.display), None
+            return load_deal_file(target.path, target.display, None, context), None
         data = read_bounded(target.path)
     except (OSError, NotRegularFile, TooLarge):
         # Not cacheable: the loader reads it again and reports why it cannot be used.
-        return load_deal_file(target.path, target.display), None
-    deal_file = load_deal_file(target.path, target.display, data)
-    if deal_file.deal is not None:
-        share_fields_sets(deal_file.deal)
+        return load_deal_file(target.path, target.display, None, context), None
+    deal_file = load_deal_file(target.path, target.display, data, context)
     record = Record.of(len(data), _trusted_mtime(info), content_hash(data), deal_file)
     if len(data) != info.st_size:  # changed while reading: do not vouch for it
         record.mtime_ns = None
+    if deal_file.deal is not None:
+        try:
+            record.deal_json = RecordCodec.build().dump_deal(deal_file.deal)
+        except CacheFormatError:
+            return deal_file, None
+        if keep_deal:
+            share_fields_sets(deal_file.deal)
+        else:
+            record.deal = None
+            deal_file = dataclasses.replace(deal_file, deal=None)
     return deal_file, record

@@ -228,8 +228,8 @@ def _nullable(schema: core_schema.CoreSchema) -> core_schema.CoreSchema:
     return core_schema.nullable_schema(schema)
 
 
-def record_schema() -> core_schema.CoreSchema:
-    """One file's record: size, mtime_ns, content hash, deal id, problems, deal."""
+def index_schema() -> core_schema.CoreSchema:
+    """One file's index record: size, mtime_ns, content hash, deal id, problems, facts."""
     problem = core_schema.tuple_schema(
         [
             core_schema.str_schema(),  # code
@@ -240,6 +240,16 @@ def record_schema() -> core_schema.CoreSchema:
             _nullable(core_schema.str_schema()),  # deal id
         ]
     )
+    event = core_schema.tuple_schema(
+        [core_schema.int_schema(), core_schema.str_schema(), core_schema.str_schema()]
+    )
+    facts = core_schema.tuple_schema(
+        [
+            core_schema.str_schema(),  # the deal's date
+            core_schema.tuple_schema([core_schema.str_schema()], variadic_item_index=0),
+            core_schema.tuple_schema([event], variadic_item_index=0),
+        ]
+    )
     return core_schema.tuple_schema(
         [
             core_schema.int_schema(),
@@ -247,74 +257,80 @@ def record_schema() -> core_schema.CoreSchema:
             core_schema.str_schema(),
             _nullable(core_schema.str_schema()),
             core_schema.tuple_schema([problem], variadic_item_index=0),
-            _nullable(_model_schema(Deal)),
+            _nullable(facts),
         ]
     )
 
 
 class RecordCodec:
-    """JSON for single records and for whole shards (a table of records by path)."""
+    """JSON for index records (alone and as a shard: a table by path) and for deals."""
 
     def __init__(self) -> None:
-        record = record_schema()
-        shard = core_schema.dict_schema(core_schema.str_schema(), record)
+        record = index_schema()
+        deal = _model_schema(Deal)
         self._record_in = SchemaValidator(record)
         self._record_out = SchemaSerializer(record)
-        self._shard_in = SchemaValidator(shard)
+        self._index_in = SchemaValidator(core_schema.dict_schema(core_schema.str_schema(), record))
+        self._deal_in = SchemaValidator(deal)
+        self._deal_out = SchemaSerializer(deal)
 
     @staticmethod
     @cache
     def build() -> RecordCodec:
         return RecordCodec()
 
-    def dump_record(self, record: tuple[Any, ...]) -> bytes:
-        """The record as JSON, serialized in Rust.
+    def dump_index(self, record: tuple[Any, ...]) -> bytes:
+        try:
+            return self._record_out.to_json(record, warnings="error")
+        except PydanticSerializationError as exc:
+            raise CacheFormatError(str(exc)) from exc
+
+    def load_index_record(self, data: bytes) -> tuple[Any, ...]:
+        try:
+            return self._record_in.validate_json(data)
+        except ValidationError as exc:
+            raise CacheFormatError(str(exc)) from exc
+
+    def load_index(self, body: bytes) -> dict[str, tuple[Any, ...]]:
+        try:
+            return self._index_in.validate_json(body)
+        except ValidationError as exc:
+            raise CacheFormatError(str(exc)) from exc
+
+    def dump_deal(self, deal: Deal) -> bytes:
+        """The deal as JSON, serialized in Rust.
 
         pydantic-core would serialize a built model class with that class's own serializer,
         so the deal wears its never-built shadow classes for the moment of serializing.
         warnings="error": a value of an unexpected type is refused, never written as
         something that would read back differently.
         """
-        deal = record[5]
-        if deal is None:
-            return self._to_json(record)
         if type(deal) is not Deal:
             raise CacheFormatError("not a Deal")
         # Usually only Deal itself has been validated (and so built); nested classes are
         # swapped too only when that is not enough.
         object.__setattr__(deal, "__class__", _SHADOWS[Deal])
         try:
-            return self._to_json(record)
+            return self._deal_to_json(deal)
         except CacheFormatError:
             _as_shadows(deal)
-            return self._to_json(record)
+            return self._deal_to_json(deal)
         finally:
             _restore_only(deal)
 
-    def _to_json(self, record: tuple[Any, ...]) -> bytes:
+    def _deal_to_json(self, deal: Deal) -> bytes:
         try:
-            return self._record_out.to_json(record, exclude_unset=True, warnings="error")
+            return self._deal_out.to_json(deal, exclude_unset=True, warnings="error")
         except (PydanticSerializationError, KeyError) as exc:
             raise CacheFormatError(str(exc)) from exc
 
-    def load_record(self, data: bytes) -> tuple[Any, ...]:
+    def load_deal(self, data: bytes) -> Deal:
         try:
-            record = self._record_in.validate_json(data)
+            deal = self._deal_in.validate_json(data)
         except ValidationError as exc:
             raise CacheFormatError(str(exc)) from exc
-        if record[5] is not None:
-            restore_classes(record[5])
-        return record
-
-    def load_shard(self, body: bytes) -> dict[str, tuple[Any, ...]]:
-        try:
-            records = self._shard_in.validate_json(body)
-        except ValidationError as exc:
-            raise CacheFormatError(str(exc)) from exc
-        for record in records.values():
-            if record[5] is not None:
-                restore_classes(record[5])
-        return records
+        restore_classes(deal)
+        return deal
 
 
 def _describe(annotation: Any) -> str:

@@ -15,12 +15,10 @@ from datetime import date
 from pathlib import Path
 
 from .discover import DEALS_DIR, SETTINGS_FILE, deal_files
-from .fx import FxTable
 from .ledger_rules import check_ledger
 from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
 from .models import Deal, Settings
 from .problems import Problem, Severity
-from .registry import Registry
 from .rules import check_deal
 from .validate import validate_model
 
@@ -82,8 +80,7 @@ def check_draft(
     context = root if isinstance(root, Surroundings) else surroundings(root, path)
     settings = context.settings
     files = [*context.others, draft]
-    registry = Registry(settings.parties)
-    found = check_ledger(files, settings, registry, FxTable(settings.fx), today or date.today())
+    found = check_ledger(files, settings, today or date.today())
     extra = place_findings(found.get(len(files) - 1, []), text, display, draft.deal.id)
     problems = sorted((*draft.problems, *extra), key=lambda problem: problem.sort_key)
     return tuple(problems)

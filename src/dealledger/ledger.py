@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cache import FileCache, gc_paused, load_deal_files
+from .cache import FileCache, gc_paused, load_deal_files, path_key
 from .discover import (
     DEALS_DIR,
     SETTINGS_FILE,
@@ -23,20 +23,53 @@ from .discover import (
     resolved,
 )
 from .fx import FxTable
-from .ledger_rules import check_ledger, check_settings
-from .loader import DealFile, load_settings_file, place_findings, read_document
+from .ledger_rules import check_settings, cross_file_findings
+from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
 from .models import Deal, Settings
 from .problems import Finding, Problem, Severity
 from .registry import Registry
+from .settings_rules import RuleContext
 
 
-@dataclass(frozen=True, slots=True)
 class Entry:
-    """A valid deal and where it came from."""
+    """A valid deal and where it came from; the deal itself is decoded on first use.
 
-    deal: Deal
-    path: Path
-    display: str
+    Most entries of a warm run come from the cache's index, which holds what rules across
+    files need but not the deal: `check` never decodes one, and reports decode each deal
+    when they reach it.
+    """
+
+    __slots__ = ("_deal", "_source", "display", "path")
+
+    def __init__(
+        self,
+        deal: Deal | None,
+        path: Path,
+        display: str,
+        source: Callable[[], Deal] | None = None,
+    ) -> None:
+        if deal is None and source is None:
+            raise ValueError("an entry needs its deal or a way to get it")
+        self._deal = deal
+        self._source = source
+        self.path = path
+        self.display = display
+
+    @property
+    def deal(self) -> Deal:
+        deal = self._deal
+        if deal is None:
+            assert self._source is not None
+            deal = self._deal = self._source()
+            self._source = None
+        return deal
+
+    def __repr__(self) -> str:
+        return f"Entry({self.display!r})"
+
+
+class LedgerChanged(RuntimeError):
+    """A deal file changed between being checked and being reported on."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +80,8 @@ class Ledger:
     problems: tuple[Problem, ...]
     files: int
     all_entries: tuple[Entry, ...] = ()
+    # Where reports may keep per-file results for the next run (see FileCache.keep_derived).
+    cache: FileCache | None = field(default=None, compare=False, repr=False)
     registry: Registry = field(init=False)
     fx: FxTable = field(init=False)
 
@@ -77,12 +112,15 @@ def load_ledger(
     today: date | None = None,
     progress: Progress | None = None,
     cache: bool = False,
+    keep_deals: bool = True,
 ) -> Ledger:
     """Load and check a ledger; with `targets`, report on those files only.
 
     Cross-file rules (duplicate ids, related ids) still see every deal under the root, so
     checking only the files a commit changed gives the same verdict on them as a full run.
     With `cache`, per-file results are reused from the ledger's cache (see cache.py).
+    `keep_deals=False` is for callers that never look at `entry.deal` (they still may: the
+    deal is then decoded or parsed again on first use).
     """
     if root is None and targets is None:
         raise UsageError(
@@ -127,18 +165,20 @@ def load_ledger(
             target for target in selected if file_identity(target.path) not in known
         ]
 
+    context = RuleContext(settings)
     with gc_paused():
         file_cache = FileCache.for_ledger(root) if cache else None
         # Targets discovery refused (links out of the folder, loops) are problems, never read.
         readable = [target for target in everything if target.refusal is None]
-        read = iter(load_deal_files(readable, file_cache, progress))
+        read = iter(
+            load_deal_files(readable, file_cache, progress, context=context, keep_deals=keep_deals)
+        )
         loaded: list[DealFile] = [
             _refused(target) if target.refusal is not None else next(read) for target in everything
         ]
-        registry = Registry(settings.parties)
-        fx = FxTable(settings.fx)
-        ledger_findings = check_ledger(loaded, settings, registry, fx, today or date.today())
-    settings_findings = check_settings(settings, registry)
+        facts = [deal_file.facts for deal_file in loaded]
+        ledger_findings = cross_file_findings(loaded, facts, today or date.today())
+    settings_findings = check_settings(settings, context.registry)
     if settings_findings and settings_text is not None:
         settings_problems += place_findings(
             settings_findings, settings_text, settings_display, None
@@ -146,24 +186,61 @@ def load_ledger(
 
     problems: list[Problem] = list(settings_problems)
     all_entries: list[Entry] = []
-    entries: list[Entry] = []
+    entries: list[tuple[str, str, Entry]] = []
+    error = Severity.ERROR
     for index, deal_file in enumerate(loaded):
-        extra = ledger_findings.get(index, [])
-        file_problems = list(deal_file.problems) + _place(deal_file, extra)
-        has_errors = any(problem.severity is Severity.ERROR for problem in file_problems)
+        extra = ledger_findings.get(index)
+        file_problems = deal_file.problems
+        if extra:
+            file_problems += tuple(_place(deal_file, extra))
         selected_file = wanted is None or file_identity(deal_file.path) in wanted
         if selected_file:
             problems.extend(file_problems)
-        if deal_file.deal is not None and not has_errors:
-            entry = Entry(deal_file.deal, deal_file.path, deal_file.display)
-            all_entries.append(entry)
-            if selected_file:
-                entries.append(entry)
+        deal_facts = deal_file.facts
+        if deal_facts is None or any(problem.severity is error for problem in file_problems):
+            continue
+        entry = Entry(
+            deal_file.deal,
+            deal_file.path,
+            deal_file.display,
+            _deal_source(deal_file, file_cache, context),
+        )
+        all_entries.append(entry)
+        if selected_file:
+            entries.append((deal_facts.date, deal_file.deal_id or "", entry))
     problems.sort(key=lambda problem: problem.sort_key)
-    entries.sort(key=lambda entry: (entry.deal.date, entry.deal.id))
+    entries.sort(key=lambda item: item[:2])
     return Ledger(
-        root, settings, tuple(entries), tuple(problems), len(selected), tuple(all_entries)
+        root,
+        settings,
+        tuple(item[2] for item in entries),
+        tuple(problems),
+        len(selected),
+        tuple(all_entries),
+        file_cache,
     )
+
+
+def _deal_source(
+    deal_file: DealFile, cache: FileCache | None, context: RuleContext
+) -> Callable[[], Deal] | None:
+    """How an entry gets its deal when it was not kept: the cache, else the file again."""
+    if deal_file.deal is not None:
+        return None
+
+    def source() -> Deal:
+        deal = cache.deal(path_key(deal_file.path)) if cache is not None else None
+        if deal is None:
+            again = load_deal_file(deal_file.path, deal_file.display, None, context)
+            deal = again.deal
+            if deal is None or again.problems != deal_file.problems:
+                raise LedgerChanged(
+                    f"{deal_file.display} changed while dealledger was reading the ledger; "
+                    "run the command again"
+                )
+        return deal
+
+    return source
 
 
 def _settings_link_outside(path: Path, root: Path | None) -> bool:
@@ -179,7 +256,7 @@ def _place(deal_file: DealFile, findings: Iterable[Finding]) -> list[Problem]:
     if not findings:
         return []
     document = read_document(deal_file.path, deal_file.display)
-    deal_id = deal_file.deal.id if deal_file.deal else None
+    deal_id = deal_file.deal_id
     if document.text is None:
         return list(document.problems)
     return list(place_findings(findings, document.text, deal_file.display, deal_id))

@@ -1,8 +1,10 @@
-"""Rules that need more than one file: ids across the ledger, the registry, FX coverage,
-declared totals (which may need FX), and dates compared with today.
+"""Rules that need more than one file (ids across the ledger, `related` ids), today's date
+(dates in the future), or the settings alone (registry cycles, FX rates, valuation).
 
-They run on every load, also when per-file results come from a cache, because their
-verdict changes when another file, the settings or the date changes.
+Cross-file rules run on every load, also when per-file results come from the cache, because
+their verdict changes when another file or the date changes. They need only each file's
+`DealFacts`, never the whole deal. Rules on one deal and the settings are in
+`settings_rules.py` and are cached with the file.
 """
 
 from __future__ import annotations
@@ -11,20 +13,32 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from .figures import conversion_date, deal_figures, tranche_currency
-from .fx import FxTable, MissingRate
+from .facts import DealFacts, facts_of
 from .loader import DealFile
-from .models import Deal, Settings
-from .money import readable
-from .problems import Finding, error, warning
+from .models import Settings
+from .problems import Finding, error
 from .registry import Registry
+from .settings_rules import RuleContext, settings_findings
 from .valuation.assumptions import check_valuation_settings
 
 
 def check_ledger(
-    files: Sequence[DealFile], settings: Settings, registry: Registry, fx: FxTable, today: date
+    files: Sequence[DealFile], settings: Settings, today: date
 ) -> dict[int, list[Finding]]:
-    """Findings per index into `files`."""
+    """Every rule beyond one file's own, for files loaded without the settings (drafts)."""
+    context = RuleContext(settings)
+    facts = [facts_of(file.deal) if file.deal is not None else None for file in files]
+    findings = cross_file_findings(files, facts, today)
+    for index, deal_file in enumerate(files):
+        if deal_file.deal is not None:
+            findings[index].extend(settings_findings(deal_file.deal, context))
+    return findings
+
+
+def cross_file_findings(
+    files: Sequence[DealFile], facts: Sequence[DealFacts | None], today: date
+) -> dict[int, list[Finding]]:
+    """Findings per index into `files`; `facts[i]` is None where file i has no valid deal."""
     findings: dict[int, list[Finding]] = defaultdict(list)
     ids: dict[str, list[int]] = defaultdict(list)
     for index, deal_file in enumerate(files):
@@ -42,23 +56,23 @@ def check_ledger(
                         "the ledger",
                     )
                 )
-    for index, deal_file in enumerate(files):
-        deal = deal_file.deal
-        if deal is None:
+    today_text = today.isoformat()
+    for index, deal_facts in enumerate(facts):
+        if deal_facts is None:
             continue
-        findings[index].extend(_related(deal, ids))
-        findings[index].extend(_registry(deal, registry))
-        fx_findings = list(_fx_coverage(deal, settings, fx))
-        findings[index].extend(fx_findings)
-        if not fx_findings:
-            findings[index].extend(_declared_total(deal, fx))
-        findings[index].extend(_future_dates(deal, today))
+        if deal_facts.related:
+            found = list(_related(files[index].deal_id, deal_facts, ids))
+            if found:
+                findings[index].extend(found)
+        for position, key, when in deal_facts.events:
+            if when > today_text:  # ISO dates of four-digit years sort as dates
+                findings[index].append(_future(position, key, when, today))
     return findings
 
 
-def _related(deal: Deal, ids: dict[str, list[int]]) -> Iterator[Finding]:
-    for index, related_id in enumerate(deal.related):
-        if related_id not in ids and related_id != deal.id:
+def _related(deal_id: str | None, facts: DealFacts, ids: dict[str, list[int]]) -> Iterator[Finding]:
+    for index, related_id in enumerate(facts.related):
+        if related_id not in ids and related_id != deal_id:
             yield error(
                 "DL302",
                 ("related", index),
@@ -66,74 +80,13 @@ def _related(deal: Deal, ids: dict[str, list[int]]) -> Iterator[Finding]:
             )
 
 
-def _registry(deal: Deal, registry: Registry) -> Iterator[Finding]:
-    if not registry:
-        return
-    for index, party in enumerate(deal.parties):
-        if not registry.is_known(party.name):
-            nearest = registry.nearest(party.name)
-            hint = (
-                f'did you mean "{nearest}"?'
-                if nearest
-                else "add it to [parties] in dealledger.toml, or as an alias of its group"
-            )
-            yield warning(
-                "DL303",
-                ("parties", index, "name"),
-                f"party {party.name!r} is not in the registry; {hint}",
-            )
-
-
-def _fx_coverage(deal: Deal, settings: Settings, fx: FxTable) -> Iterator[Finding]:
-    """Every conversion a report would need: tranche → deal currency and → reporting currency."""
-    targets = [currency for currency in (deal.currency, settings.currency) if currency]
-    for index, tranche in enumerate(deal.tranches):
-        source = tranche_currency(deal, tranche)
-        if tranche.disclosed_amount is None or source is None:
-            continue
-        for target in dict.fromkeys(targets):
-            if target == source:
-                continue
-            try:
-                fx.rate(source, target, conversion_date(deal, tranche))
-            except MissingRate as missing:
-                key = "currency" if tranche.currency else "amount"
-                yield error("DL304", ("tranches", index, key), str(missing))
-
-
-def _declared_total(deal: Deal, fx: FxTable) -> Iterator[Finding]:
-    declared = deal.total
-    if declared is None or deal.financials != "disclosed" or deal.currency is None:
-        return
-    figures = deal_figures(deal, fx)
-    computed = figures.total
-    if computed is None:
-        return
-    difference = abs(declared.value - computed)
-    if difference <= declared.tolerance:
-        return
-    message = (
-        f"declared total {readable(declared.value)} (±{readable(declared.tolerance)} at the "
-        f"precision written) differs from the tranches' {readable(computed)} ({computed}) by "
-        f"{readable(difference)}; correct the tranches, or the total"
+def _future(position: int, key: str, when: str, today: date) -> Finding:
+    return error(
+        "DL203",
+        ("tranches", position, key),
+        f"{key} {when} is in the future (today is {today}); record it when it "
+        f'happens, and use due = {when} with status = "expected" until then',
     )
-    if figures.complete:
-        yield error("DL230", ("total",), message)
-    else:
-        yield warning("DL230", ("total",), message + " (some amounts are undisclosed)")
-
-
-def _future_dates(deal: Deal, today: date) -> Iterator[Finding]:
-    for index, tranche in enumerate(deal.tranches):
-        for key in ("achieved", "paid"):
-            value: date | None = getattr(tranche, key)
-            if value is not None and value > today:
-                yield error(
-                    "DL203",
-                    ("tranches", index, key),
-                    f"{key} {value} is in the future (today is {today}); record it when it "
-                    f'happens, and use due = {value} with status = "expected" until then',
-                )
 
 
 def check_settings(settings: Settings, registry: Registry) -> list[Finding]:

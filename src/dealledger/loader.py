@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .facts import DealFacts, facts_of
 from .limits import (
     MAX_FILE_BYTES,
     MAX_PROBLEMS,
@@ -25,6 +26,7 @@ from .models import Deal, Settings
 from .positions import Span, decode_error_span, scan_positions, utf8_error_span
 from .problems import Finding, Problem, Severity
 from .rules import check_deal
+from .settings_rules import RuleContext, settings_findings
 from .toml_reader import loads as toml_loads
 from .validate import validate_model
 
@@ -53,6 +55,7 @@ class DealFile:
     deal: Deal | None
     problems: tuple[Problem, ...]
     deal_id: str | None = None
+    facts: DealFacts | None = None
 
 
 def read_document(
@@ -200,16 +203,23 @@ def _span_at(text: str, offset: int) -> Span:
     return Span(line, offset - start + 1)
 
 
-def load_deal_file(path: Path, display: str, data: bytes | None = None) -> DealFile:
+def load_deal_file(
+    path: Path, display: str, data: bytes | None = None, context: RuleContext | None = None
+) -> DealFile:
+    """One file's deal and own problems; with `context`, also the rules that need settings."""
     document = read_document(path, display, data)
     if document.data is None or document.text is None:
         return DealFile(path, display, None, document.problems)
     deal, findings = validate_model(Deal, document.data)
+    facts = None
     if deal is not None:
         findings = check_deal(deal)
+        if context is not None:
+            findings += settings_findings(deal, context)
+        facts = facts_of(deal)
     deal_id = deal.id if deal is not None else _raw_id(document.data)
     problems = place_findings(findings, document.text, display, deal_id)
-    return DealFile(path, display, deal, problems, deal_id)
+    return DealFile(path, display, deal, problems, deal_id, facts)
 
 
 def load_settings_file(

@@ -17,6 +17,7 @@ from .loader import DealFile, load_deal_file
 if TYPE_CHECKING:
     from .cache import Miss, Record
     from .discover import Target
+    from .settings_rules import RuleContext
 
 # Below this many files to parse, one process is faster than starting a pool.
 PARALLEL_MIN_FILES = 1500
@@ -50,7 +51,12 @@ def worker_count(files: int, requested: int | None = None) -> int:
 
 
 def load_uncached(
-    misses: Sequence[Miss], for_cache: bool, *, workers: int | None = None
+    misses: Sequence[Miss],
+    for_cache: bool,
+    *,
+    context: RuleContext | None = None,
+    keep_deals: bool = True,
+    workers: int | None = None,
 ) -> Iterator[tuple[Miss, DealFile, Record | None]]:
     """Load each missed file, in order; with `for_cache`, also the record to store."""
     from .cache import codec, load_for_cache
@@ -60,7 +66,7 @@ def load_uncached(
     if count > 1 and codec() is not None:
         done = 0
         try:
-            for item in _pooled(misses, count):
+            for item in _pooled(misses, count, context, keep_deals):
                 done += 1
                 yield item
             return
@@ -69,16 +75,24 @@ def load_uncached(
             misses = misses[done:]
     for miss in misses:
         if for_cache:
-            deal_file, record = load_for_cache(miss.target)
+            deal_file, record = load_for_cache(miss.target, context, keep_deal=keep_deals)
             yield miss, deal_file, record
         else:
-            deal_file = load_deal_file(miss.target.path, miss.target.display)
+            deal_file = load_deal_file(miss.target.path, miss.target.display, None, context)
             if deal_file.deal is not None:
                 share_fields_sets(deal_file.deal)
             yield miss, deal_file, None
 
 
-def _pooled(misses: Sequence[Miss], count: int) -> Iterator[tuple[Miss, DealFile, Record | None]]:
+def _pooled(
+    misses: Sequence[Miss], count: int, context: RuleContext | None, keep_deals: bool
+) -> Iterator[tuple[Miss, DealFile, Record | None]]:
+    """Workers parse and validate; the parent only decodes the small index records.
+
+    The deals come back as the cache's JSON and stay encoded until the cache writes them or a
+    report asks for one, so a `check` never decodes a deal at all.
+    """
+    import dataclasses
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -88,27 +102,47 @@ def _pooled(misses: Sequence[Miss], count: int) -> Iterator[tuple[Miss, DealFile
     assert records is not None  # checked by the caller
 
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    mp_context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunks = [misses[start : start + CHUNK] for start in range(0, len(misses), CHUNK)]
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count, mp_context=mp_context, initializer=_start_worker, initargs=(context,)
+    ) as pool:
         jobs = [pool.submit(_load_chunk, [miss.target for miss in chunk]) for chunk in chunks]
         for chunk, job in zip(chunks, jobs, strict=True):
             for miss, item in zip(chunk, job.result(), strict=True):
                 if item is None:  # not encodable: load it here
-                    deal_file, record = load_for_cache(miss.target)
+                    deal_file, record = load_for_cache(miss.target, context, keep_deal=keep_deals)
                     yield miss, deal_file, record
                     continue
-                encoded, cacheable = item
-                record = Record(*records.load_record(encoded))
+                encoded, deal_json, cacheable = item
+                record = Record(*records.load_index_record(encoded))
+                record.deal_json = deal_json
+                record.fresh = True
                 deal_file = record.deal_file(miss.target.path, miss.target.display)
+                if deal_json is not None and keep_deals:
+                    deal_file = dataclasses.replace(deal_file, deal=records.load_deal(deal_json))
                 yield miss, deal_file, record if cacheable else None
 
 
+_WORKER_CONTEXT: list[RuleContext | None] = [None]
+
+
+def _start_worker(context: RuleContext | None) -> None:
+    """Each worker keeps the run's settings, sent once rather than with every chunk."""
+    import gc
+
+    _WORKER_CONTEXT[0] = context
+    # A worker builds short-lived objects only; the cyclic collector would rescan the
+    # imported modules again and again for nothing.
+    gc.disable()
+
+
 def _load_chunk(targets: list[Target]) -> list[Any]:
-    """In a worker: each file's cache record as JSON bytes (None: load it in the parent).
+    """In a worker: each file's index record and deal as JSON bytes (None: load it in the
+    parent).
 
     JSON bytes cross the process boundary far faster than pickled models, and the parent
-    decodes them in Rust; it is the same path a warm run takes.
+    decodes them in Rust; it is the same form the cache stores.
     """
     from .cache import CacheFormatError, Record, codec, load_for_cache
 
@@ -116,12 +150,15 @@ def _load_chunk(targets: list[Target]) -> list[Any]:
     assert records is not None
     out: list[Any] = []
     for target in targets:
-        deal_file, record = load_for_cache(target)
+        deal_file, record = load_for_cache(target, _WORKER_CONTEXT[0], keep_deal=False)
         cacheable = record is not None
         if record is None:  # not a regular readable file: still send its result
+            if deal_file.deal is not None:
+                out.append(None)
+                continue
             record = Record.of(0, None, "", deal_file)
         try:
-            out.append((records.dump_record(record.fields()), cacheable))
+            out.append((records.dump_index(record.index_fields()), record.deal_json, cacheable))
         except CacheFormatError:
             out.append(None)
     return out

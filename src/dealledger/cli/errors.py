@@ -7,6 +7,7 @@ Every way out of a command maps to the spec's exit codes:
 - a closed output pipe (`dealledger summarize | head`): quietly, 0 (or 1 where Typer's own
   EPIPE rule sees it first);
 - the system refusing to read or write (disk full, output device gone): 1, with the reason;
+- a deal file changed between being checked and being reported on: 1, asking to run again;
 - running out of memory: 3, with a message saying so;
 - anything else is a bug in dealledger: 3 and a short report asking to file it. The Python
   traceback is shown only with `--debug` (or DEALLEDGER_DEBUG=1), because CI logs of
@@ -54,6 +55,13 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         _say(f"error: {exc.strerror or exc}{where}")
         return LEDGER_ERRORS
     except Exception as exc:
+        from ..ledger import LedgerChanged  # here, not at the top: start-up stays small
+
+        if isinstance(exc, LedgerChanged):
+            from ..safe_text import terminal_safe
+
+            _say(f"error: {terminal_safe(str(exc))}")
+            return LEDGER_ERRORS
         report_bug(exc)
         return INTERNAL_ERROR
     return 0

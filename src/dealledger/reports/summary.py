@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from ..figures import FIGURE_NAMES, Figures, deal_figures
@@ -63,7 +65,88 @@ def summary_record(entry: Entry, ledger: Ledger, figures: Figures | None = None)
 
 
 def summary_records(ledger: Ledger) -> list[dict[str, Any]]:
-    return [summary_record(entry, ledger) for entry in ledger.entries]
+    """Every selected deal's summary; unchanged files' rows come from the cache.
+
+    A row depends only on its file and the settings, which are both in the cache's key, so a
+    warm `summarize` decodes neither deals nor figures; rows computed here are kept for the
+    next run.
+    """
+    cache = ledger.cache
+    if cache is None:
+        return [summary_record(entry, ledger) for entry in ledger.entries]
+    from ..cache import path_key
+
+    records = []
+    for entry in ledger.entries:
+        key = path_key(entry.path)
+        encoded = cache.derived(SUMMARY_KIND, key)
+        record = _decoded(encoded, entry.display) if encoded is not None else None
+        if record is None:
+            record = summary_record(entry, ledger)
+            cache.keep_derived(SUMMARY_KIND, key, _encoded(record))
+        records.append(record)
+    cache.save_derived()
+    return records
+
+
+SUMMARY_KIND = "summary"
+_DECIMAL_FIELDS = (*MONEY_FIELDS, "declared_total")
+
+
+def _encoded(record: dict[str, Any]) -> bytes:
+    """The row without its path (shown relative to where the command runs), as JSON text."""
+    row = {name: value for name, value in record.items() if name != "path"}
+    for name in _DECIMAL_FIELDS:
+        if row[name] is not None:
+            row[name] = str(row[name])
+    for name in ("announced", "signed"):
+        if row[name] is not None:
+            row[name] = row[name].isoformat()
+    return json.dumps(row, separators=(",", ":")).encode()
+
+
+def _decoded(encoded: bytes, display: str) -> dict[str, Any] | None:
+    """A cached row, every field type-checked (in Rust); anything unexpected: recompute."""
+    from pydantic_core import ValidationError
+
+    try:
+        record: dict[str, Any] = _row_validator().validate_json(encoded)
+    except ValidationError:
+        return None
+    record["path"] = display
+    return record
+
+
+@cache
+def _row_validator() -> Any:
+    from pydantic_core import SchemaValidator, core_schema
+
+    def text() -> Any:
+        return core_schema.str_schema(strict=True)
+
+    def nullable(schema: Any) -> Any:
+        return core_schema.nullable_schema(schema)
+
+    party = core_schema.typed_dict_schema(
+        {name: core_schema.typed_dict_field(text()) for name in ("name", "role", "group")},
+        extra_behavior="forbid",
+    )
+    kinds: dict[str, Any] = {
+        "id": text(),
+        "title": text(),
+        "kind": text(),
+        "status": text(),
+        "announced": core_schema.date_schema(),
+        "signed": nullable(core_schema.date_schema()),
+        "currency": nullable(text()),
+        "parties": core_schema.list_schema(party),
+        "complete": core_schema.bool_schema(strict=True),
+        **{name: nullable(core_schema.decimal_schema()) for name in _DECIMAL_FIELDS},
+    }
+    fields = {
+        name: core_schema.typed_dict_field(kinds[name]) for name in SUMMARY_FIELDS if name != "path"
+    }
+    return SchemaValidator(core_schema.typed_dict_schema(fields, extra_behavior="forbid"))
 
 
 def currency_totals(records: list[dict[str, Any]]) -> dict[str, dict[str, Decimal]]:

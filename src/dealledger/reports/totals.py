@@ -8,6 +8,7 @@ the sum of the per-tranche amounts that `export` stores and a reader can recompu
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -108,52 +109,90 @@ class _DealPart:
         return sums
 
 
+_PART_NAMES = (*CATEGORIES, "total", "paid", "forfeited")
+
+# One deal's share of one group: the group's key (None: the overall figures), the deal's
+# figures in it, and whether the deal is incomplete.
+Contribution = tuple[tuple[Any, ...] | None, dict[str, Decimal | None], bool]
+
+
 @dataclass
 class _Sums:
-    """A group: the deals in it, each deal's part, and the sums of the disclosed parts.
+    """A group: how many deals it covers and the sums of their disclosed figures.
 
     Summing deal by deal keeps the spec's meaning of `null` at every level: a figure is
     unknown only where every deal it covers left it unknown, and a deal with no tranche of a
     category adds 0 to it.
     """
 
-    parts: dict[str, _DealPart] = field(default_factory=dict)
-    incomplete: dict[str, None] = field(default_factory=dict)
+    deals: int = 0
+    incomplete: int = 0
+    sums: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(_PART_NAMES, ZERO))
+    known: set[str] = field(default_factory=set)
 
-    def add(self, item: _Item) -> None:
-        deal_id = item.entry.deal.id
-        part = self.parts.setdefault(deal_id, _DealPart())
-        if deal_incomplete(item.entry):
-            self.incomplete[deal_id] = None
-        if item.opaque:
-            part.opaque = True
-            return
-        if item.position is None:
-            return
-        tranche = item.entry.deal.tranches[item.position]
-        part.categories[CATEGORY_OF_TYPE[tranche.type]].append(item.amount)
-        if tranche.status == "paid":
-            part.paid.append(item.amount)
-        elif tranche.status == "forfeited":
-            part.forfeited.append(item.amount)
+    def add(self, figures: dict[str, Decimal | None], incomplete: bool) -> None:
+        self.deals += 1
+        self.incomplete += incomplete
+        sums = self.sums
+        for name in _PART_NAMES:
+            value = figures[name]
+            if value is not None:
+                sums[name] += value
+                self.known.add(name)
 
     def figures(self) -> dict[str, Any]:
-        per_deal = [part.figures() for part in self.parts.values()]
-        names = (*CATEGORIES, "total", "paid", "forfeited")
-        sums = {name: sum_disclosed(deal[name] for deal in per_deal) for name in names}
+        sums = {
+            name: self.sums[name] if name in self.known or not self.deals else None
+            for name in _PART_NAMES
+        }
         total, paid, forfeited = sums["total"], sums["paid"], sums["forfeited"]
-        outstanding = (
-            None if total is None else total - (paid or Decimal(0)) - (forfeited or Decimal(0))
-        )
+        outstanding = None if total is None else total - (paid or ZERO) - (forfeited or ZERO)
         return {
-            "deals": len(self.parts),
+            "deals": self.deals,
             **{name: sums[name] for name in CATEGORIES},
             "total": total,
             "paid": paid,
             "forfeited": forfeited,
             "outstanding": outstanding,
-            "incomplete_deals": len(self.incomplete),
+            "incomplete_deals": self.incomplete,
         }
+
+
+ZERO = Decimal(0)
+
+
+def _add_item(part: _DealPart, item: _Item) -> None:
+    if item.opaque:
+        part.opaque = True
+        return
+    if item.position is None:
+        return
+    tranche = item.entry.deal.tranches[item.position]
+    part.categories[CATEGORY_OF_TYPE[tranche.type]].append(item.amount)
+    if tranche.status == "paid":
+        part.paid.append(item.amount)
+    elif tranche.status == "forfeited":
+        part.forfeited.append(item.amount)
+
+
+def deal_contributions(
+    entry: Entry, ledger: Ledger, by: Sequence[str], currency: str | None
+) -> list[Contribution]:
+    """What one deal adds to the overall figures and to each group it falls in."""
+    overall = _DealPart()
+    parts: dict[tuple[Any, ...], _DealPart] = {}
+    for item in _items(entry, ledger, currency):
+        _add_item(overall, item)
+        if not by:
+            continue
+        values = [_key_values(key, item, ledger) for key in by]
+        for combination in itertools.product(*values):
+            _add_item(parts.setdefault(combination, _DealPart()), item)
+    incomplete = deal_incomplete(entry)
+    return [
+        (None, overall.figures(), incomplete),
+        *((key, part.figures(), incomplete) for key, part in parts.items()),
+    ]
 
 
 def _items(entry: Entry, ledger: Ledger, currency: str | None) -> Iterator[_Item]:
@@ -223,14 +262,15 @@ def totals_record(ledger: Ledger, by: Sequence[str], currency: str | None) -> di
     """The spec's `totals --format json` document."""
     overall = _Sums()
     groups: dict[tuple[Any, ...], _Sums] = {}
-    for entry in ledger.entries:
-        for item in _items(entry, ledger, currency):
-            overall.add(item)
-            if not by:
-                continue
-            values = [_key_values(key, item, ledger) for key in by]
-            for combination in itertools.product(*values):
-                groups.setdefault(combination, _Sums()).add(item)
+    for contributions in _all_contributions(ledger, by, currency):
+        for key, figures, incomplete in contributions:
+            if key is None:
+                overall.add(figures, incomplete)
+            else:
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = _Sums()
+                group.add(figures, incomplete)
     return {
         "currency": currency,
         "by": list(by),
@@ -240,6 +280,76 @@ def totals_record(ledger: Ledger, by: Sequence[str], currency: str | None) -> di
         ],
         "overall": overall.figures(),
     }
+
+
+def _all_contributions(
+    ledger: Ledger, by: Sequence[str], currency: str | None
+) -> Iterator[list[Contribution]]:
+    """Each selected deal's contributions; unchanged files' come from the cache.
+
+    They depend on the file, the settings (both in the cache's key), the reporting currency
+    and the grouping keys (in the name of what is cached), never on other files.
+    """
+    cache = ledger.cache
+    if cache is None:
+        for entry in ledger.entries:
+            yield deal_contributions(entry, ledger, by, currency)
+        return
+    from ..cache import path_key
+
+    kind = f"totals.{currency or 'none'}.{'+'.join(by) or 'overall'}"
+    for entry in ledger.entries:
+        key = path_key(entry.path)
+        encoded = cache.derived(kind, key)
+        contributions = _decoded(encoded, len(by)) if encoded is not None else None
+        if contributions is None:
+            contributions = deal_contributions(entry, ledger, by, currency)
+            cache.keep_derived(kind, key, _encoded(contributions))
+        yield contributions
+    cache.save_derived()
+
+
+def _encoded(contributions: list[Contribution]) -> bytes:
+    return json.dumps(
+        [
+            [
+                None if key is None else list(key),
+                [None if figures[name] is None else str(figures[name]) for name in _PART_NAMES],
+                incomplete,
+            ]
+            for key, figures, incomplete in contributions
+        ],
+        separators=(",", ":"),
+    ).encode()
+
+
+def _decoded(encoded: bytes, width: int) -> list[Contribution] | None:
+    """Cached contributions, type-checked; anything unexpected means compute them again."""
+    try:
+        rows = json.loads(encoded)
+        contributions: list[Contribution] = []
+        for key, values, incomplete in rows:
+            if key is not None and (
+                len(key) != width
+                or not all(value is None or type(value) in (str, int) for value in key)
+            ):
+                return None
+            if type(incomplete) is not bool or len(values) != len(_PART_NAMES):
+                return None
+            figures = {
+                name: None if value is None else Decimal(_text(value))
+                for name, value in zip(_PART_NAMES, values, strict=True)
+            }
+            contributions.append((None if key is None else tuple(key), figures, incomplete))
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+    return contributions
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not text")
+    return value
 
 
 def totals_rows(record: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,0 +1,37 @@
+"""The few facts about a valid deal that rules across files and the ledger's order need.
+
+A run whose files all come from the cache works on these alone: `check` never decodes a
+whole deal, which is what makes a warm check over 100,000 files fast and small in memory.
+They are plain strings and numbers so that the cache stores and reads them as JSON directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Deal
+
+# A tranche date that must not lie in the future: (tranche index, key, ISO date).
+DatedEvent = tuple[int, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DealFacts:
+    """`date` is the deal's date (signed, else announced) as ISO text, which sorts as dates."""
+
+    date: str
+    related: tuple[str, ...]
+    events: tuple[DatedEvent, ...]
+
+    def as_tuple(self) -> tuple[str, tuple[str, ...], tuple[DatedEvent, ...]]:
+        return (self.date, self.related, self.events)
+
+
+def facts_of(deal: Deal) -> DealFacts:
+    events = tuple(
+        (index, key, value.isoformat())
+        for index, tranche in enumerate(deal.tranches)
+        for key, value in (("achieved", tranche.achieved), ("paid", tranche.paid))
+        if value is not None
+    )
+    return DealFacts(deal.date.isoformat(), deal.related, events)
