@@ -31,11 +31,12 @@ import hashlib
 import json
 import os
 import stat
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__
 from .cache_codec import CacheFormatError, RecordCodec, layout_signature, share_fields_sets
@@ -89,6 +90,7 @@ class Record:
     deal: Deal | None = None
     deal_json: bytes | None = None
     fresh: bool = False
+    spilled: bool = False
 
     @classmethod
     def of(cls, size: int, mtime_ns: int | None, digest: str, deal_file: DealFile) -> Record:
@@ -141,6 +143,10 @@ class FileCache:
     _loaded: set[int] = field(default_factory=set)
     _lines_read: dict[tuple[str, int], dict[str, tuple[str, bytes]]] = field(default_factory=dict)
     _derived: dict[tuple[str, int], dict[str, bytes]] = field(default_factory=dict)
+    # Deals parsed in this run wait for `save` in temporary files, not in memory: a cold run
+    # over 100,000 files would otherwise hold every encoded deal at once.
+    _spill_folder: tempfile.TemporaryDirectory[str] | None = None
+    _spill: dict[int, BinaryIO] = field(default_factory=dict)
 
     @classmethod
     def for_ledger(cls, root: Path | None) -> FileCache | None:
@@ -252,8 +258,38 @@ class FileCache:
 
     def store(self, path_key: str, record: Record) -> None:
         self.lookup(path_key)  # the shard is loaded before it is changed
+        shard = self.shard_of(path_key)
         self.records[path_key] = record
-        self.dirty.add(self.shard_of(path_key))
+        self.dirty.add(shard)
+        if record.deal_json is not None:
+            with contextlib.suppress(OSError, UnicodeEncodeError):
+                line = _deal_line(path_key, record.digest, record.deal_json)
+                self._spill_file(shard).write(line)
+                record.deal_json = None
+                record.spilled = True
+
+    def _spill_file(self, shard: int) -> BinaryIO:
+        stream = self._spill.get(shard)
+        if stream is None:
+            if self._spill_folder is None:
+                self._spill_folder = tempfile.TemporaryDirectory(prefix="dealledger-")
+            path = Path(self._spill_folder.name) / f"deals-{shard:02d}"
+            stream = self._spill[shard] = path.open("w+b")
+        return stream
+
+    def _spilled(self, shard: int) -> dict[str, bytes]:
+        stream = self._spill.pop(shard, None)
+        if stream is None:
+            return {}
+        with stream:
+            stream.seek(0)
+            lines = stream.read().split(b"\n")
+        spilled = {}
+        for line in lines:
+            parts = line.split(b"\t", 2)
+            if len(parts) == 3:
+                spilled[json.loads(parts[0])] = parts[2]
+        return spilled
 
     def forget(self, path_key: str) -> None:
         self.lookup(path_key)
@@ -270,6 +306,7 @@ class FileCache:
             if not ignore.exists():
                 _write_atomic(ignore, b"# dealledger's cache: safe to delete\n*\n")
         except OSError:
+            self.drop_spill()
             return
         records = RecordCodec.build()
         keys: dict[int, list[str]] = {shard: [] for shard in self.dirty}
@@ -280,6 +317,7 @@ class FileCache:
         # One shard at a time, so a cold run never holds the whole cache as JSON at once.
         for shard, shard_keys in keys.items():
             old_lines = self._lines(shard)
+            spilled = self._spilled(shard)
             index_parts = []
             deal_lines = []
             for path_key in shard_keys:
@@ -289,6 +327,8 @@ class FileCache:
                     quoted = json.dumps(path_key).encode()
                     encoded = records.dump_index(record.index_fields())
                     deal_json = record.deal_json
+                    if deal_json is None and record.spilled:
+                        deal_json = spilled.get(path_key)
                     if deal_json is None and record.deal is not None:
                         deal_json = records.dump_deal(record.deal)
                     if deal_json is None and not record.fresh:
@@ -300,8 +340,7 @@ class FileCache:
                     continue  # a valid deal whose deal cannot be had: parse it next time
                 index_parts.append(quoted + b":" + encoded)
                 if deal_json is not None:
-                    digest = record.digest.encode("ascii")
-                    deal_lines.append(quoted + b"\t" + digest + b"\t" + deal_json + b"\n")
+                    deal_lines.append(_deal_line(path_key, record.digest, deal_json))
             self._write_shard(self._lines_path(DEALS, shard), b"".join(deal_lines))
             self._write_shard(self._index_path(shard), b"{" + b",".join(index_parts) + b"}")
             self._lines_read.pop((DEALS, shard), None)
@@ -309,8 +348,17 @@ class FileCache:
             for path_key in shard_keys:
                 record = self.records[path_key]
                 record.deal_json = None
-                record.fresh = False
+                record.fresh = record.spilled = False
         self.dirty.clear()
+        self.drop_spill()
+
+    def drop_spill(self) -> None:
+        for stream in self._spill.values():
+            stream.close()
+        self._spill.clear()
+        if self._spill_folder is not None:
+            self._spill_folder.cleanup()
+            self._spill_folder = None
 
     def derived(self, kind: str, path_key: str) -> bytes | None:
         """A value a report derived from this file version earlier (see `keep_derived`)."""
@@ -362,14 +410,17 @@ class FileCache:
             _write_atomic(path, header + b"\n" + body)
 
 
+def _deal_line(path_key: str, digest: str, value: bytes) -> bytes:
+    """One line of a lines shard: the path as JSON, the content hash, the value's JSON."""
+    return json.dumps(path_key).encode() + b"\t" + digest.encode("ascii") + b"\t" + value + b"\n"
+
+
 def _write_atomic(target: Path, data: bytes) -> None:
     """Temporary file in the same folder, then rename: readers see the old or the new shard.
 
     No fsync: after a crash a shard may be empty or torn, which its digest reveals and the
     next run rebuilds; durability is not worth 64 disk flushes per run for a cache.
     """
-    import tempfile
-
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -71,7 +71,7 @@ def check(
     """
     from .pipe import closed_pipe_ends_quietly
 
-    loaded = open_ledger(ledger, paths, no_cache=no_cache)
+    loaded = open_ledger(ledger, paths, no_cache=no_cache, keep_deals=False)
     failed = loaded.errors > 0 or (strict and loaded.warnings > 0)
     with closed_pipe_ends_quietly(1 if failed else 0):
         if output_format is CheckFormat.TEXT:

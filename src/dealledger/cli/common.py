@@ -75,8 +75,18 @@ def usage_error(message: str) -> NoReturn:
     raise typer.Exit(USAGE_ERROR)
 
 
-def open_ledger(ledger: Path | None, paths: list[str] | None, *, no_cache: bool = False) -> Ledger:
-    """Find the root, expand the paths and load: usage problems become exit code 2."""
+def open_ledger(
+    ledger: Path | None,
+    paths: list[str] | None,
+    *,
+    no_cache: bool = False,
+    keep_deals: bool = True,
+) -> Ledger:
+    """Find the root, expand the paths and load: usage problems become exit code 2.
+
+    `keep_deals=False` is for commands that report problems only: deals parsed on the way
+    are then not held in memory (see `load_ledger`).
+    """
     from ..discover import UsageError, expand_paths, find_root
     from ..ledger import load_ledger
     from .progress import LoadProgress
@@ -88,7 +98,9 @@ def open_ledger(ledger: Path | None, paths: list[str] | None, *, no_cache: bool 
             stdin = sys.stdin if "-" in paths else None
             targets = expand_paths(paths, stdin, on_empty_folder=_note_empty_folder)
         with LoadProgress() as progress:
-            loaded = load_ledger(root, targets, progress=progress, cache=not no_cache)
+            loaded = load_ledger(
+                root, targets, progress=progress, cache=not no_cache, keep_deals=keep_deals
+            )
         # A command runs once and exits: keep the collector from rescanning the whole ledger
         # each time rendering allocates (reports build as many objects again).
         import gc
