@@ -36,29 +36,27 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__
-from .cache_codec import CacheFormatError, RecordCodec, layout_signature, share_fields_sets
+from .cache_index import CacheFormatError, IndexCodec
 from .discover import SETTINGS_FILE, Target
-from .facts import DealFacts
-from .loader import (
-    MAX_FILE_BYTES,
-    DealFile,
-    NotRegularFile,
-    TooLarge,
-    load_deal_file,
-    read_bounded,
-)
-from .models import Deal
+from .facts import DealFacts, DealFile
+from .limits import MAX_FILE_BYTES
 from .problems import Problem, Severity
-from .settings_rules import RuleContext
+from .reading import NotRegularFile, TooLarge, read_bounded
+
+if TYPE_CHECKING:
+    from .cache_codec import RecordCodec
+    from .models import Deal
+    from .settings_rules import RuleContext
 
 CACHE_DIR_NAME = ".dealledger-cache"
 CACHE_ENV = "DEALLEDGER_CACHE_DIR"
 FORMAT = 2
 SHARDS = 64
 DEALS = "deals"
+SETTINGS_RECORD = "settings.json"
 # A file modified this recently may change again within the same mtime tick; its record is
 # stored without an mtime so that the next run compares content hashes instead ("racy git").
 RACY_SECONDS = 2.0
@@ -117,7 +115,10 @@ class Record:
 
 
 def codec() -> RecordCodec | None:
-    """The record codec, or None if the models hold a type it cannot store (then no cache)."""
+    """The deal codec, or None if the models hold a type it cannot store (then no deal is
+    cached, and every file is parsed)."""
+    from .cache_codec import RecordCodec
+
     try:
         return RecordCodec.build()
     except CacheFormatError:
@@ -157,8 +158,6 @@ class FileCache:
         elif root is not None:
             folder = root / CACHE_DIR_NAME
         else:
-            return None
-        if codec() is None:
             return None
         settings = b""
         if root is not None:
@@ -208,7 +207,7 @@ class FileCache:
                 self.dirty.add(shard)  # stale or garbled: rebuild it from the files
             return
         try:
-            records = RecordCodec.build().load_index(body)
+            records = IndexCodec.build().load_shard(body)
         except (CacheFormatError, ValueError, TypeError, RecursionError):
             self.dirty.add(shard)
             return
@@ -248,8 +247,10 @@ class FileCache:
         shard = self.shard_of(path_key)
         line = self._lines(shard).get(path_key)
         if record is not None and line is not None and line[0] == record.digest:
-            with contextlib.suppress(CacheFormatError):
-                return RecordCodec.build().load_deal(line[1])
+            deals = codec()
+            if deals is not None:
+                with contextlib.suppress(CacheFormatError):
+                    return deals.load_deal(line[1])
         # The deals shard is missing, damaged or from another run: drop the index shard too,
         # so that the next run parses these files again and writes both anew.
         with contextlib.suppress(OSError):
@@ -308,7 +309,7 @@ class FileCache:
         except OSError:
             self.drop_spill()
             return
-        records = RecordCodec.build()
+        index = IndexCodec.build()
         keys: dict[int, list[str]] = {shard: [] for shard in self.dirty}
         for path_key in self.records:
             bucket = keys.get(self.shard_of(path_key))
@@ -325,12 +326,13 @@ class FileCache:
                 try:
                     path_key.encode("utf-8")  # a name with undecodable bytes: not cached
                     quoted = json.dumps(path_key).encode()
-                    encoded = records.dump_index(record.index_fields())
+                    encoded = index.dump(record.index_fields())
                     deal_json = record.deal_json
                     if deal_json is None and record.spilled:
                         deal_json = spilled.get(path_key)
                     if deal_json is None and record.deal is not None:
-                        deal_json = records.dump_deal(record.deal)
+                        deals = codec()
+                        deal_json = deals.dump_deal(record.deal) if deals else None
                     if deal_json is None and not record.fresh:
                         old = old_lines.get(path_key)
                         deal_json = old[1] if old and old[0] == record.digest else None
@@ -376,6 +378,35 @@ class FileCache:
         """
         if path_key in self.records and b"\n" not in value:
             self._derived.setdefault((kind, self.shard_of(path_key)), {})[path_key] = value
+
+    def settings_problems(self, display: str) -> tuple[Problem, ...] | None:
+        """dealledger.toml's own problems as found when these exact settings were validated.
+
+        The cache's key holds the settings' bytes, so a record under this key is about this
+        very file: a warm run then needs neither the models nor the validation.
+        """
+        body = self._read_verified(self.folder / SETTINGS_RECORD)
+        if body is None:
+            return None
+        try:
+            rows = IndexCodec.build().load_problems(body)
+        except CacheFormatError:
+            return None
+        return tuple(
+            Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
+            for code, severity, line, column, message, deal_id in rows
+        )
+
+    def keep_settings_problems(self, problems: tuple[Problem, ...]) -> None:
+        rows = tuple(
+            (p.code, p.severity.value, p.line, p.column, p.message, p.deal) for p in problems
+        )
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            body = IndexCodec.build().dump_problems(rows)
+        except (OSError, CacheFormatError):
+            return
+        self._write_shard(self.folder / SETTINGS_RECORD, body)
 
     def save_derived(self) -> None:
         """Merge the kept results into their shards; lines of older file versions go."""
@@ -447,7 +478,8 @@ def _source_fingerprint() -> str:
 def cache_key(settings_bytes: bytes) -> str:
     """Everything besides a file's own bytes that its cached result depends on."""
     digest = hashlib.sha256()
-    for part in (str(FORMAT), __version__, _source_fingerprint(), layout_signature()):
+    # The source fingerprint covers the models too: a changed field is a changed file.
+    for part in (str(FORMAT), __version__, _source_fingerprint()):
         digest.update(part.encode() + b"\0")
     digest.update(settings_bytes)
     return digest.hexdigest()
@@ -496,19 +528,19 @@ def load_deal_files(
     cache: FileCache | None,
     progress: Progress | None = None,
     *,
-    context: RuleContext | None = None,
+    context: Callable[[], RuleContext | None] = lambda: None,
     keep_deals: bool = True,
     workers: int | None = None,
 ) -> list[DealFile]:
     """Every target's DealFile, in order, from the cache where it is still valid.
 
-    A valid file's `deal` may be None with `facts` set: its deal is then decoded from the
-    cache (or parsed again) only if a report asks for it (`FileCache.deal`). With
+    `context` gives the settings rules' context, asked for only if some file must be parsed
+    (building it validates the settings). A valid file's `deal` may be None with `facts`
+    set: its deal is then decoded from the cache (or parsed again) only if a report asks
+    for it (`FileCache.deal`). With
     `keep_deals=False` (a caller that needs facts only, like `check`) deals parsed in this
     run are not kept in memory either.
     """
-    from .parallel import load_uncached
-
     targets = list(targets)
     results: list[DealFile | None] = [None] * len(targets)
     misses: list[Miss] = []
@@ -526,9 +558,14 @@ def load_deal_files(
         done += 1
         if progress is not None:
             progress(done)
-    uncached = load_uncached(
-        misses, cache is not None, context=context, keep_deals=keep_deals, workers=workers
-    )
+    if misses:
+        from .parallel import load_uncached
+
+        uncached = load_uncached(
+            misses, cache is not None, context=context(), keep_deals=keep_deals, workers=workers
+        )
+    else:
+        uncached = iter(())
     for miss, deal_file, record in uncached:
         results[miss.index] = deal_file
         if cache is not None:
@@ -570,6 +607,15 @@ def _trusted_mtime(info: os.stat_result) -> int | None:
     return None if time.time() - info.st_mtime < RACY_SECONDS else info.st_mtime_ns
 
 
+def load_deal_file(
+    path: Path, display: str, data: bytes | None = None, context: RuleContext | None = None
+) -> DealFile:
+    """The loader's, imported on first use: a run served from the cache never needs it."""
+    from .loader import load_deal_file as load
+
+    return load(path, display, data, context)
+
+
 def load_for_cache(
     target: Target, context: RuleContext | None = None, *, keep_deal: bool = True
 ) -> tuple[DealFile, Record | None]:
@@ -591,8 +637,13 @@ def load_for_cache(
     if len(data) != info.st_size:  # changed while reading: do not vouch for it
         record.mtime_ns = None
     if deal_file.deal is not None:
+        from .cache_codec import share_fields_sets
+
+        deals = codec()
         try:
-            record.deal_json = RecordCodec.build().dump_deal(deal_file.deal)
+            if deals is None:
+                raise CacheFormatError("no codec for these models")
+            record.deal_json = deals.dump_deal(deal_file.deal)
         except CacheFormatError:
             return deal_file, None
         if keep_deal:

@@ -33,6 +33,7 @@ from pydantic_core import (
     core_schema,
 )
 
+from .cache_index import CacheFormatError
 from .models import Asset, Deal, Forecast, Party, Source, Tier, Tranche
 from .money import Precision
 from .periods import Period
@@ -42,10 +43,6 @@ _DATACLASSES: dict[type, tuple[tuple[str, type], ...]] = {
     Period: (("start", date), ("text", str)),
     Precision: (("value", Decimal), ("tolerance", Decimal)),
 }
-
-
-class CacheFormatError(ValueError):
-    """A value that cannot be cached, or a record that does not decode: use the file."""
 
 
 def plain_schema(annotation: Any) -> core_schema.CoreSchema:
@@ -224,53 +221,11 @@ def _annotation_types(annotation: Any) -> set[Any]:
     return found
 
 
-def _nullable(schema: core_schema.CoreSchema) -> core_schema.CoreSchema:
-    return core_schema.nullable_schema(schema)
-
-
-def index_schema() -> core_schema.CoreSchema:
-    """One file's index record: size, mtime_ns, content hash, deal id, problems, facts."""
-    problem = core_schema.tuple_schema(
-        [
-            core_schema.str_schema(),  # code
-            core_schema.literal_schema(["error", "warning"]),
-            _nullable(core_schema.int_schema()),  # line
-            _nullable(core_schema.int_schema()),  # column
-            core_schema.str_schema(),  # message
-            _nullable(core_schema.str_schema()),  # deal id
-        ]
-    )
-    event = core_schema.tuple_schema(
-        [core_schema.int_schema(), core_schema.str_schema(), core_schema.str_schema()]
-    )
-    facts = core_schema.tuple_schema(
-        [
-            core_schema.str_schema(),  # the deal's date
-            core_schema.tuple_schema([core_schema.str_schema()], variadic_item_index=0),
-            core_schema.tuple_schema([event], variadic_item_index=0),
-        ]
-    )
-    return core_schema.tuple_schema(
-        [
-            core_schema.int_schema(),
-            _nullable(core_schema.int_schema()),
-            core_schema.str_schema(),
-            _nullable(core_schema.str_schema()),
-            core_schema.tuple_schema([problem], variadic_item_index=0),
-            _nullable(facts),
-        ]
-    )
-
-
 class RecordCodec:
-    """JSON for index records (alone and as a shard: a table by path) and for deals."""
+    """JSON for validated deals, both ways, in Rust."""
 
     def __init__(self) -> None:
-        record = index_schema()
         deal = _model_schema(Deal)
-        self._record_in = SchemaValidator(record)
-        self._record_out = SchemaSerializer(record)
-        self._index_in = SchemaValidator(core_schema.dict_schema(core_schema.str_schema(), record))
         self._deal_in = SchemaValidator(deal)
         self._deal_out = SchemaSerializer(deal)
 
@@ -278,24 +233,6 @@ class RecordCodec:
     @cache
     def build() -> RecordCodec:
         return RecordCodec()
-
-    def dump_index(self, record: tuple[Any, ...]) -> bytes:
-        try:
-            return self._record_out.to_json(record, warnings="error")
-        except PydanticSerializationError as exc:
-            raise CacheFormatError(str(exc)) from exc
-
-    def load_index_record(self, data: bytes) -> tuple[Any, ...]:
-        try:
-            return self._record_in.validate_json(data)
-        except ValidationError as exc:
-            raise CacheFormatError(str(exc)) from exc
-
-    def load_index(self, body: bytes) -> dict[str, tuple[Any, ...]]:
-        try:
-            return self._index_in.validate_json(body)
-        except ValidationError as exc:
-            raise CacheFormatError(str(exc)) from exc
 
     def dump_deal(self, deal: Deal) -> bytes:
         """The deal as JSON, serialized in Rust.
@@ -331,29 +268,3 @@ class RecordCodec:
             raise CacheFormatError(str(exc)) from exc
         restore_classes(deal)
         return deal
-
-
-def _describe(annotation: Any) -> str:
-    """An annotation without its validators (whose reprs hold memory addresses)."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _describe(typing.get_args(annotation)[0])
-    if origin is not None:
-        inner = ",".join(_describe(arg) for arg in typing.get_args(annotation))
-        return f"{getattr(origin, '__name__', origin)!s}[{inner}]"
-    if annotation is Ellipsis or isinstance(annotation, str):
-        return repr(annotation)
-    return getattr(annotation, "__qualname__", repr(annotation))
-
-
-def layout_signature() -> str:
-    """Field names and types of every model, for the cache key: a model change is a new key."""
-    return ";".join(
-        model.__name__
-        + "("
-        + ",".join(
-            f"{name}:{_describe(info.annotation)}" for name, info in model.model_fields.items()
-        )
-        + ")"
-        for model in MODELS
-    )

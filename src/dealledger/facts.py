@@ -8,8 +8,13 @@ They are plain strings and numbers so that the cache stores and reads them as JS
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .models import Deal
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from .models import Deal
 
 # A tranche date that must not lie in the future: (tranche index, key, ISO date).
 DatedEvent = tuple[int, str, str]
@@ -35,3 +40,19 @@ def facts_of(deal: Deal) -> DealFacts:
         if value is not None
     )
     return DealFacts(deal.date.isoformat(), deal.related, events)
+
+
+@dataclass(frozen=True, slots=True)
+class DealFile:
+    """What one deal file contributed: the deal if it validated, and its own problems.
+
+    `facts` is set exactly when the file holds a valid deal; `deal` may then still be None
+    where the deal was not kept in memory (see `cache.load_deal_files`).
+    """
+
+    path: Path
+    display: str
+    deal: Deal | None
+    problems: tuple[Problem, ...]
+    deal_id: str | None = None
+    facts: DealFacts | None = None

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cache import FileCache, gc_paused, load_deal_files, path_key
+from .cache import FileCache, gc_paused, load_deal_file, load_deal_files, path_key
+from .cross_file import cross_file_findings
 from .discover import (
     DEALS_DIR,
     SETTINGS_FILE,
@@ -19,16 +22,16 @@ from .discover import (
     UsageError,
     deal_files,
     file_identity,
-    is_within,
-    resolved,
 )
-from .fx import FxTable
-from .ledger_rules import check_settings, cross_file_findings
-from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
-from .models import Deal, Settings
+from .facts import DealFile
 from .problems import Finding, Problem, Severity
-from .registry import Registry
-from .settings_rules import RuleContext
+from .settings_file import read_settings
+
+if TYPE_CHECKING:
+    from .fx import FxTable
+    from .models import Deal, Settings
+    from .registry import Registry
+    from .settings_rules import RuleContext
 
 
 class Entry:
@@ -74,20 +77,34 @@ class LedgerChanged(RuntimeError):
 
 @dataclass(frozen=True)
 class Ledger:
+    """The checked ledger. `settings` may be given as a function: it is then validated on
+    first use, so a `check` served from the cache never builds the models."""
+
     root: Path | None
-    settings: Settings
+    settings_source: Settings | Callable[[], Settings]
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     files: int
     all_entries: tuple[Entry, ...] = ()
     # Where reports may keep per-file results for the next run (see FileCache.keep_derived).
     cache: FileCache | None = field(default=None, compare=False, repr=False)
-    registry: Registry = field(init=False)
-    fx: FxTable = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "registry", Registry(self.settings.parties))
-        object.__setattr__(self, "fx", FxTable(self.settings.fx))
+    @cached_property
+    def settings(self) -> Settings:
+        source = self.settings_source
+        return source() if callable(source) else source
+
+    @cached_property
+    def registry(self) -> Registry:
+        from .registry import Registry
+
+        return Registry(self.settings.parties)
+
+    @cached_property
+    def fx(self) -> FxTable:
+        from .fx import FxTable
+
+        return FxTable(self.settings.fx)
 
     @property
     def errors(self) -> int:
@@ -127,28 +144,6 @@ def load_ledger(
             "no ledger found: run inside a folder that has a deals/ folder, "
             "or pass --ledger DIR (or set DEALLEDGER_LEDGER)"
         )
-    settings_problems: tuple[Problem, ...] = ()
-    settings = Settings()
-    settings_text: str | None = None
-    settings_display = SETTINGS_FILE
-    settings_path = root / SETTINGS_FILE if root is not None else None
-    if settings_path is not None and _settings_link_outside(settings_path, root):
-        settings_problems = (
-            Problem(
-                "DL001",
-                Severity.ERROR,
-                _display(settings_path),
-                None,
-                None,
-                "symbolic link to a file outside the ledger; not read",
-            ),
-        )
-    elif settings_path is not None and settings_path.is_file():
-        settings_display = _display(settings_path)
-        settings, settings_problems, settings_text = load_settings_file(
-            settings_path, settings_display
-        )
-
     if root is not None and targets is None and not (root / DEALS_DIR).is_dir():
         raise UsageError(f"{_display(root / DEALS_DIR)!r} is not a folder of deal files")
     context = list(deal_files(root / DEALS_DIR, _display(root / DEALS_DIR))) if root else []
@@ -165,9 +160,19 @@ def load_ledger(
             target for target in selected if file_identity(target.path) not in known
         ]
 
-    context = RuleContext(settings)
+    file_cache = FileCache.for_ledger(root) if cache else None
+    settings = read_settings(root, file_cache, _display)
+    contexts: list[RuleContext] = []
+
+    def context() -> RuleContext:
+        """The settings rules' context, built (and the settings validated) on first use."""
+        if not contexts:
+            from .settings_rules import RuleContext
+
+            contexts.append(RuleContext(settings.get()))
+        return contexts[0]
+
     with gc_paused():
-        file_cache = FileCache.for_ledger(root) if cache else None
         # Targets discovery refused (links out of the folder, loops) are problems, never read.
         readable = [target for target in everything if target.refusal is None]
         read = iter(
@@ -178,13 +183,8 @@ def load_ledger(
         ]
         facts = [deal_file.facts for deal_file in loaded]
         ledger_findings = cross_file_findings(loaded, facts, today or date.today())
-    settings_findings = check_settings(settings, context.registry)
-    if settings_findings and settings_text is not None:
-        settings_problems += place_findings(
-            settings_findings, settings_text, settings_display, None
-        )
 
-    problems: list[Problem] = list(settings_problems)
+    problems: list[Problem] = list(settings.problems)
     all_entries: list[Entry] = []
     entries: list[tuple[str, str, Entry]] = []
     error = Severity.ERROR
@@ -212,7 +212,7 @@ def load_ledger(
     entries.sort(key=lambda item: item[:2])
     return Ledger(
         root,
-        settings,
+        settings.get,
         tuple(item[2] for item in entries),
         tuple(problems),
         len(selected),
@@ -222,7 +222,7 @@ def load_ledger(
 
 
 def _deal_source(
-    deal_file: DealFile, cache: FileCache | None, context: RuleContext
+    deal_file: DealFile, cache: FileCache | None, context: Callable[[], RuleContext]
 ) -> Callable[[], Deal] | None:
     """How an entry gets its deal when it was not kept: the cache, else the file again."""
     if deal_file.deal is not None:
@@ -231,7 +231,7 @@ def _deal_source(
     def source() -> Deal:
         deal = cache.deal(path_key(deal_file.path)) if cache is not None else None
         if deal is None:
-            again = load_deal_file(deal_file.path, deal_file.display, None, context)
+            again = load_deal_file(deal_file.path, deal_file.display, None, context())
             deal = again.deal
             if deal is None or again.problems != deal_file.problems:
                 raise LedgerChanged(
@@ -243,15 +243,9 @@ def _deal_source(
     return source
 
 
-def _settings_link_outside(path: Path, root: Path | None) -> bool:
-    """dealledger.toml linked from elsewhere: refused like a deal file linked from outside."""
-    if root is None or not path.is_symlink():
-        return False
-    real, base = resolved(path), resolved(root)
-    return real is None or base is None or not is_within(real, base)
-
-
 def _place(deal_file: DealFile, findings: Iterable[Finding]) -> list[Problem]:
+    from .loader import place_findings, read_document
+
     findings = list(findings)
     if not findings:
         return []

@@ -6,14 +6,12 @@ problem with the best position available at that stage; the caller always gets a
 
 from __future__ import annotations
 
-import os
-import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .facts import DealFacts, facts_of
+from .facts import DealFile, facts_of
 from .limits import (
     MAX_FILE_BYTES,
     MAX_PROBLEMS,
@@ -25,6 +23,7 @@ from .limits import (
 from .models import Deal, Settings
 from .positions import Span, decode_error_span, scan_positions, utf8_error_span
 from .problems import Finding, Problem, Severity
+from .reading import NotRegularFile, TooLarge, read_bounded
 from .rules import check_deal
 from .settings_rules import RuleContext, settings_findings
 from .toml_reader import loads as toml_loads
@@ -44,18 +43,6 @@ class Document:
     text: str | None
     data: dict[str, Any] | None
     problems: tuple[Problem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DealFile:
-    """What one deal file contributed: the deal if it validated, and its own problems."""
-
-    path: Path
-    display: str
-    deal: Deal | None
-    problems: tuple[Problem, ...]
-    deal_id: str | None = None
-    facts: DealFacts | None = None
 
 
 def read_document(
@@ -166,35 +153,6 @@ _SYNTAX_HINTS = {
 def _syntax_hint(message: str) -> str:
     """tomllib says what is wrong; add what to write instead for the common cases."""
     return next((hint for prefix, hint in _SYNTAX_HINTS.items() if message.startswith(prefix)), "")
-
-
-class NotRegularFile(Exception):
-    pass
-
-
-class TooLarge(Exception):
-    def __init__(self, size: int) -> None:
-        super().__init__(size)
-        self.size = size
-
-
-def read_bounded(path: Path) -> bytes:
-    """Read at most MAX_FILE_BYTES + 1 bytes, so a file that grows while read stays bounded.
-
-    O_NONBLOCK keeps a FIFO named `x.toml` from blocking the run waiting for a writer; fstat
-    on the open descriptor then refuses anything that is not a regular file.
-    """
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise NotRegularFile
-        if status.st_size > MAX_FILE_BYTES:
-            raise TooLarge(status.st_size)
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise TooLarge(len(data))
-    return data
 
 
 def _span_at(text: str, offset: int) -> Span:

@@ -12,11 +12,10 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .loader import DealFile, load_deal_file
-
 if TYPE_CHECKING:
     from .cache import Miss, Record
     from .discover import Target
+    from .facts import DealFile
     from .settings_rules import RuleContext
 
 # Below this many files to parse, one process is faster than starting a pool.
@@ -59,7 +58,7 @@ def load_uncached(
     workers: int | None = None,
 ) -> Iterator[tuple[Miss, DealFile, Record | None]]:
     """Load each missed file, in order; with `for_cache`, also the record to store."""
-    from .cache import codec, load_for_cache
+    from .cache import codec, load_deal_file, load_for_cache
     from .cache_codec import share_fields_sets
 
     count = worker_count(len(misses), workers)
@@ -96,10 +95,11 @@ def _pooled(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .cache import Record, codec, load_for_cache
+    from .cache import IndexCodec, Record, codec, load_for_cache
 
     records = codec()
     assert records is not None  # checked by the caller
+    index = IndexCodec.build()
 
     methods = multiprocessing.get_all_start_methods()
     mp_context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -115,7 +115,7 @@ def _pooled(
                     yield miss, deal_file, record
                     continue
                 encoded, deal_json, cacheable = item
-                record = Record(*records.load_index_record(encoded))
+                record = Record(*index.load(encoded))
                 record.deal_json = deal_json
                 record.fresh = True
                 deal_file = record.deal_file(miss.target.path, miss.target.display)
@@ -144,10 +144,9 @@ def _load_chunk(targets: list[Target]) -> list[Any]:
     JSON bytes cross the process boundary far faster than pickled models, and the parent
     decodes them in Rust; it is the same form the cache stores.
     """
-    from .cache import CacheFormatError, Record, codec, load_for_cache
+    from .cache import CacheFormatError, IndexCodec, Record, load_for_cache
 
-    records = codec()
-    assert records is not None
+    index = IndexCodec.build()
     out: list[Any] = []
     for target in targets:
         deal_file, record = load_for_cache(target, _WORKER_CONTEXT[0], keep_deal=False)
@@ -158,7 +157,7 @@ def _load_chunk(targets: list[Target]) -> list[Any]:
                 continue
             record = Record.of(0, None, "", deal_file)
         try:
-            out.append((records.dump_index(record.index_fields()), record.deal_json, cacheable))
+            out.append((index.dump(record.index_fields()), record.deal_json, cacheable))
         except CacheFormatError:
             out.append(None)
     return out

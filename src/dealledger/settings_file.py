@@ -1,0 +1,88 @@
+"""dealledger.toml for one run: its problems now, the validated settings when first needed.
+
+`check` over a warm cache needs only the settings' problems, and those are cached under a
+key that holds the settings' exact bytes; validating the settings (and importing the models
+to do it) is left to the first report or parse that needs the values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .discover import SETTINGS_FILE, is_within, resolved
+from .problems import Problem, Severity
+
+if TYPE_CHECKING:
+    from .cache import FileCache
+    from .models import Settings
+
+
+@dataclass
+class LedgerSettings:
+    """The settings' problems, and a way to the validated settings (computed once)."""
+
+    problems: tuple[Problem, ...]
+    _load: Callable[[], Settings]
+    _settings: Settings | None = None
+
+    def get(self) -> Settings:
+        if self._settings is None:
+            self._settings = self._load()
+        return self._settings
+
+
+def read_settings(
+    root: Path | None, cache: FileCache | None, display: Callable[[Path], str]
+) -> LedgerSettings:
+    """The settings of the ledger at `root` (the defaults where it has no dealledger.toml)."""
+    path = root / SETTINGS_FILE if root is not None else None
+    if path is not None and _link_outside(path, root):
+        refused = Problem(
+            "DL001",
+            Severity.ERROR,
+            display(path),
+            None,
+            None,
+            "symbolic link to a file outside the ledger; not read",
+        )
+        return LedgerSettings((refused,), _defaults)
+    if path is None or not path.is_file():
+        return LedgerSettings((), _defaults)
+    shown = display(path)
+    known = cache.settings_problems(shown) if cache is not None else None
+    if known is not None:
+        return LedgerSettings(known, lambda: _validated(path, shown)[0])
+    settings, problems = _validated(path, shown)
+    if cache is not None:
+        cache.keep_settings_problems(problems)
+    return LedgerSettings(problems, lambda: settings)
+
+
+def _defaults() -> Settings:
+    from .models import Settings
+
+    return Settings()
+
+
+def _validated(path: Path, shown: str) -> tuple[Settings, tuple[Problem, ...]]:
+    """The settings and all their own problems: the file's and the registry's, FX, valuation."""
+    from .ledger_rules import check_settings
+    from .loader import load_settings_file, place_findings
+    from .registry import Registry
+
+    settings, problems, text = load_settings_file(path, shown)
+    findings = check_settings(settings, Registry(settings.parties))
+    if findings and text is not None:
+        problems += place_findings(findings, text, shown, None)
+    return settings, problems
+
+
+def _link_outside(path: Path, root: Path | None) -> bool:
+    """dealledger.toml linked from elsewhere: refused like a deal file linked from outside."""
+    if root is None or not path.is_symlink():
+        return False
+    real, base = resolved(path), resolved(root)
+    return real is None or base is None or not is_within(real, base)
