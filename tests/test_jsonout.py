@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dealledger.periods import parse_period
 from dealledger.render.jsonout import _slow_dumps, dumps
 
 leaves = (
@@ -41,3 +43,70 @@ def test_a_value_cannot_forge_a_number_token() -> None:
 def test_decimals_stay_exact_and_dates_are_iso() -> None:
     text = dumps([Decimal("43243243.24"), date(2025, 6, 13)], None)
     assert text == '[43243243.24, "2025-06-13"]'
+
+
+class Stage(StrEnum):
+    """A str subclass standing in for the enum values reports carry."""
+
+    SIGNED = "signed"
+    ODD = 'quote " and \\ back\n'
+
+
+# Every C0 and C1 control, DEL, the bidi and invisible characters the post-pass escapes,
+# astral characters (emoji, tag characters), quotes and backslashes.
+tricky_characters = st.sampled_from(
+    [chr(code) for code in range(0x20)]
+    + [chr(code) for code in range(0x7F, 0xA0)]
+    + list('"\\/\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202e')
+    + list("\u2060\u2066\u2069\ufeff\ufff9\ufffb\U000e0001\U000e007f\U0001f600\U00010000")
+    + list("aé€ ")
+)
+tricky_text = st.text(tricky_characters, max_size=12) | st.text(max_size=8)
+tricky_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.builds(
+        lambda digits, exponent: Decimal(digits).scaleb(exponent),
+        st.integers(min_value=-(10**20), max_value=10**20),
+        st.integers(min_value=-30, max_value=30),
+    )
+    | tricky_text
+    | st.dates()
+    | st.sampled_from(list(Stage))
+    | st.just([])
+    | st.just({})
+    | st.just(())
+)
+tricky_documents = st.recursive(
+    tricky_leaves,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(tricky_text | st.sampled_from(list(Stage)), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300)
+@given(tricky_documents, st.sampled_from([2, None]))
+def test_tricky_documents_match_the_reference(document: object, indent: int | None) -> None:
+    assert dumps(document, indent) == _slow_dumps(document, indent)
+
+
+def test_other_indents_still_follow_the_reference() -> None:
+    document = {"a": [1, {"b": Decimal("1E+3")}], "c": ()}
+    for indent in (0, 1, 4):
+        assert dumps(document, indent) == _slow_dumps(document, indent)
+    assert dumps(document, 4) == json.dumps(json.loads(dumps(document)), indent=4)
+
+
+def test_what_orjson_refuses_goes_through_the_reference() -> None:
+    document = {"big": 2**64, "small": -(2**63) - 1, "ints": {1: "x"}, "lone": "\ud800"}
+    assert dumps(document) == _slow_dumps(document)
+    assert dumps(document, None) == _slow_dumps(document, None)
+
+
+def test_periods_are_their_text() -> None:
+    assert dumps([parse_period("2026-Q3")], None) == '["2026-Q3"]'
