@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation
 from enum import StrEnum
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dealledger.money import to_json_number
 from dealledger.periods import parse_period
-from dealledger.render.jsonout import _slow_dumps, dumps
+from dealledger.render.jsonout import _number, _slow_dumps, dumps
 
 leaves = (
     st.none()
@@ -110,3 +111,36 @@ def test_what_orjson_refuses_goes_through_the_reference() -> None:
 
 def test_periods_are_their_text() -> None:
     assert dumps([parse_period("2026-Q3")], None) == '["2026-Q3"]'
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(min_value=-(10**100), max_value=10**100),
+    st.integers(min_value=-120, max_value=120),
+)
+def test_number_shortcut_is_to_json_number(digits: int, exponent: int) -> None:
+    value = Decimal(digits).scaleb(exponent, context=Context(prec=200, Emin=-999, Emax=999))
+    try:
+        expected = to_json_number(value)
+    except InvalidOperation:
+        return
+    assert _number(value) == expected
+
+
+def test_number_shortcut_on_edge_values() -> None:
+    for text in ("0", "-0", "0.0", "-0.00", "5.00", "1.50", "100", "1E+2", "1E-7", "0.000001"):
+        assert _number(Decimal(text)) == to_json_number(Decimal(text)), text
+    assert _number(Decimal("NaN")) == to_json_number(Decimal("NaN"))
+
+
+@settings(max_examples=50)
+@given(st.lists(st.tuples(st.integers(0, 9000), tricky_characters), max_size=12))
+def test_escapes_in_long_strings_across_blocks(placed: list[tuple[int, str]]) -> None:
+    """The post-pass works in blocks of a few thousand characters; no boundary may matter."""
+    characters = list("x" * 9000)
+    for position, character in placed:
+        characters[position] = character
+    text = "".join(characters)
+    document = {"long": text, "list": [text[:4100], "€" + text]}
+    assert dumps(document) == _slow_dumps(document)
+    assert dumps(document, None) == _slow_dumps(document, None)
