@@ -549,6 +549,7 @@ def test_the_codec_round_trips_after_the_models_were_validated(root: Path) -> No
     """pydantic-core reuses a model's own validator once it is built; the codec must not."""
     from dealledger.cache import Record
     from dealledger.cache_codec import RecordCodec
+    from dealledger.cache_index import IndexCodec
     from dealledger.loader import load_deal_file
     from dealledger.models import Party, Source, Tranche
 
@@ -559,9 +560,10 @@ def test_the_codec_round_trips_after_the_models_were_validated(root: Path) -> No
     Tranche.model_validate({"type": "upfront", "amount": "1M", "due": "2027-Q2"})
     Source.model_validate({"url": "https://example.com"})
     codec = RecordCodec()
+    index = IndexCodec()
     for deal_file in loaded:
         record = Record.of(1, 2, "digest", deal_file)
-        back = Record(*codec.load_index_record(codec.dump_index(record.index_fields())))
+        back = Record(*index.load(index.dump(record.index_fields())))
         assert back.index_fields() == record.index_fields()
         if record.deal is not None:
             deal = codec.load_deal(codec.dump_deal(record.deal))

@@ -35,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -146,7 +147,6 @@ class FileCache:
     _derived: dict[tuple[str, int], dict[str, bytes]] = field(default_factory=dict)
     # Deals parsed in this run wait for `save` in temporary files, not in memory: a cold run
     # over 100,000 files would otherwise hold every encoded deal at once.
-    _spill_folder: tempfile.TemporaryDirectory[str] | None = None
     _spill: dict[int, BinaryIO] = field(default_factory=dict)
 
     @classmethod
@@ -214,12 +214,13 @@ class FileCache:
         for path_key, fields in records.items():
             self.records.setdefault(path_key, Record(*fields))
 
-    def _lines(self, shard: int, kind: str = DEALS) -> dict[str, tuple[str, bytes]]:
+    def _lines(self, shard: int, kind: str = DEALS) -> dict[bytes, tuple[str, bytes]]:
         """A lines shard as (content hash, encoded value) per path, split but not decoded.
 
         The hash ties each value to the file version it came from: a reader that meets an
         index and a lines file written by different runs never takes one file's deal for
-        another version of it.
+        another version of it. Keys are the paths as written in the file (see `_quoted`), so
+        splitting a shard decodes nothing.
         """
         lines = self._lines_read.get((kind, shard))
         if lines is None:
@@ -230,7 +231,7 @@ class FileCache:
                 if len(parts) != 3:
                     continue
                 with contextlib.suppress(ValueError):
-                    lines[json.loads(parts[0])] = (parts[1].decode("ascii"), parts[2])
+                    lines[parts[0]] = (parts[1].decode("ascii"), parts[2])
         return lines
 
     def lookup(self, path_key: str) -> Record | None:
@@ -245,7 +246,7 @@ class FileCache:
         if record is not None and record.deal is not None:
             return record.deal
         shard = self.shard_of(path_key)
-        line = self._lines(shard).get(path_key)
+        line = self._lines(shard).get(_quoted(path_key))
         if record is not None and line is not None and line[0] == record.digest:
             deals = codec()
             if deals is not None:
@@ -272,13 +273,11 @@ class FileCache:
     def _spill_file(self, shard: int) -> BinaryIO:
         stream = self._spill.get(shard)
         if stream is None:
-            if self._spill_folder is None:
-                self._spill_folder = tempfile.TemporaryDirectory(prefix="dealledger-")
-            path = Path(self._spill_folder.name) / f"deals-{shard:02d}"
-            stream = self._spill[shard] = path.open("w+b")
+            # Anonymous: nothing is left behind, whatever ends the run.
+            stream = self._spill[shard] = tempfile.TemporaryFile(prefix="dealledger-")  # noqa: SIM115 - closed by save or drop_spill
         return stream
 
-    def _spilled(self, shard: int) -> dict[str, bytes]:
+    def _spilled(self, shard: int) -> dict[bytes, bytes]:
         stream = self._spill.pop(shard, None)
         if stream is None:
             return {}
@@ -289,7 +288,7 @@ class FileCache:
         for line in lines:
             parts = line.split(b"\t", 2)
             if len(parts) == 3:
-                spilled[json.loads(parts[0])] = parts[2]
+                spilled[parts[0]] = parts[2]
         return spilled
 
     def forget(self, path_key: str) -> None:
@@ -325,16 +324,16 @@ class FileCache:
                 record = self.records[path_key]
                 try:
                     path_key.encode("utf-8")  # a name with undecodable bytes: not cached
-                    quoted = json.dumps(path_key).encode()
+                    quoted = _quoted(path_key)
                     encoded = index.dump(record.index_fields())
                     deal_json = record.deal_json
                     if deal_json is None and record.spilled:
-                        deal_json = spilled.get(path_key)
+                        deal_json = spilled.get(quoted)
                     if deal_json is None and record.deal is not None:
                         deals = codec()
                         deal_json = deals.dump_deal(record.deal) if deals else None
                     if deal_json is None and not record.fresh:
-                        old = old_lines.get(path_key)
+                        old = old_lines.get(quoted)
                         deal_json = old[1] if old and old[0] == record.digest else None
                 except (CacheFormatError, UnicodeEncodeError):
                     continue  # not cacheable: parsed again next time
@@ -358,16 +357,13 @@ class FileCache:
         for stream in self._spill.values():
             stream.close()
         self._spill.clear()
-        if self._spill_folder is not None:
-            self._spill_folder.cleanup()
-            self._spill_folder = None
 
     def derived(self, kind: str, path_key: str) -> bytes | None:
         """A value a report derived from this file version earlier (see `keep_derived`)."""
         record = self.records.get(path_key)
         if record is None:
             return None
-        line = self._lines(self.shard_of(path_key), kind).get(path_key)
+        line = self._lines(self.shard_of(path_key), kind).get(_quoted(path_key))
         return line[1] if line is not None and line[0] == record.digest else None
 
     def keep_derived(self, kind: str, path_key: str, value: bytes) -> None:
@@ -412,26 +408,30 @@ class FileCache:
         """Merge the kept results into their shards; lines of older file versions go."""
         if not self._derived or not self.folder.is_dir():
             return
+        digests_by_shard: dict[int, dict[bytes, str]] = {}
+        for path_key, record in self.records.items():
+            shard = self.shard_of(path_key)
+            if any((kind, shard) in self._derived for kind in self._kinds()):
+                digests_by_shard.setdefault(shard, {})[_quoted(path_key)] = record.digest
         for (kind, shard), values in self._derived.items():
+            digests = digests_by_shard.get(shard, {})
             merged = {
-                path_key: (digest, value)
-                for path_key, (digest, value) in self._lines(shard, kind).items()
-                if (record := self.records.get(path_key)) is not None and record.digest == digest
+                quoted: (digest, value)
+                for quoted, (digest, value) in self._lines(shard, kind).items()
+                if digests.get(quoted) == digest
             }
             for path_key, value in values.items():
-                merged[path_key] = (self.records[path_key].digest, value)
+                merged[_quoted(path_key)] = (self.records[path_key].digest, value)
             body = b"".join(
-                json.dumps(path_key).encode()
-                + b"\t"
-                + digest.encode("ascii")
-                + b"\t"
-                + value
-                + b"\n"
-                for path_key, (digest, value) in merged.items()
+                quoted + b"\t" + digest.encode("ascii") + b"\t" + value + b"\n"
+                for quoted, (digest, value) in merged.items()
             )
             self._write_shard(self._lines_path(kind, shard), body)
             self._lines_read.pop((kind, shard), None)
         self._derived.clear()
+
+    def _kinds(self) -> set[str]:
+        return {kind for kind, _ in self._derived}
 
     def _write_shard(self, path: Path, body: bytes) -> None:
         header = json.dumps(
@@ -441,9 +441,14 @@ class FileCache:
             _write_atomic(path, header + b"\n" + body)
 
 
+def _quoted(path_key: str) -> bytes:
+    """A path as the lines shards write it: a JSON string, ASCII only (so no tab or newline)."""
+    return encode_basestring_ascii(path_key).encode("ascii")
+
+
 def _deal_line(path_key: str, digest: str, value: bytes) -> bytes:
     """One line of a lines shard: the path as JSON, the content hash, the value's JSON."""
-    return json.dumps(path_key).encode() + b"\t" + digest.encode("ascii") + b"\t" + value + b"\n"
+    return _quoted(path_key) + b"\t" + digest.encode("ascii") + b"\t" + value + b"\n"
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -493,8 +498,15 @@ def content_hash(data: bytes) -> str:
 
 
 def path_key(path: Path) -> str:
-    """Absolute, not resolved: resolving every path costs more than the cache saves."""
-    return os.path.abspath(path)  # noqa: PTH100 - Path.absolute() is slower still
+    """Absolute, not resolved: resolving every path costs more than the cache saves.
+
+    A path that is already absolute and normal (the usual case: the ledger found from the
+    current folder) is taken as it is, which spares `abspath`'s normalization per file.
+    """
+    text = os.fspath(path)
+    if text.startswith(os.sep) and f"{os.sep}." not in text and os.sep * 2 not in text:
+        return text
+    return os.path.abspath(text)  # noqa: PTH100 - Path.absolute() is slower still
 
 
 @dataclass

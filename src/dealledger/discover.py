@@ -117,8 +117,11 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
         subfolders: list[Path] = []
         # Path arithmetic once per folder, not per file: ledgers hold 100,000 files.
         here_shown = shown_folder(here)
+        child = getattr(here, "_make_child_relpath", None)
         for entry in entries:
-            path = Path(entry.path)
+            # Path(entry.path) parses the whole path again, per file; the child of a parsed
+            # folder needs no parsing (pathlib's own iterdir does this), where available.
+            path = child(entry.name) if child is not None else here / entry.name
             if is_temporary(entry.name):
                 continue
             if _is_folder(entry):

@@ -6,6 +6,9 @@ problems are collected, the deals without errors are kept, and reports run on th
 
 from __future__ import annotations
 
+import contextlib
+import json
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,22 +42,24 @@ class Entry:
 
     Most entries of a warm run come from the cache's index, which holds what rules across
     files need but not the deal: `check` never decodes one, and reports decode each deal
-    when they reach it.
+    when they reach it (see `DealSource`).
     """
 
-    __slots__ = ("_deal", "_source", "display", "path")
+    __slots__ = ("_deal", "_problems", "_source", "display", "path")
 
     def __init__(
         self,
         deal: Deal | None,
         path: Path,
         display: str,
-        source: Callable[[], Deal] | None = None,
+        source: DealSource | None = None,
+        problems: tuple[Problem, ...] = (),
     ) -> None:
         if deal is None and source is None:
             raise ValueError("an entry needs its deal or a way to get it")
         self._deal = deal
         self._source = source
+        self._problems = problems
         self.path = path
         self.display = display
 
@@ -63,12 +68,43 @@ class Entry:
         deal = self._deal
         if deal is None:
             assert self._source is not None
-            deal = self._deal = self._source()
-            self._source = None
+            deal = self._deal = self._source.deal_of(self)
         return deal
 
     def __repr__(self) -> str:
         return f"Entry({self.display!r})"
+
+
+class DealSource:
+    """Where entries whose deal was not kept in memory get it: the cache, else the file.
+
+    Only the most recently decoded deals stay held, so a report that walks 100,000 entries
+    once (summarize, totals) runs in flat memory; one that comes back to an entry decodes
+    it again.
+    """
+
+    HELD = 4096
+
+    def __init__(self, cache: FileCache | None, context: Callable[[], RuleContext]) -> None:
+        self._cache = cache
+        self._context = context
+        self._held: deque[Entry] = deque()
+
+    def deal_of(self, entry: Entry) -> Deal:
+        deal = self._cache.deal(path_key(entry.path)) if self._cache is not None else None
+        if deal is None:
+            again = load_deal_file(entry.path, entry.display, None, self._context())
+            deal = again.deal
+            if deal is None or again.problems != entry._problems:
+                raise LedgerChanged(
+                    f"{entry.display} changed while dealledger was reading the ledger; "
+                    "run the command again"
+                )
+        held = self._held
+        held.append(entry)
+        if len(held) > self.HELD:
+            held.popleft()._deal = None
+        return deal
 
 
 class LedgerChanged(RuntimeError):
@@ -185,6 +221,7 @@ def load_ledger(
         ledger_findings = cross_file_findings(loaded, facts, today or date.today())
 
     problems: list[Problem] = list(settings.problems)
+    source = DealSource(file_cache, context)
     all_entries: list[Entry] = []
     entries: list[tuple[str, str, Entry]] = []
     error = Severity.ERROR
@@ -192,7 +229,7 @@ def load_ledger(
         extra = ledger_findings.get(index)
         file_problems = deal_file.problems
         if extra:
-            file_problems += tuple(_place(deal_file, extra))
+            file_problems += tuple(_place(deal_file, extra, file_cache))
         selected_file = wanted is None or file_identity(deal_file.path) in wanted
         if selected_file:
             problems.extend(file_problems)
@@ -203,11 +240,14 @@ def load_ledger(
             deal_file.deal,
             deal_file.path,
             deal_file.display,
-            _deal_source(deal_file, file_cache, context),
+            None if deal_file.deal is not None else source,
+            deal_file.problems,
         )
         all_entries.append(entry)
         if selected_file:
             entries.append((deal_facts.date, deal_file.deal_id or "", entry))
+    if file_cache is not None:
+        file_cache.save_derived()
     problems.sort(key=lambda problem: problem.sort_key)
     entries.sort(key=lambda item: item[:2])
     return Ledger(
@@ -221,39 +261,73 @@ def load_ledger(
     )
 
 
-def _deal_source(
-    deal_file: DealFile, cache: FileCache | None, context: Callable[[], RuleContext]
-) -> Callable[[], Deal] | None:
-    """How an entry gets its deal when it was not kept: the cache, else the file again."""
-    if deal_file.deal is not None:
-        return None
-
-    def source() -> Deal:
-        deal = cache.deal(path_key(deal_file.path)) if cache is not None else None
-        if deal is None:
-            again = load_deal_file(deal_file.path, deal_file.display, None, context())
-            deal = again.deal
-            if deal is None or again.problems != deal_file.problems:
-                raise LedgerChanged(
-                    f"{deal_file.display} changed while dealledger was reading the ledger; "
-                    "run the command again"
-                )
-        return deal
-
-    return source
+SPANS = "spans"
 
 
-def _place(deal_file: DealFile, findings: Iterable[Finding]) -> list[Problem]:
-    from .loader import place_findings, read_document
+def _place(
+    deal_file: DealFile, findings: Iterable[Finding], cache: FileCache | None
+) -> list[Problem]:
+    """Cross-file findings at their lines; positions found once per file version are kept.
+
+    Finding a position means reading and scanning the file again: a ledger with a hundred
+    duplicate ids would pay that on every run. The positions depend only on the file, so
+    they are kept in the cache and read back while the file is unchanged.
+    """
+    from .limits import MAX_PROBLEMS, shorten_message
 
     findings = list(findings)
     if not findings:
         return []
-    document = read_document(deal_file.path, deal_file.display)
-    deal_id = deal_file.deal_id
-    if document.text is None:
-        return list(document.problems)
-    return list(place_findings(findings, document.text, deal_file.display, deal_id))
+    key = path_key(deal_file.path)
+    spans: dict[str, list[int]] = {}
+    if cache is not None and len(findings) <= MAX_PROBLEMS:
+        known = cache.derived(SPANS, key)
+        if known is not None:
+            with contextlib.suppress(ValueError):
+                spans = _span_table(json.loads(known))
+    wanted = [(finding, _span_key(finding)) for finding in findings]
+    if any(name not in spans for _, name in wanted):
+        from .loader import finding_span, place_findings, read_document
+        from .positions import scan_positions
+
+        document = read_document(deal_file.path, deal_file.display)
+        if document.text is None:
+            return list(document.problems)
+        if cache is None or len(findings) > MAX_PROBLEMS:
+            return list(
+                place_findings(findings, document.text, deal_file.display, deal_file.deal_id)
+            )
+        index = scan_positions(document.text)
+        for finding, name in wanted:
+            spans.setdefault(name, list(finding_span(index, finding)))
+        cache.keep_derived(SPANS, key, json.dumps(spans, separators=(",", ":")).encode())
+    problems = [
+        Problem(
+            finding.code,
+            finding.severity,
+            deal_file.display,
+            spans[name][0],
+            spans[name][1],
+            shorten_message(finding.message),
+            deal_file.deal_id,
+        )
+        for finding, name in wanted
+    ]
+    return sorted(problems, key=lambda problem: problem.sort_key)
+
+
+def _span_key(finding: Finding) -> str:
+    return json.dumps([finding.anchor, *finding.loc])
+
+
+def _span_table(value: object) -> dict[str, list[int]]:
+    """A kept table of positions, type-checked: anything else is no table."""
+    if not isinstance(value, dict) or not all(
+        isinstance(span, list) and len(span) == 2 and all(type(n) is int for n in span)
+        for span in value.values()
+    ):
+        raise ValueError("not a table of positions")
+    return value
 
 
 def _refused(target: Target) -> DealFile:

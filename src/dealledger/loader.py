@@ -21,7 +21,7 @@ from .limits import (
     too_many_problems,
 )
 from .models import Deal, Settings
-from .positions import Span, decode_error_span, scan_positions, utf8_error_span
+from .positions import PositionIndex, Span, decode_error_span, scan_positions, utf8_error_span
 from .problems import Finding, Problem, Severity
 from .reading import NotRegularFile, TooLarge, read_bounded
 from .rules import check_deal
@@ -197,6 +197,17 @@ def _raw_id(data: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def finding_span(index: PositionIndex, finding: Finding) -> tuple[int, int]:
+    """Where a finding points: its key for "table"/"key" anchors, else its value."""
+    # The root table has no header: its missing keys are reported at the file's start.
+    span = Span(1, 1) if not finding.loc else None
+    if span is None and finding.anchor in ("table", "key"):
+        span = index.key(finding.loc)
+    if span is None:
+        span = index.nearest(finding.loc)
+    return span.line, span.column
+
+
 def place_findings(
     findings: list[Finding], text: str, display: str, deal_id: str | None
 ) -> tuple[Problem, ...]:
@@ -208,13 +219,7 @@ def place_findings(
     index = scan_positions(text)
     problems = []
     for finding in findings:
-        # The root table has no header: its missing keys are reported at the file's start.
-        span = Span(1, 1) if not finding.loc else None
-        if span is None and finding.anchor in ("table", "key"):
-            span = index.key(finding.loc)
-        if span is None:
-            span = index.nearest(finding.loc)
-        line, column = span.line, span.column
+        line, column = finding_span(index, finding)
         message = shorten_message(finding.message)
         problems.append(
             Problem(finding.code, finding.severity, display, line, column, message, deal_id)

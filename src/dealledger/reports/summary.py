@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -65,7 +66,16 @@ def summary_record(entry: Entry, ledger: Ledger, figures: Figures | None = None)
 
 
 def summary_records(ledger: Ledger) -> list[dict[str, Any]]:
-    """Every selected deal's summary; unchanged files' rows come from the cache.
+    return list(iter_summary_records(ledger))
+
+
+# Rows are decoded this many at a time: one call into Rust per batch, and memory that stays
+# flat however many deals are streamed out.
+BATCH = 1024
+
+
+def iter_summary_records(ledger: Ledger) -> Iterator[dict[str, Any]]:
+    """Every selected deal's summary, in order; unchanged files' rows come from the cache.
 
     A row depends only on its file and the settings, which are both in the cache's key, so a
     warm `summarize` decodes neither deals nor figures; rows computed here are kept for the
@@ -73,20 +83,25 @@ def summary_records(ledger: Ledger) -> list[dict[str, Any]]:
     """
     cache = ledger.cache
     if cache is None:
-        return [summary_record(entry, ledger) for entry in ledger.entries]
+        for entry in ledger.entries:
+            yield summary_record(entry, ledger)
+        return
     from ..cache import path_key
 
-    records = []
-    for entry in ledger.entries:
-        key = path_key(entry.path)
-        encoded = cache.derived(SUMMARY_KIND, key)
-        record = _decoded(encoded, entry.display) if encoded is not None else None
-        if record is None:
-            record = summary_record(entry, ledger)
-            cache.keep_derived(SUMMARY_KIND, key, _encoded(record))
-        records.append(record)
+    entries = ledger.entries
+    for start in range(0, len(entries), BATCH):
+        batch = entries[start : start + BATCH]
+        keys = [path_key(entry.path) for entry in batch]
+        kept = [cache.derived(SUMMARY_KIND, key) for key in keys]
+        decoded = _decoded_batch(kept)
+        for entry, key, record in zip(batch, keys, decoded, strict=True):
+            if record is None:
+                record = summary_record(entry, ledger)
+                cache.keep_derived(SUMMARY_KIND, key, _encoded(record))
+            else:
+                record["path"] = entry.display
+            yield record
     cache.save_derived()
-    return records
 
 
 SUMMARY_KIND = "summary"
@@ -105,21 +120,50 @@ def _encoded(record: dict[str, Any]) -> bytes:
     return json.dumps(row, separators=(",", ":")).encode()
 
 
-def _decoded(encoded: bytes, display: str) -> dict[str, Any] | None:
-    """A cached row, every field type-checked (in Rust); anything unexpected: recompute."""
+def _decoded_batch(kept: list[bytes | None]) -> list[dict[str, Any] | None]:
+    """Cached rows (None where there is none), every field type-checked in Rust.
+
+    The whole batch is one JSON array and one call; if any row does not decode, the rows are
+    decoded one by one so that only the bad ones are computed again.
+    """
+    from pydantic_core import ValidationError
+
+    present = [encoded for encoded in kept if encoded is not None]
+    if not present:
+        return [None] * len(kept)
+    try:
+        rows = iter(_rows_validator().validate_json(b"[" + b",".join(present) + b"]"))
+        return [None if encoded is None else next(rows) for encoded in kept]
+    except ValidationError:
+        return [None if encoded is None else _decoded(encoded) for encoded in kept]
+
+
+def _decoded(encoded: bytes) -> dict[str, Any] | None:
     from pydantic_core import ValidationError
 
     try:
         record: dict[str, Any] = _row_validator().validate_json(encoded)
     except ValidationError:
         return None
-    record["path"] = display
     return record
 
 
 @cache
-def _row_validator() -> Any:
+def _rows_validator() -> Any:
     from pydantic_core import SchemaValidator, core_schema
+
+    return SchemaValidator(core_schema.list_schema(_row_schema()))
+
+
+@cache
+def _row_validator() -> Any:
+    from pydantic_core import SchemaValidator
+
+    return SchemaValidator(_row_schema())
+
+
+def _row_schema() -> Any:
+    from pydantic_core import core_schema
 
     def text() -> Any:
         return core_schema.str_schema(strict=True)
@@ -146,7 +190,7 @@ def _row_validator() -> Any:
     fields = {
         name: core_schema.typed_dict_field(kinds[name]) for name in SUMMARY_FIELDS if name != "path"
     }
-    return SchemaValidator(core_schema.typed_dict_schema(fields, extra_behavior="forbid"))
+    return core_schema.typed_dict_schema(fields, extra_behavior="forbid")
 
 
 def currency_totals(records: list[dict[str, Any]]) -> dict[str, dict[str, Decimal]]:
