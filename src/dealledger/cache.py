@@ -61,6 +61,9 @@ SETTINGS_RECORD = "settings.json"
 # A file modified this recently may change again within the same mtime tick; its record is
 # stored without an mtime so that the next run compares content hashes instead ("racy git").
 RACY_SECONDS = 2.0
+# A run that parses more files than this keeps none of their deals in memory (see
+# `load_deal_files`).
+KEEP_PARSED = 10_000
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
 
@@ -573,8 +576,11 @@ def load_deal_files(
     if misses:
         from .parallel import load_uncached
 
+        # Held in memory, 100,000 deals would take a gigabyte: past a bound, a report reads
+        # each deal back from the cache when it needs it, in flat memory.
+        keep = keep_deals and (cache is None or len(misses) <= KEEP_PARSED)
         uncached = load_uncached(
-            misses, cache is not None, context=context(), keep_deals=keep_deals, workers=workers
+            misses, cache is not None, context=context(), keep_deals=keep, workers=workers
         )
     else:
         uncached = iter(())

@@ -8,7 +8,8 @@ stops early ends the command quietly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .common import Format, write
@@ -24,6 +25,16 @@ def write_json(document: Any) -> None:
     from ..render.jsonout import dumps
 
     write(dumps(document) + "\n")
+
+
+def stream_json_array(items: Iterable[Any]) -> None:
+    """A JSON array written as it is produced; the same bytes as `write_json(list(items))`."""
+    from ..render.jsonout import dumps_array
+
+    with closed_pipe_ends_quietly():
+        for piece in dumps_array(items):
+            sys.stdout.write(piece)
+        write("\n")
 
 
 def write_delimited(

@@ -46,12 +46,21 @@ def summarize(
 
       dealledger summarize --party CSPC --kind license --since 2024
     """
-    from ..reports.summary import SUMMARY_FIELDS, summary_records, summary_view
-    from .output import emit_records
+    from ..reports.summary import (
+        SUMMARY_FIELDS,
+        iter_summary_records,
+        summary_records,
+        summary_view,
+    )
+    from .output import emit_records, stream_json_array
 
     chosen = filters.parse()
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
+    if output_format is Format.JSON:
+        # Row by row: 100,000 deals stream out in flat memory.
+        stream_json_array(iter_summary_records(loaded))
+        raise typer.Exit(1 if loaded.errors else 0)
     records = summary_records(loaded)
     emit_records(
         output_format,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -71,6 +71,31 @@ def dumps(value: Any, indent: int | None = 2) -> str:
     if text.isascii():
         return text
     return text.encode("ascii", _ESCAPE_UNSAFE).decode()
+
+
+def dumps_array(items: Iterable[Any], batch: int = 512) -> Iterator[str]:
+    """`dumps(list(items))` in pieces, so that a long report streams out in flat memory.
+
+    A batch of items is encoded as one array and its brackets cut away; since no string in
+    JSON holds a raw newline, the pieces join into exactly the document `dumps` writes.
+    """
+    pending: list[Any] = []
+    first = True
+    for item in items:
+        pending.append(item)
+        if len(pending) >= batch:
+            yield _array_piece(pending, first)
+            pending.clear()
+            first = False
+    if pending:
+        yield _array_piece(pending, first)
+        first = False
+    yield "[]" if first else "\n]"
+
+
+def _array_piece(items: list[Any], first: bool) -> str:
+    inner = dumps(items)[1:-2]  # "[" ... "\n]": keep "\n  item,\n  item"
+    return ("[" if first else ",") + inner
 
 
 def _orjson_default(item: Any) -> Any:
