@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR_NAME = ".dealledger-cache"
 CACHE_ENV = "DEALLEDGER_CACHE_DIR"
-FORMAT = 2
+FORMAT = 3
 SHARDS = 64
 DEALS = "deals"
 SETTINGS_RECORD = "settings.json"
@@ -146,7 +146,7 @@ class FileCache:
     records: dict[str, Record] = field(default_factory=dict)
     dirty: set[int] = field(default_factory=set)
     _loaded: set[int] = field(default_factory=set)
-    _lines_read: dict[tuple[str, int], dict[str, tuple[str, bytes]]] = field(default_factory=dict)
+    _lines_read: dict[tuple[str, int], _LinesShard] = field(default_factory=dict)
     _derived: dict[tuple[str, int], dict[str, bytes]] = field(default_factory=dict)
     # Deals parsed in this run wait for `save` in temporary files, not in memory: a cold run
     # over 100,000 files would otherwise hold every encoded deal at once.
@@ -187,6 +187,9 @@ class FileCache:
             raw = path.read_bytes()
         except OSError:
             return None
+        return self._verified(raw)
+
+    def _verified(self, raw: bytes) -> bytes | None:
         header, _, body = raw.partition(b"\n")
         try:
             meta = json.loads(header)
@@ -217,24 +220,17 @@ class FileCache:
         for path_key, fields in records.items():
             self.records.setdefault(path_key, Record(*fields))
 
-    def _lines(self, shard: int, kind: str = DEALS) -> dict[bytes, tuple[str, bytes]]:
-        """A lines shard as (content hash, encoded value) per path, split but not decoded.
+    def _lines(self, shard: int, kind: str = DEALS) -> _LinesShard:
+        """A lines shard, verified and indexed; values are read from the file when asked for.
 
-        The hash ties each value to the file version it came from: a reader that meets an
-        index and a lines file written by different runs never takes one file's deal for
-        another version of it. Keys are the paths as written in the file (see `_quoted`), so
-        splitting a shard decodes nothing.
+        Keeping only where each value lies (not the values) is what lets a report walk
+        100,000 deals in flat memory.
         """
         lines = self._lines_read.get((kind, shard))
         if lines is None:
-            lines = self._lines_read[kind, shard] = {}
-            body = self._read_verified(self._lines_path(kind, shard))
-            for line in body.split(b"\n") if body else ():
-                parts = line.split(b"\t", 2)
-                if len(parts) != 3:
-                    continue
-                with contextlib.suppress(ValueError):
-                    lines[parts[0]] = (parts[1].decode("ascii"), parts[2])
+            lines = self._lines_read[kind, shard] = _LinesShard.open(
+                self._lines_path(kind, shard), self._verified
+            )
         return lines
 
     def lookup(self, path_key: str) -> Record | None:
@@ -249,12 +245,12 @@ class FileCache:
         if record is not None and record.deal is not None:
             return record.deal
         shard = self.shard_of(path_key)
-        line = self._lines(shard).get(_quoted(path_key))
-        if record is not None and line is not None and line[0] == record.digest:
+        encoded = self._lines(shard).get(_quoted(path_key), record.digest) if record else None
+        if encoded is not None:
             deals = codec()
             if deals is not None:
                 with contextlib.suppress(CacheFormatError):
-                    return deals.load_deal(line[1])
+                    return deals.load_deal(encoded)
         # The deals shard is missing, damaged or from another run: drop the index shard too,
         # so that the next run parses these files again and writes both anew.
         with contextlib.suppress(OSError):
@@ -336,8 +332,7 @@ class FileCache:
                         deals = codec()
                         deal_json = deals.dump_deal(record.deal) if deals else None
                     if deal_json is None and not record.fresh:
-                        old = old_lines.get(quoted)
-                        deal_json = old[1] if old and old[0] == record.digest else None
+                        deal_json = old_lines.get(quoted, record.digest)
                 except (CacheFormatError, UnicodeEncodeError):
                     continue  # not cacheable: parsed again next time
                 if record.facts is not None and deal_json is None:
@@ -347,7 +342,7 @@ class FileCache:
                     deal_lines.append(_deal_line(path_key, record.digest, deal_json))
             self._write_shard(self._lines_path(DEALS, shard), b"".join(deal_lines))
             self._write_shard(self._index_path(shard), b"{" + b",".join(index_parts) + b"}")
-            self._lines_read.pop((DEALS, shard), None)
+            self._forget_lines(DEALS, shard)
             # The deals written are on disk now: keep only what reports may still ask for.
             for path_key in shard_keys:
                 record = self.records[path_key]
@@ -366,8 +361,7 @@ class FileCache:
         record = self.records.get(path_key)
         if record is None:
             return None
-        line = self._lines(self.shard_of(path_key), kind).get(_quoted(path_key))
-        return line[1] if line is not None and line[0] == record.digest else None
+        return self._lines(self.shard_of(path_key), kind).get(_quoted(path_key), record.digest)
 
     def keep_derived(self, kind: str, path_key: str, value: bytes) -> None:
         """Remember a report's per-file result, such as a deal's summary row, for next time.
@@ -420,7 +414,7 @@ class FileCache:
             digests = digests_by_shard.get(shard, {})
             merged = {
                 quoted: (digest, value)
-                for quoted, (digest, value) in self._lines(shard, kind).items()
+                for quoted, digest, value in self._lines(shard, kind).items()
                 if digests.get(quoted) == digest
             }
             for path_key, value in values.items():
@@ -430,8 +424,13 @@ class FileCache:
                 for quoted, (digest, value) in merged.items()
             )
             self._write_shard(self._lines_path(kind, shard), body)
-            self._lines_read.pop((kind, shard), None)
+            self._forget_lines(kind, shard)
         self._derived.clear()
+
+    def _forget_lines(self, kind: str, shard: int) -> None:
+        lines = self._lines_read.pop((kind, shard), None)
+        if lines is not None:
+            lines.close()
 
     def _kinds(self) -> set[str]:
         return {kind for kind, _ in self._derived}
@@ -442,6 +441,73 @@ class FileCache:
         ).encode()
         with contextlib.suppress(OSError):
             _write_atomic(path, header + b"\n" + body)
+
+
+class _LinesShard:
+    """A verified lines shard: where each value lies in the file, read when asked for.
+
+    The file stays open, so a writer renaming a new shard into place meanwhile changes
+    nothing for this reader: it keeps reading the version it verified.
+    """
+
+    def __init__(self, stream: BinaryIO | None, spans: dict[bytes, tuple[str, int, int]]):
+        self._stream = stream
+        self._spans = spans
+
+    @classmethod
+    def open(cls, path: Path, verified: Callable[[bytes], bytes | None]) -> _LinesShard:
+        try:
+            stream = path.open("rb")
+        except OSError:
+            return cls(None, {})
+        try:
+            raw = stream.read()
+        except OSError:
+            stream.close()
+            return cls(None, {})
+        body = verified(raw)
+        if body is None:
+            stream.close()
+            return cls(None, {})
+        base = len(raw) - len(body)
+        spans: dict[bytes, tuple[str, int, int]] = {}
+        start, size = 0, len(body)
+        while start < size:
+            end = body.find(b"\n", start)
+            end = size if end < 0 else end
+            first = body.find(b"\t", start, end)
+            second = body.find(b"\t", first + 1, end) if first >= 0 else -1
+            if second >= 0:
+                with contextlib.suppress(UnicodeDecodeError):
+                    digest = body[first + 1 : second].decode("ascii")
+                    spans[body[start:first]] = (digest, base + second + 1, end - second - 1)
+            start = end + 1
+        return cls(stream, spans)
+
+    def get(self, quoted: bytes, digest: str) -> bytes | None:
+        """The value kept for this file version, or None."""
+        span = self._spans.get(quoted)
+        if span is None or span[0] != digest or self._stream is None:
+            return None
+        try:
+            value = os.pread(self._stream.fileno(), span[2], span[1])
+        except OSError:
+            return None
+        return value if len(value) == span[2] else None
+
+    def items(self) -> Iterator[tuple[bytes, str, bytes]]:
+        for quoted, (digest, _, _) in self._spans.items():
+            value = self.get(quoted, digest)
+            if value is not None:
+                yield quoted, digest, value
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def _quoted(path_key: str) -> bytes:

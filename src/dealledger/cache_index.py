@@ -49,6 +49,7 @@ def index_schema() -> core_schema.CoreSchema:
     )
     facts = core_schema.tuple_schema(
         [
+            core_schema.str_schema(),  # the deal's id
             core_schema.str_schema(),  # the deal's date
             core_schema.tuple_schema([core_schema.str_schema()], variadic_item_index=0),
             core_schema.tuple_schema([event], variadic_item_index=0),

@@ -24,12 +24,13 @@ DatedEvent = tuple[int, str, str]
 class DealFacts:
     """`date` is the deal's date (signed, else announced) as ISO text, which sorts as dates."""
 
+    id: str
     date: str
     related: tuple[str, ...]
     events: tuple[DatedEvent, ...]
 
-    def as_tuple(self) -> tuple[str, tuple[str, ...], tuple[DatedEvent, ...]]:
-        return (self.date, self.related, self.events)
+    def as_tuple(self) -> tuple[str, str, tuple[str, ...], tuple[DatedEvent, ...]]:
+        return (self.id, self.date, self.related, self.events)
 
 
 def facts_of(deal: Deal) -> DealFacts:
@@ -39,7 +40,7 @@ def facts_of(deal: Deal) -> DealFacts:
         for key, value in (("achieved", tranche.achieved), ("paid", tranche.paid))
         if value is not None
     )
-    return DealFacts(deal.date.isoformat(), deal.related, events)
+    return DealFacts(deal.id, deal.date.isoformat(), deal.related, events)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from .discover import (
     deal_files,
     file_identity,
 )
-from .facts import DealFile
+from .facts import DealFacts, DealFile, facts_of
 from .problems import Finding, Problem, Severity
 from .settings_file import read_settings
 
@@ -45,7 +45,7 @@ class Entry:
     when they reach it (see `DealSource`).
     """
 
-    __slots__ = ("_deal", "_problems", "_source", "display", "path")
+    __slots__ = ("_deal", "_problems", "_source", "display", "facts", "path")
 
     def __init__(
         self,
@@ -54,14 +54,21 @@ class Entry:
         display: str,
         source: DealSource | None = None,
         problems: tuple[Problem, ...] = (),
+        facts: DealFacts | None = None,
     ) -> None:
-        if deal is None and source is None:
+        if deal is None and (source is None or facts is None):
             raise ValueError("an entry needs its deal or a way to get it")
         self._deal = deal
         self._source = source
         self._problems = problems
         self.path = path
         self.display = display
+        self.facts = facts if facts is not None else facts_of(deal)  # type: ignore[arg-type]
+
+    @property
+    def deal_id(self) -> str:
+        """The deal's id, known without decoding the deal."""
+        return self.facts.id
 
     @property
     def deal(self) -> Deal:
@@ -152,7 +159,7 @@ class Ledger:
 
     def find(self, deal_id: str) -> Entry | None:
         """A deal by id among all valid deals, selected or not (for `related` lookups)."""
-        return next((entry for entry in self.all_entries if entry.deal.id == deal_id), None)
+        return next((entry for entry in self.all_entries if entry.deal_id == deal_id), None)
 
 
 Progress = Callable[[int], None]
@@ -242,6 +249,7 @@ def load_ledger(
             deal_file.display,
             None if deal_file.deal is not None else source,
             deal_file.problems,
+            deal_facts,
         )
         all_entries.append(entry)
         if selected_file:

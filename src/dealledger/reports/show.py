@@ -41,12 +41,12 @@ class UnknownDeal(LookupError):
 def find_deal(ledger: Ledger, deal_id: str) -> Entry:
     """The deal among the selected ones; an UnknownDeal error suggests close ids."""
     for entry in ledger.entries:
-        if entry.deal.id == deal_id:
+        if entry.deal_id == deal_id:
             return entry
     broken = any(
         problem.deal == deal_id and problem.severity.value == "error" for problem in ledger.problems
     )
-    ids = [entry.deal.id for entry in ledger.entries]
+    ids = [entry.deal_id for entry in ledger.entries]
     close = difflib.get_close_matches(deal_id, ids, n=3, cutoff=0.5)
     containing = [known for known in ids if deal_id and deal_id in known and known not in close]
     raise UnknownDeal(deal_id, (close + containing)[:5], broken)
@@ -88,9 +88,9 @@ def related_records(entry: Entry, ledger: Ledger) -> list[dict[str, Any]]:
     deal_id = entry.deal.id
     listed = list(entry.deal.related)
     listing = [
-        other.deal.id
+        other.deal_id
         for other in ledger.all_entries or ledger.entries
-        if deal_id in other.deal.related and other.deal.id != deal_id
+        if deal_id in other.facts.related and other.deal_id != deal_id
     ]
     records = []
     for other_id in dict.fromkeys(listed + listing):
