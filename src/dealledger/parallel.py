@@ -88,6 +88,7 @@ def _pooled(
     """
     import dataclasses
     import multiprocessing
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     from .cache import IndexCodec, Record, codec, load_for_cache
@@ -102,9 +103,10 @@ def _pooled(
     with ProcessPoolExecutor(
         max_workers=count, mp_context=mp_context, initializer=_start_worker, initargs=(context,)
     ) as pool:
-        jobs = [pool.submit(_load_chunk, [miss.target for miss in chunk]) for chunk in chunks]
-        for chunk, job in zip(chunks, jobs, strict=True):
-            for miss, item in zip(chunk, job.result(), strict=True):
+        jobs = deque(pool.submit(_load_chunk, [miss.target for miss in chunk]) for chunk in chunks)
+        for chunk in chunks:
+            # Taken off the queue: a done chunk's bytes are let go as soon as it is handled.
+            for miss, item in zip(chunk, jobs.popleft().result(), strict=True):
                 if item is None:  # not encodable: load it here
                     deal_file, record = load_for_cache(miss.target, context, keep_deal=keep_deals)
                     yield miss, deal_file, record
