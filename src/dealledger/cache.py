@@ -147,10 +147,10 @@ class FileCache:
     dirty: set[int] = field(default_factory=set)
     _loaded: set[int] = field(default_factory=set)
     _lines_read: dict[tuple[str, int], _LinesShard] = field(default_factory=dict)
-    _derived: dict[tuple[str, int], dict[str, bytes]] = field(default_factory=dict)
+    _derived: set[tuple[str, int]] = field(default_factory=set)
     # Deals parsed in this run wait for `save` in temporary files, not in memory: a cold run
     # over 100,000 files would otherwise hold every encoded deal at once.
-    _spill: dict[int, BinaryIO] = field(default_factory=dict)
+    _spill: dict[tuple[str, int], BinaryIO] = field(default_factory=dict)
 
     @classmethod
     def for_ledger(cls, root: Path | None) -> FileCache | None:
@@ -265,19 +265,21 @@ class FileCache:
         if record.deal_json is not None:
             with contextlib.suppress(OSError, UnicodeEncodeError):
                 line = _deal_line(path_key, record.digest, record.deal_json)
-                self._spill_file(shard).write(line)
+                self._spill_file(DEALS, shard).write(line)
                 record.deal_json = None
                 record.spilled = True
 
-    def _spill_file(self, shard: int) -> BinaryIO:
-        stream = self._spill.get(shard)
+    def _spill_file(self, kind: str, shard: int) -> BinaryIO:
+        stream = self._spill.get((kind, shard))
         if stream is None:
             # Anonymous: nothing is left behind, whatever ends the run.
-            stream = self._spill[shard] = tempfile.TemporaryFile(prefix="dealledger-")  # noqa: SIM115 - closed by save or drop_spill
+            stream = tempfile.TemporaryFile(prefix="dealledger-")  # noqa: SIM115 - closed by save or drop_spill
+            self._spill[kind, shard] = stream
         return stream
 
-    def _spilled(self, shard: int) -> dict[bytes, bytes]:
-        stream = self._spill.pop(shard, None)
+    def _spilled(self, kind: str, shard: int) -> dict[bytes, bytes]:
+        """What waited in a spill file: the last value per path."""
+        stream = self._spill.pop((kind, shard), None)
         if stream is None:
             return {}
         with stream:
@@ -316,7 +318,7 @@ class FileCache:
         # One shard at a time, so a cold run never holds the whole cache as JSON at once.
         for shard, shard_keys in keys.items():
             old_lines = self._lines(shard)
-            spilled = self._spilled(shard)
+            spilled = self._spilled(DEALS, shard)
             index_parts = []
             deal_lines = []
             for path_key in shard_keys:
@@ -351,10 +353,9 @@ class FileCache:
         self.dirty.clear()
         self.drop_spill()
 
-    def drop_spill(self) -> None:
-        for stream in self._spill.values():
-            stream.close()
-        self._spill.clear()
+    def drop_spill(self, kind: str = DEALS) -> None:
+        for key in [key for key in self._spill if key[0] == kind]:
+            self._spill.pop(key).close()
 
     def derived(self, kind: str, path_key: str) -> bytes | None:
         """A value a report derived from this file version earlier (see `keep_derived`)."""
@@ -369,8 +370,13 @@ class FileCache:
         Only results that depend on nothing but the file and the settings (both in the key)
         belong here; `save_derived` writes them.
         """
-        if path_key in self.records and b"\n" not in value:
-            self._derived.setdefault((kind, self.shard_of(path_key)), {})[path_key] = value
+        record = self.records.get(path_key)
+        if record is None or b"\n" in value:
+            return
+        shard = self.shard_of(path_key)
+        with contextlib.suppress(OSError, UnicodeEncodeError):
+            self._spill_file(kind, shard).write(_deal_line(path_key, record.digest, value))
+            self._derived.add((kind, shard))
 
     def settings_problems(self, display: str) -> tuple[Problem, ...] | None:
         """dealledger.toml's own problems as found when these exact settings were validated.
@@ -410,15 +416,16 @@ class FileCache:
             shard = self.shard_of(path_key)
             if any((kind, shard) in self._derived for kind in self._kinds()):
                 digests_by_shard.setdefault(shard, {})[_quoted(path_key)] = record.digest
-        for (kind, shard), values in self._derived.items():
+        for kind, shard in self._derived:
             digests = digests_by_shard.get(shard, {})
             merged = {
                 quoted: (digest, value)
                 for quoted, digest, value in self._lines(shard, kind).items()
                 if digests.get(quoted) == digest
             }
-            for path_key, value in values.items():
-                merged[_quoted(path_key)] = (self.records[path_key].digest, value)
+            for quoted, value in self._spilled(kind, shard).items():
+                if quoted in digests:
+                    merged[quoted] = (digests[quoted], value)
             body = b"".join(
                 quoted + b"\t" + digest.encode("ascii") + b"\t" + value + b"\n"
                 for quoted, (digest, value) in merged.items()

@@ -90,7 +90,7 @@ class DealSource:
     it again.
     """
 
-    HELD = 4096
+    HELD = 1024
 
     def __init__(self, cache: FileCache | None, context: Callable[[], RuleContext]) -> None:
         self._cache = cache
