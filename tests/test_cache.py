@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import sys
 import threading
 from collections.abc import Callable
@@ -624,3 +625,57 @@ def test_the_cache_codec_covers_every_field_of_the_deal_model() -> None:
     from dealledger.cache_codec import RecordCodec
 
     RecordCodec.build()
+
+
+def test_a_warm_check_imports_no_model_and_validates_no_setting(root: Path) -> None:
+    """Start-up matters on every commit: served from the cache, `check` needs no pydantic
+    model, no loader and no validation of dealledger.toml."""
+    import subprocess
+
+    probe = (
+        "import sys\n"
+        "from dealledger.cli.errors import run\n"
+        "from dealledger.cli import app\n"
+        "code = run(app, ['check'])\n"
+        "heavy = [m for m in ('dealledger.models', 'dealledger.loader', 'pydantic.main') "
+        "if m in sys.modules]\n"
+        "sys.stderr.write(f'heavy={heavy} code={code}\\n')\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=False
+        )
+        for _ in range(2)
+    ]
+    assert "heavy=['dealledger.models'" in runs[0].stderr  # cold: it had to parse
+    assert "heavy=[] code=1" in runs[1].stderr, runs[1].stderr
+
+
+def test_reports_read_deals_back_when_a_cold_run_keeps_none(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past KEEP_PARSED files a cold run holds no parsed deal; reports decode them from the
+    cache one at a time, with only a few held, and print exactly the same."""
+    from dealledger import ledger as ledger_module
+
+    commands = [
+        ["summarize", "-f", "json"],
+        ["totals", "-f", "json", "--by", "payer-group"],
+        ["timeline", "-f", "json"],
+        ["value", "-f", "json", "--as-of", "2026-01-01"],
+    ]
+    expected = [runner.invoke(app, [*args, "--no-cache"]).stdout_bytes for args in commands]
+    monkeypatch.setattr(cache_module, "KEEP_PARSED", 3)
+    monkeypatch.setattr(ledger_module.DealSource, "HELD", 2)
+    for args, output in zip(commands, expected, strict=True):
+        shutil.rmtree(root / CACHE_DIR_NAME, ignore_errors=True)
+        assert runner.invoke(app, args).stdout_bytes == output, args
+        assert runner.invoke(app, args).stdout_bytes == output, args
+
+
+@given(st.lists(st.sampled_from(["a", "b", ".", "..", "", ".x", "x.toml"]), max_size=6))
+def test_path_keys_are_abspath_whatever_the_path(parts: list[str]) -> None:
+    import os
+
+    for text in ("/" + "/".join(parts), "/".join(parts) or "."):
+        assert cache_module.path_key(Path(text)) == os.path.abspath(Path(text))
