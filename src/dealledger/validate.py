@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .fields import TEXT_TYPE_ERROR
 from .limits import MAX_PROBLEMS, too_many_problems
 from .problems import Finding, KeyPath, error
 
@@ -70,6 +71,8 @@ def _finding(model: type[BaseModel], item: Any) -> Finding:
     kind: str = item["type"]
     if kind.startswith("DL"):
         return error(kind, loc, item["msg"])
+    if kind == TEXT_TYPE_ERROR:
+        return error("DL103", loc, f"expected a string, found {_describe(item.get('input'))}")
     key = str(loc[-1]) if loc else ""
     if kind == "missing":
         example = _EXAMPLES.get(key, f"{key} = …")
