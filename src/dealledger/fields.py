@@ -132,8 +132,10 @@ def _money(value: object) -> Decimal:
 
 
 def _amount(value: object) -> Decimal | str:
-    if type(value) is str:
-        known = _TEXT_MEMO.get(value)  # never holds "undisclosed", which is no amount
+    kind = type(value)
+    if kind is str or kind is int:
+        # The memos never hold "undisclosed", which is no amount.
+        known = (_TEXT_MEMO if kind is str else _INT_MEMO).get(value)
         if known is not None:
             return known.value
     if isinstance(value, str) and value.strip().lower() == UNDISCLOSED:

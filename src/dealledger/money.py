@@ -64,6 +64,7 @@ def parse_money_text(text: str) -> Precision:
     match = _SIMPLE_MONEY_RE.fullmatch(text)
     if match is not None:
         integer_digits, fraction_digits, suffix = match.groups()
+        integer_digits = integer_digits.replace(",", "")
         fast = _simple_precision(integer_digits, fraction_digits or "", _SUFFIX_EXPONENTS[suffix])
         if fast is not None:
             return fast
@@ -71,8 +72,11 @@ def parse_money_text(text: str) -> Precision:
 
 
 # ASCII digits only (`\d` would take other scripts' digits too, which the reference handles),
-# short enough that no Decimal context can round: 15 + 9 digits, times at most 10**9.
-_SIMPLE_MONEY_RE = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,9}))?([kKmMbB]?)")
+# short enough that no Decimal context can round: 15 + 9 digits, times at most 10**9. Integer
+# digits are plain or grouped by commas ("1,620,000,000"), as the reference accepts them.
+_SIMPLE_MONEY_RE = re.compile(
+    r"([0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15})(?:\.([0-9]{1,9}))?([kKmMbB]?)"
+)
 _SUFFIX_EXPONENTS = {"": 0, "k": 3, "K": 3, "m": 6, "M": 6, "b": 9, "B": 9}
 _ZERO = Decimal(0)
 
