@@ -61,6 +61,39 @@ def _require_str(value: object, what: str) -> str:
     return value
 
 
+#: Error type of a field checked in pydantic-core; `validate.py` asks the field's Python
+#: reference check (`REFERENCE_CHECKS`) for the problem code and message.
+NATIVE_FIELD_ERROR = "dealledger_native_field"
+#: Every character `str.isspace` accepts, which `str.strip` removes: Rust's `\s` (Unicode
+#: White_Space) plus the four information separators U+001C to U+001F.
+NOT_SPACE_PATTERN = r"[^\s\x1c-\x1f]"
+
+
+class _Native:
+    """A field checked in pydantic-core, with a Python function as the reference.
+
+    A deal has some twenty texts; checking them in Rust spares a call into Python for each.
+    Any failure is one error of type NATIVE_FIELD_ERROR naming the field kind; `validate.py`
+    then runs the reference on the input, so the problem code and message are the
+    reference's by construction (tests/test_text_field.py checks that the two accept the
+    same values).
+    """
+
+    def __init__(self, kind: str, schema: core_schema.CoreSchema) -> None:
+        self.kind = kind
+        self.schema = schema
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.custom_error_schema(
+            self.schema,
+            NATIVE_FIELD_ERROR,
+            custom_error_message=f"invalid {self.kind}",
+            custom_error_context={"kind": self.kind},
+        )
+
+
 # --- money -------------------------------------------------------------------------------
 
 
@@ -300,41 +333,15 @@ Country = Annotated[
 Url = Annotated[
     str, PlainValidator(_url), WithJsonSchema({"type": "string", "pattern": r"^https?://\S+$"})
 ]
-#: Error type of a non-string where text is due; `validate.py` words it as `_text` does.
-TEXT_TYPE_ERROR = "dealledger_text_type"
-#: Every character `str.isspace` accepts, which `str.strip` removes: Rust's `\s` (Unicode
-#: White_Space) plus the four information separators U+001C to U+001F.
-NOT_SPACE_PATTERN = r"[^\s\x1c-\x1f]"
-
-
-class _NativeText:
-    """`_text` as a pydantic-core schema: a deal has some twenty texts, and checking them in
-    Rust spares a call into Python for each. The errors are those `_text` raises: the type
-    error is reworded in `validate.py` (its message names the type found), the blank one is
-    `_text`'s own. tests/test_text_field.py holds the two to the same answers."""
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.chain_schema(
-            [
-                core_schema.custom_error_schema(
-                    core_schema.str_schema(strict=True),
-                    TEXT_TYPE_ERROR,
-                    custom_error_message="expected a string",
-                ),
-                core_schema.custom_error_schema(
-                    core_schema.str_schema(pattern=NOT_SPACE_PATTERN),
-                    "DL116",
-                    custom_error_message=_BLANK_TEXT,
-                ),
-            ]
-        )
-
-
 _BLANK_TEXT = "empty text; write a value or remove the key"
 
-Text = Annotated[str, _NativeText(), WithJsonSchema({"type": "string", "minLength": 1})]
+_NATIVE_TEXT = _Native(
+    "text",
+    core_schema.chain_schema(
+        [core_schema.str_schema(strict=True), core_schema.str_schema(pattern=NOT_SPACE_PATTERN)]
+    ),
+)
+Text = Annotated[str, _NATIVE_TEXT, WithJsonSchema({"type": "string", "minLength": 1})]
 
 
 # --- percentages and royalty rates -------------------------------------------------------
@@ -479,3 +486,7 @@ def forget_seen_values() -> None:
     _INT_MEMO.clear()
     _PERIOD_MEMO.clear()
     _ROYALTY_RATES_SEEN.clear()
+
+
+#: The Python check behind each `_Native` field kind: the source of its problem messages.
+REFERENCE_CHECKS: dict[str, Any] = {"text": _text}
