@@ -13,8 +13,8 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import PlainValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import GetCoreSchemaHandler, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError, core_schema
 
 from .iso_codes import COUNTRIES, CURRENCIES
 from .limits import money_breach
@@ -54,16 +54,78 @@ def _type_name(value: object) -> str:
 
 
 def _require_str(value: object, what: str) -> str:
+    if type(value) is str:  # what tomllib returns: skip the isinstance machinery
+        return value
     if not isinstance(value, str):
         raise _fail("DL103", f"expected {what}, found {_type_name(value)}")
     return value
+
+
+#: Error type of a field checked in pydantic-core; `validate.py` asks the field's Python
+#: reference check (`REFERENCE_CHECKS`) for the problem code and message.
+NATIVE_FIELD_ERROR = "dealledger_native_field"
+#: Every character `str.isspace` accepts, which `str.strip` removes: Rust's `\s` (Unicode
+#: White_Space) plus the four information separators U+001C to U+001F.
+NOT_SPACE_PATTERN = r"[^\s\x1c-\x1f]"
+
+
+class _Native:
+    """A field checked in pydantic-core, with a Python function as the reference.
+
+    A deal has some twenty texts; checking them in Rust spares a call into Python for each.
+    Any failure is one error of type NATIVE_FIELD_ERROR naming the field kind; `validate.py`
+    then runs the reference on the input, so the problem code and message are the
+    reference's by construction (tests/test_text_field.py checks that the two accept the
+    same values).
+    """
+
+    def __init__(self, kind: str, schema: core_schema.CoreSchema) -> None:
+        self.kind = kind
+        self.schema = schema
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.custom_error_schema(
+            self.schema,
+            NATIVE_FIELD_ERROR,
+            custom_error_message=f"invalid {self.kind}",
+            custom_error_context={"kind": self.kind},
+        )
 
 
 # --- money -------------------------------------------------------------------------------
 
 
 def money_precision(value: object) -> Precision:
-    """Validate a money value and keep the precision it was written at."""
+    """Validate a money value and keep the precision it was written at.
+
+    A ledger repeats the same few hundred amounts ("100M", 50_000_000) across thousands of
+    files, so accepted values are remembered: the answer is a pure function of the value
+    (Precision and Decimal are immutable), and only exact `str` and `int` are keys, because
+    `True == 1` and `1.0 == 1` must still be refused.
+    """
+    kind = type(value)
+    if kind is str or kind is int:
+        memo = _TEXT_MEMO if kind is str else _INT_MEMO
+        known = memo.get(value)
+        if known is not None:
+            return known
+        precision = _checked_money_precision(value)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[value] = precision
+        return precision
+    return _checked_money_precision(value)
+
+
+# Bounded: a file of 20,000 distinct amounts must not grow memory for the rest of the run.
+_MEMO_LIMIT = 4096
+_TEXT_MEMO: dict[object, Precision] = {}
+_INT_MEMO: dict[object, Precision] = {}
+
+
+def _checked_money_precision(value: object) -> Precision:
     try:
         precision = _money_precision(value)
     except ArithmeticError:  # decimal Overflow/InvalidOperation on absurdly long digits
@@ -103,6 +165,12 @@ def _money(value: object) -> Decimal:
 
 
 def _amount(value: object) -> Decimal | str:
+    kind = type(value)
+    if kind is str or kind is int:
+        # The memos never hold "undisclosed", which is no amount.
+        known = (_TEXT_MEMO if kind is str else _INT_MEMO).get(value)
+        if known is not None:
+            return known.value
     if isinstance(value, str) and value.strip().lower() == UNDISCLOSED:
         return UNDISCLOSED
     return _money(value)
@@ -149,6 +217,22 @@ def _date(value: object) -> date:
 
 
 def _due(value: object) -> date | Period:
+    if type(value) is not str:
+        return _due_value(value)
+    known = _PERIOD_MEMO.get(value)
+    if known is None:
+        known = _due_value(value)
+        if len(_PERIOD_MEMO) >= _MEMO_LIMIT:
+            _PERIOD_MEMO.clear()
+        _PERIOD_MEMO[value] = known
+    return known
+
+
+# Periods repeat across a ledger ("2027-Q2"); Period is immutable, so accepted ones are kept.
+_PERIOD_MEMO: dict[str, date | Period] = {}
+
+
+def _due_value(value: object) -> date | Period:
     if isinstance(value, str):
         if _DATE_TEXT_RE.fullmatch(value.strip()):
             raise _fail(
@@ -229,9 +313,11 @@ def _url(value: object) -> str:
 
 
 def _text(value: object) -> str:
+    if type(value) is str and value and not value[0].isspace():
+        return value  # nonblank: the first character is not whitespace
     text = _require_str(value, "a string")
     if not text.strip():
-        raise _fail("DL116", "empty text; write a value or remove the key")
+        raise _fail("DL116", _BLANK_TEXT)
     return text
 
 
@@ -247,7 +333,15 @@ Country = Annotated[
 Url = Annotated[
     str, PlainValidator(_url), WithJsonSchema({"type": "string", "pattern": r"^https?://\S+$"})
 ]
-Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+_BLANK_TEXT = "empty text; write a value or remove the key"
+
+_NATIVE_TEXT = _Native(
+    "text",
+    core_schema.chain_schema(
+        [core_schema.str_schema(strict=True), core_schema.str_schema(pattern=NOT_SPACE_PATTERN)]
+    ),
+)
+Text = Annotated[str, _NATIVE_TEXT, WithJsonSchema({"type": "string", "minLength": 1})]
 
 
 # --- percentages and royalty rates -------------------------------------------------------
@@ -351,6 +445,20 @@ ROYALTY_RATE_RE = re.compile(
 
 
 def _royalty_rate(value: object) -> str:
+    if type(value) is str and value in _ROYALTY_RATES_SEEN:
+        return value
+    text = _checked_royalty_rate(value)
+    if len(_ROYALTY_RATES_SEEN) >= _MEMO_LIMIT:
+        _ROYALTY_RATES_SEEN.clear()
+    _ROYALTY_RATES_SEEN.add(text)
+    return text
+
+
+# Rates repeat ("single-digit", "tiered"); a string accepted once is accepted again.
+_ROYALTY_RATES_SEEN: set[str] = set()
+
+
+def _checked_royalty_rate(value: object) -> str:
     text = _require_str(value, 'a royalty rate string such as "12%" or "single-digit"')
     if not ROYALTY_RATE_RE.fullmatch(text):
         raise _fail(
@@ -370,3 +478,15 @@ RoyaltyRate = Annotated[
     PlainValidator(_royalty_rate),
     WithJsonSchema({"type": "string", "pattern": f"^{ROYALTY_RATE_RE.pattern}$"}),
 ]
+
+
+def forget_seen_values() -> None:
+    """Empty the memos of accepted amounts, periods and rates (benchmarks time a cold run)."""
+    _TEXT_MEMO.clear()
+    _INT_MEMO.clear()
+    _PERIOD_MEMO.clear()
+    _ROYALTY_RATES_SEEN.clear()
+
+
+#: The Python check behind each `_Native` field kind: the source of its problem messages.
+REFERENCE_CHECKS: dict[str, Any] = {"text": _text}

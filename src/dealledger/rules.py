@@ -172,16 +172,18 @@ def _money_presence(deal: Deal) -> Iterator[Finding]:
                 f'financials = "{deal.financials}" allows no declared total; remove it',
                 anchor="key",
             )
-    disclosed = any(tranche.disclosed_amount is not None for tranche in deal.tranches)
-    if deal.currency is None and (disclosed or deal.total is not None):
+    if deal.currency is None and (
+        deal.total is not None
+        or any(tranche.disclosed_amount is not None for tranche in deal.tranches)
+    ):
         yield error(
             "DL221",
             (),
             'the deal has amounts but no currency; add currency = "USD" (an ISO 4217 code)',
             anchor="table",
         )
-    for index, tranche in enumerate(deal.tranches):
-        if tranche.type != "royalty" and tranche.amount is None and deal.financials == "disclosed":
+    for index, tranche in enumerate(deal.tranches if deal.financials == "disclosed" else ()):
+        if tranche.type != "royalty" and tranche.amount is None:
             yield error(
                 "DL224",
                 ("tranches", index),
@@ -211,7 +213,7 @@ def _royalties(deal: Deal) -> Iterator[Finding]:
                 )
             if tranche.tiers is not None:
                 yield from _tier_order(tranche, loc)
-        else:
+        elif tranche.rate is not None or tranche.tiers is not None:
             for key in ("rate", "tiers"):
                 if getattr(tranche, key) is not None:
                     yield error(
@@ -248,13 +250,14 @@ def _tier_order(tranche: Tranche, loc: tuple[str | int, ...]) -> Iterator[Findin
 
 
 def _tranche_parties(deal: Deal) -> Iterator[Finding]:
-    names = {party.name for party in deal.parties}
     payers, payees = paying_and_receiving(deal)
     can_default = len(payers) == 1 and len(payees) == 1
+    names = {party.name for party in deal.parties}
     for index, tranche in enumerate(deal.tranches):
+        if can_default and tranche.payer is None and tranche.payee is None:
+            continue  # both sides defaulted: the common case, nothing to check
         loc = ("tranches", index)
-        for key in ("payer", "payee"):
-            given: tuple[str, ...] | None = getattr(tranche, key)
+        for key, given in (("payer", tranche.payer), ("payee", tranche.payee)):
             if given is None:
                 if not can_default:
                     side = payers if key == "payer" else payees
