@@ -25,7 +25,6 @@ last writer wins, and both writers' records were valid.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import hashlib
 import json
@@ -33,6 +32,7 @@ import os
 import stat
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR_NAME = ".dealledger-cache"
 CACHE_ENV = "DEALLEDGER_CACHE_DIR"
-FORMAT = 3
+FORMAT = 4
 SHARDS = 64
 DEALS = "deals"
 SETTINGS_RECORD = "settings.json"
@@ -93,6 +93,8 @@ class Record:
     deal_json: bytes | None = None
     fresh: bool = False
     spilled: bool = False
+    # The index record as a pool worker encoded it, written as it is.
+    index_json: bytes | None = None
 
     @classmethod
     def of(cls, size: int, mtime_ns: int | None, digest: str, deal_file: DealFile) -> Record:
@@ -170,10 +172,8 @@ class FileCache:
 
     @staticmethod
     def shard_of(path_key: str) -> int:
-        return (
-            hashlib.blake2b(path_key.encode("utf-8", "surrogatepass"), digest_size=2).digest()[0]
-            % SHARDS
-        )
+        """The shard of a path: any stable, well-spread hash will do, so the cheapest."""
+        return zlib.crc32(path_key.encode("utf-8", "surrogatepass")) % SHARDS
 
     def _index_path(self, shard: int) -> Path:
         return self.folder / f"index-{shard:02d}.json"
@@ -326,7 +326,7 @@ class FileCache:
                 try:
                     path_key.encode("utf-8")  # a name with undecodable bytes: not cached
                     quoted = _quoted(path_key)
-                    encoded = index.dump(record.index_fields())
+                    encoded = record.index_json or index.dump(record.index_fields())
                     deal_json = record.deal_json
                     if deal_json is None and record.spilled:
                         deal_json = spilled.get(quoted)
@@ -348,7 +348,7 @@ class FileCache:
             # The deals written are on disk now: keep only what reports may still ask for.
             for path_key in shard_keys:
                 record = self.records[path_key]
-                record.deal_json = None
+                record.deal_json = record.index_json = None
                 record.fresh = record.spilled = False
         self.dirty.clear()
         self.drop_spill()
@@ -741,5 +741,12 @@ def load_for_cache(
             share_fields_sets(deal_file.deal)
         else:
             record.deal = None
-            deal_file = dataclasses.replace(deal_file, deal=None)
+            deal_file = DealFile(
+                deal_file.path,
+                deal_file.display,
+                None,
+                deal_file.problems,
+                deal_file.deal_id,
+                deal_file.facts,
+            )
     return deal_file, record

@@ -114,6 +114,7 @@ def _pooled(
                 encoded, deal_json, cacheable = item
                 record = Record(*index.load(encoded))
                 record.deal_json = deal_json
+                record.index_json = encoded
                 record.fresh = True
                 deal_file = record.deal_file(miss.target.path, miss.target.display)
                 if deal_json is not None and keep_deals:
