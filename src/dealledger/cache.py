@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR_NAME = ".dealledger-cache"
 CACHE_ENV = "DEALLEDGER_CACHE_DIR"
-FORMAT = 4
+FORMAT = 5
 SHARDS = 64
 DEALS = "deals"
 SETTINGS_RECORD = "settings.json"
@@ -378,8 +378,9 @@ class FileCache:
             self._spill_file(kind, shard).write(_deal_line(path_key, record.digest, value))
             self._derived.add((kind, shard))
 
-    def settings_problems(self, display: str) -> tuple[Problem, ...] | None:
-        """dealledger.toml's own problems as found when these exact settings were validated.
+    def settings_record(self, display: str) -> tuple[tuple[Problem, ...], str | None] | None:
+        """dealledger.toml's own problems and reporting currency, as found when these exact
+        settings were validated.
 
         The cache's key holds the settings' bytes, so a record under this key is about this
         very file: a warm run then needs neither the models nor the validation.
@@ -388,21 +389,22 @@ class FileCache:
         if body is None:
             return None
         try:
-            rows = IndexCodec.build().load_problems(body)
+            rows, currency = IndexCodec.build().load_settings(body)
         except CacheFormatError:
             return None
-        return tuple(
+        problems = tuple(
             Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
             for code, severity, line, column, message, deal_id in rows
         )
+        return problems, currency
 
-    def keep_settings_problems(self, problems: tuple[Problem, ...]) -> None:
+    def keep_settings_record(self, problems: tuple[Problem, ...], currency: str | None) -> None:
         rows = tuple(
             (p.code, p.severity.value, p.line, p.column, p.message, p.deal) for p in problems
         )
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            body = IndexCodec.build().dump_problems(rows)
+            body = IndexCodec.build().dump_settings((rows, currency))
         except (OSError, CacheFormatError):
             return
         self._write_shard(self.folder / SETTINGS_RECORD, body)

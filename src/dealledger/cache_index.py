@@ -76,8 +76,11 @@ class IndexCodec:
         self._record_out = SchemaSerializer(record)
         self._index_in = SchemaValidator(core_schema.dict_schema(core_schema.str_schema(), record))
         problems = core_schema.tuple_schema([problem_schema()], variadic_item_index=0)
-        self._problems_in = SchemaValidator(problems)
-        self._problems_out = SchemaSerializer(problems)
+        settings = core_schema.tuple_schema(
+            [problems, core_schema.nullable_schema(core_schema.str_schema())]
+        )
+        self._settings_in = SchemaValidator(settings)
+        self._settings_out = SchemaSerializer(settings)
 
     @staticmethod
     @cache
@@ -102,14 +105,15 @@ class IndexCodec:
         except ValidationError as exc:
             raise CacheFormatError(str(exc)) from exc
 
-    def dump_problems(self, problems: tuple[tuple[Any, ...], ...]) -> bytes:
+    def dump_settings(self, record: tuple[Any, ...]) -> bytes:
+        """The settings' record: their problems (without the path) and reporting currency."""
         try:
-            return self._problems_out.to_json(problems, warnings="error")
+            return self._settings_out.to_json(record, warnings="error")
         except PydanticSerializationError as exc:
             raise CacheFormatError(str(exc)) from exc
 
-    def load_problems(self, body: bytes) -> tuple[tuple[Any, ...], ...]:
+    def load_settings(self, body: bytes) -> tuple[Any, ...]:
         try:
-            return self._problems_in.validate_json(body)
+            return self._settings_in.validate_json(body)
         except ValidationError as exc:
             raise CacheFormatError(str(exc)) from exc

@@ -11,9 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from .fx import FxTable
-from .models import Deal, Tranche
+if TYPE_CHECKING:
+    from .fx import FxTable
+    from .models import Deal, Tranche
+
 
 CATEGORY_OF_TYPE: dict[str, str] = {
     "upfront": "upfront",

@@ -12,10 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from typing import TYPE_CHECKING
 
 from .iso_codes import minor_unit
 from .limits import MAX_DIGITS
-from .models import FxRate
+
+if TYPE_CHECKING:
+    from .models import FxRate
 
 
 class MissingRate(LookupError):

@@ -28,7 +28,7 @@ from .discover import (
 )
 from .facts import DealFacts, DealFile, facts_of
 from .problems import Finding, Problem, Severity
-from .settings_file import read_settings
+from .settings_file import LedgerSettings, read_settings
 
 if TYPE_CHECKING:
     from .fx import FxTable
@@ -124,7 +124,7 @@ class Ledger:
     first use, so a `check` served from the cache never builds the models."""
 
     root: Path | None
-    settings_source: Settings | Callable[[], Settings]
+    settings_source: Settings | LedgerSettings
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     files: int
@@ -136,6 +136,11 @@ class Ledger:
     def settings(self) -> Settings:
         source = self.settings_source
         return source() if callable(source) else source
+
+    @property
+    def settings_currency(self) -> str | None:
+        """The settings' reporting currency; from the cache, this validates nothing."""
+        return self.settings_source.currency
 
     @cached_property
     def registry(self) -> Registry:
@@ -260,7 +265,7 @@ def load_ledger(
     entries.sort(key=lambda item: item[:2])
     return Ledger(
         root,
-        settings.get,
+        settings,
         tuple(item[2] for item in entries),
         tuple(problems),
         len(selected),

@@ -7,8 +7,10 @@ Deals name the signing entity ("Shanghai JMT-Bio Inc."); analysts ask about the 
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
-from .models import Party, RegistryParty
+if TYPE_CHECKING:
+    from .models import Party, RegistryParty
 
 
 class Registry:

@@ -20,18 +20,34 @@ if TYPE_CHECKING:
     from .models import Settings
 
 
+_UNKNOWN = object()
+
+
 @dataclass
 class LedgerSettings:
-    """The settings' problems, and a way to the validated settings (computed once)."""
+    """The settings' problems, and a way to the validated settings (computed once).
+
+    `currency`, the reporting currency most reports start from, is known from the cache
+    too, so a warm `totals` need not validate the settings for it.
+    """
 
     problems: tuple[Problem, ...]
     _load: Callable[[], Settings]
     _settings: Settings | None = None
+    _currency: object = _UNKNOWN
 
     def get(self) -> Settings:
         if self._settings is None:
             self._settings = self._load()
         return self._settings
+
+    def __call__(self) -> Settings:
+        return self.get()
+
+    @property
+    def currency(self) -> str | None:
+        known = self._currency
+        return self.get().currency if known is _UNKNOWN else known  # type: ignore[return-value]
 
 
 def read_settings(
@@ -52,13 +68,14 @@ def read_settings(
     if path is None or not path.is_file():
         return LedgerSettings((), _defaults)
     shown = display(path)
-    known = cache.settings_problems(shown) if cache is not None else None
+    known = cache.settings_record(shown) if cache is not None else None
     if known is not None:
-        return LedgerSettings(known, lambda: _validated(path, shown)[0])
+        problems, currency = known
+        return LedgerSettings(problems, lambda: _validated(path, shown)[0], _currency=currency)
     settings, problems = _validated(path, shown)
     if cache is not None:
-        cache.keep_settings_problems(problems)
-    return LedgerSettings(problems, lambda: settings)
+        cache.keep_settings_record(problems, settings.currency)
+    return LedgerSettings(problems, lambda: settings, settings)
 
 
 def _defaults() -> Settings:

@@ -8,10 +8,12 @@ and every amount selected is already in one currency is that currency taken sile
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ..figures import conversion_date, tranche_currency
-from ..fx import MissingRate
 from ..ledger import Entry, Ledger
+
+if TYPE_CHECKING:
+    from ..fx import MissingRate
 
 
 class CurrencyChoiceError(ValueError):
@@ -29,6 +31,8 @@ class ConversionError(LookupError):
 
 def selection_currencies(ledger: Ledger) -> list[str]:
     """Currencies of the disclosed amounts in the selected deals, sorted."""
+    from ..figures import tranche_currency
+
     found: set[str] = set()
     for entry in ledger.entries:
         for tranche in entry.deal.tranches:
@@ -42,8 +46,8 @@ def reporting_currency(ledger: Ledger, override: str | None) -> str | None:
     """`--currency`, else the settings', else the selection's only currency (None: no amounts)."""
     if override:
         return override.upper()
-    if ledger.settings.currency:
-        return ledger.settings.currency
+    if ledger.settings_currency:
+        return ledger.settings_currency
     currencies = selection_currencies(ledger)
     if len(currencies) > 1:
         raise CurrencyChoiceError(
@@ -56,6 +60,9 @@ def reporting_currency(ledger: Ledger, override: str | None) -> str | None:
 
 def convert(entry: Entry, position: int, target: str | None, ledger: Ledger) -> Decimal | None:
     """A tranche's disclosed amount in `target`, straight from its own currency, rounded."""
+    from ..figures import conversion_date, tranche_currency
+    from ..fx import MissingRate
+
     deal = entry.deal
     tranche = deal.tranches[position]
     amount = tranche.disclosed_amount

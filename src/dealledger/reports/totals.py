@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..figures import (
     CATEGORIES,
@@ -22,11 +22,12 @@ from ..figures import (
     tranche_currency,
 )
 from ..ledger import Entry, Ledger
-from ..models import Deal
-from ..registry import Registry
 from ..render.view import Column, View, money_cell
-from ..rules import tranche_parties
 from .currency import convert
+
+if TYPE_CHECKING:
+    from ..models import Deal
+    from ..registry import Registry
 
 BY_KEYS: tuple[str, ...] = (
     "payee",
@@ -246,6 +247,8 @@ def _key_values(key: str, item: _Item, ledger: Ledger) -> list[Any]:
     tranche = deal.tranches[item.position]
     if key == "currency":
         return [tranche_currency(deal, tranche)]
+    from ..rules import tranche_parties
+
     payers, payees = tranche_parties(deal, tranche)
     names = payees if key.startswith("payee") else payers
     return [party_key(deal, names, ledger.registry, group=key.endswith("-group"))]
@@ -298,15 +301,33 @@ def _all_contributions(
     from ..cache import path_key
 
     kind = f"totals.{currency or 'none'}.{'+'.join(by) or 'overall'}"
-    for entry in ledger.entries:
-        key = path_key(entry.path)
-        encoded = cache.derived(kind, key)
-        contributions = _decoded(encoded, len(by)) if encoded is not None else None
-        if contributions is None:
-            contributions = deal_contributions(entry, ledger, by, currency)
-            cache.keep_derived(kind, key, _encoded(contributions))
-        yield contributions
+    entries = ledger.entries
+    for start in range(0, len(entries), _BATCH):
+        batch = entries[start : start + _BATCH]
+        keys = [path_key(entry.path) for entry in batch]
+        kept = [cache.derived(kind, key) for key in keys]
+        decoded = _decoded_batch(kept, len(by))
+        for entry, key, contributions in zip(batch, keys, decoded, strict=True):
+            if contributions is None:
+                contributions = deal_contributions(entry, ledger, by, currency)
+                cache.keep_derived(kind, key, _encoded(contributions))
+            yield contributions
     cache.save_derived()
+
+
+# Kept contributions are decoded this many deals at a time: one JSON call per batch.
+_BATCH = 1024
+
+
+def _decoded_batch(kept: list[bytes | None], width: int) -> list[list[Contribution] | None]:
+    present = [encoded for encoded in kept if encoded is not None]
+    if not present:
+        return [None] * len(kept)
+    try:
+        rows = iter(json.loads(b"[" + b",".join(present) + b"]"))
+        return [None if encoded is None else _checked(next(rows), width) for encoded in kept]
+    except ValueError:  # one damaged line: decode them one by one
+        return [None if encoded is None else _decoded(encoded, width) for encoded in kept]
 
 
 def _encoded(contributions: list[Contribution]) -> bytes:
@@ -324,9 +345,15 @@ def _encoded(contributions: list[Contribution]) -> bytes:
 
 
 def _decoded(encoded: bytes, width: int) -> list[Contribution] | None:
-    """Cached contributions, type-checked; anything unexpected means compute them again."""
     try:
-        rows = json.loads(encoded)
+        return _checked(json.loads(encoded), width)
+    except ValueError:
+        return None
+
+
+def _checked(rows: Any, width: int) -> list[Contribution] | None:
+    """Kept contributions, type-checked; anything unexpected means compute them again."""
+    try:
         contributions: list[Contribution] = []
         for key, values, incomplete in rows:
             if key is not None and (
