@@ -15,15 +15,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from .ledger import Entry, Ledger
-from .models import DealStatus, Kind
 from .periods import parse_period
-from .registry import Registry
 
-KINDS: tuple[str, ...] = get_args(Kind)
-STATUSES: tuple[str, ...] = get_args(DealStatus)
+if TYPE_CHECKING:
+    from .registry import Registry
 
 DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, YYYY-Qn or YYYY-Hn (e.g. 2024-10-07, 2024-10, 2024-Q4)"
 
@@ -122,6 +120,19 @@ def _period_end(text: str, start: date) -> date:
     return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
 
 
+def _kinds() -> tuple[str, ...]:
+    """The accepted `kind`s, read from the model (imported only when a filter asks)."""
+    from .models import Kind
+
+    return get_args(Kind)
+
+
+def _statuses() -> tuple[str, ...]:
+    from .models import DealStatus
+
+    return get_args(DealStatus)
+
+
 def _choices(values: Sequence[str], accepted: tuple[str, ...], option: str) -> tuple[str, ...]:
     chosen = []
     for value in _split(values):
@@ -158,8 +169,8 @@ def build_filter(
         parties=tuple(party.strip() for party in parties if party.strip()),
         since=since_date,
         until=until_date,
-        kinds=_choices(kinds, KINDS, "--kind"),
-        statuses=_choices(statuses, STATUSES, "--status"),
+        kinds=_choices(kinds, _kinds(), "--kind"),
+        statuses=_choices(statuses, _statuses(), "--status"),
         areas=tuple(_split(areas)),
         tags=tuple(_split(tags)),
     )
