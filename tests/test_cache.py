@@ -154,13 +154,13 @@ def test_a_warm_run_of_check_summarize_totals_decodes_no_deal(
     assert warm.stdout_bytes == expected.stdout_bytes
 
 
-@pytest.mark.parametrize("kind", ["summary", "totals.USD.year"])
+@pytest.mark.parametrize("kind", ["summary", "summary.json", "totals.USD.year"])
 def test_a_damaged_kept_row_is_computed_again(root: Path, kind: str) -> None:
-    args = (
-        ["summarize", "-f", "json"]
-        if kind == "summary"
-        else ["totals", "-f", "json", "--by", "year"]
-    )
+    args = {
+        "summary": ["summarize", "-f", "csv"],
+        "summary.json": ["summarize", "-f", "json"],
+        "totals.USD.year": ["totals", "-f", "json", "--by", "year"],
+    }[kind]
     expected = runner.invoke(app, [*args, "--no-cache"])
     runner.invoke(app, args)
     damaged = 0

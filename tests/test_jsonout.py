@@ -144,3 +144,10 @@ def test_escapes_in_long_strings_across_blocks(placed: list[tuple[int, str]]) ->
     document = {"long": text, "list": [text[:4100], "€" + text]}
     assert dumps(document) == _slow_dumps(document)
     assert dumps(document, None) == _slow_dumps(document, None)
+
+
+@given(st.lists(tricky_documents, max_size=9), st.integers(min_value=1, max_value=4))
+def test_an_array_streamed_in_pieces_is_the_whole_document(items: list, batch: int) -> None:
+    from dealledger.render.jsonout import dumps_array
+
+    assert "".join(dumps_array(items, batch=batch)) == dumps(items)

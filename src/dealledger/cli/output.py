@@ -27,12 +27,10 @@ def write_json(document: Any) -> None:
     write(dumps(document) + "\n")
 
 
-def stream_json_array(items: Iterable[Any]) -> None:
-    """A JSON array written as it is produced; the same bytes as `write_json(list(items))`."""
-    from ..render.jsonout import dumps_array
-
+def write_pieces(pieces: Iterable[str]) -> None:
+    """A document written as it is produced (then a newline), in flat memory."""
     with closed_pipe_ends_quietly():
-        for piece in dumps_array(items):
+        for piece in pieces:
             sys.stdout.write(piece)
         write("\n")
 

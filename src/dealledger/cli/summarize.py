@@ -46,20 +46,17 @@ def summarize(
 
       dealledger summarize --party CSPC --kind license --since 2024
     """
-    from ..reports.summary import (
-        SUMMARY_FIELDS,
-        iter_summary_records,
-        summary_records,
-        summary_view,
-    )
-    from .output import emit_records, stream_json_array
+    from ..reports.summary import SUMMARY_FIELDS, summary_records, summary_view
+    from .output import emit_records, write_pieces
 
     chosen = filters.parse()
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
     if output_format is Format.JSON:
-        # Row by row: 100,000 deals stream out in flat memory.
-        stream_json_array(iter_summary_records(loaded))
+        from ..render.summary_json import summary_json_pieces
+
+        # Deal by deal: 100,000 deals stream out in flat memory.
+        write_pieces(summary_json_pieces(loaded))
         raise typer.Exit(1 if loaded.errors else 0)
     records = summary_records(loaded)
     emit_records(

@@ -69,6 +69,24 @@ def summary_records(ledger: Ledger) -> list[dict[str, Any]]:
     return list(iter_summary_records(ledger))
 
 
+def summary_row(entry: Entry, ledger: Ledger) -> dict[str, Any]:
+    """One deal's summary, from the cache where it is kept (see `iter_summary_records`)."""
+    cache = ledger.cache
+    if cache is None:
+        return summary_record(entry, ledger)
+    from ..cache import path_key
+
+    key = path_key(entry.path)
+    kept = cache.derived(SUMMARY_KIND, key)
+    record = _decoded(kept) if kept is not None else None
+    if record is None:
+        record = summary_record(entry, ledger)
+        cache.keep_derived(SUMMARY_KIND, key, _encoded(record))
+    else:
+        record["path"] = entry.display
+    return record
+
+
 # Rows are decoded this many at a time: one call into Rust per batch, and memory that stays
 # flat however many deals are streamed out.
 BATCH = 1024
