@@ -169,8 +169,8 @@ def build_filter(
         parties=tuple(party.strip() for party in parties if party.strip()),
         since=since_date,
         until=until_date,
-        kinds=_choices(kinds, _kinds(), "--kind"),
-        statuses=_choices(statuses, _statuses(), "--status"),
+        kinds=_choices(kinds, _kinds(), "--kind") if kinds else (),
+        statuses=_choices(statuses, _statuses(), "--status") if statuses else (),
         areas=tuple(_split(areas)),
         tags=tuple(_split(tags)),
     )
