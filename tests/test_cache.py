@@ -679,3 +679,28 @@ def test_path_keys_are_abspath_whatever_the_path(parts: list[str]) -> None:
 
     for text in ("/" + "/".join(parts), "/".join(parts) or "."):
         assert cache_module.path_key(Path(text)) == os.path.abspath(Path(text))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summarize", "-f", "json"],
+        ["summarize", "-f", "csv"],
+        ["totals", "-f", "json", "--by", "payee"],
+        ["totals", "-f", "json", "--currency", "EUR"],
+    ],
+)
+def test_a_cold_report_uses_what_was_derived_while_parsing(
+    root: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """summarize and totals compute their per-deal part where each deal is parsed: a cold
+    run then reads it back from the cache, decoding no deal."""
+    from dealledger.cache_codec import RecordCodec
+
+    expected = runner.invoke(app, [*args, "--no-cache"]).stdout_bytes
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a deal was decoded")
+
+    monkeypatch.setattr(RecordCodec, "load_deal", refuse)
+    assert runner.invoke(app, args).stdout_bytes == expected

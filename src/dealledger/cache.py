@@ -95,6 +95,8 @@ class Record:
     spilled: bool = False
     # The index record as a pool worker encoded it, written as it is.
     index_json: bytes | None = None
+    # Values a report derived from the deal while it was parsed: (kind, value).
+    derived: list[tuple[str, bytes]] = field(default_factory=list)
 
     @classmethod
     def of(cls, size: int, mtime_ns: int | None, digest: str, deal_file: DealFile) -> Record:
@@ -620,6 +622,7 @@ def load_deal_files(
     *,
     context: Callable[[], RuleContext | None] = lambda: None,
     keep_deals: bool = True,
+    derive: Derive | None = None,
     workers: int | None = None,
 ) -> list[DealFile]:
     """Every target's DealFile, in order, from the cache where it is still valid.
@@ -655,7 +658,12 @@ def load_deal_files(
         # each deal back from the cache when it needs it, in flat memory.
         keep = keep_deals and (cache is None or len(misses) <= KEEP_PARSED)
         uncached = load_uncached(
-            misses, cache is not None, context=context(), keep_deals=keep, workers=workers
+            misses,
+            cache is not None,
+            context=context(),
+            keep_deals=keep,
+            derive=derive if cache is not None else None,
+            workers=workers,
         )
     else:
         uncached = iter(())
@@ -666,6 +674,9 @@ def load_deal_files(
                 cache.forget(miss.key)
             else:
                 cache.store(miss.key, record)
+                for kind, value in record.derived:
+                    cache.keep_derived(kind, miss.key, value)
+                record.derived = []
         done += 1
         if progress is not None:
             progress(done)
@@ -709,8 +720,29 @@ def load_deal_file(
     return load(path, display, data, context)
 
 
+# What a report derives from one valid deal and the settings (kind, value) pairs, computed
+# where the deal is parsed (in a pool worker on a large cold run) and kept in the cache.
+Derive = Callable[["Deal", str, "RuleContext"], list[tuple[str, bytes]]]
+
+
+def derived_values(
+    derive: Derive | None, deal_file: DealFile, context: RuleContext | None
+) -> list[tuple[str, bytes]]:
+    """What `derive` makes of a parsed deal; nothing where it cannot (the report will)."""
+    if derive is None or context is None or deal_file.deal is None:
+        return []
+    try:
+        return derive(deal_file.deal, deal_file.display, context)
+    except (ArithmeticError, LookupError, ValueError, TypeError):
+        return []  # computed again by the report, which then reports what is wrong
+
+
 def load_for_cache(
-    target: Target, context: RuleContext | None = None, *, keep_deal: bool = True
+    target: Target,
+    context: RuleContext | None = None,
+    *,
+    keep_deal: bool = True,
+    derive: Derive | None = None,
 ) -> tuple[DealFile, Record | None]:
     """Load one file from its bytes, returning the record to cache (None: do not cache it).
 
@@ -739,6 +771,7 @@ def load_for_cache(
             record.deal_json = deals.dump_deal(deal_file.deal)
         except CacheFormatError:
             return deal_file, None
+        record.derived = derived_values(derive, deal_file, context)
         if keep_deal:
             share_fields_sets(deal_file.deal)
         else:

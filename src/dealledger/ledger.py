@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import FileCache, gc_paused, load_deal_file, load_deal_files, path_key
+from .cache import Derive, FileCache, gc_paused, load_deal_file, load_deal_files, path_key
 from .cross_file import cross_file_findings
 from .discover import (
     DEALS_DIR,
@@ -178,6 +178,7 @@ def load_ledger(
     progress: Progress | None = None,
     cache: bool = False,
     keep_deals: bool = True,
+    derive: Derive | None = None,
 ) -> Ledger:
     """Load and check a ledger; with `targets`, report on those files only.
 
@@ -185,7 +186,8 @@ def load_ledger(
     checking only the files a commit changed gives the same verdict on them as a full run.
     With `cache`, per-file results are reused from the ledger's cache (see cache.py).
     `keep_deals=False` is for callers that never look at `entry.deal` (they still may: the
-    deal is then decoded or parsed again on first use).
+    deal is then decoded or parsed again on first use). `derive` is what a report will want
+    of each deal, computed where files are parsed and kept in the cache (see cache.Derive).
     """
     if root is None and targets is None:
         raise UsageError(
@@ -224,7 +226,14 @@ def load_ledger(
         # Targets discovery refused (links out of the folder, loops) are problems, never read.
         readable = [target for target in everything if target.refusal is None]
         read = iter(
-            load_deal_files(readable, file_cache, progress, context=context, keep_deals=keep_deals)
+            load_deal_files(
+                readable,
+                file_cache,
+                progress,
+                context=context,
+                keep_deals=keep_deals,
+                derive=derive,
+            )
         )
         loaded: list[DealFile] = [
             _refused(target) if target.refusal is not None else next(read) for target in everything

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .cache import Miss, Record
+    from .cache import Derive, Miss, Record
     from .discover import Target
     from .facts import DealFile
     from .settings_rules import RuleContext
@@ -50,6 +50,7 @@ def load_uncached(
     *,
     context: RuleContext | None = None,
     keep_deals: bool = True,
+    derive: Derive | None = None,
     workers: int | None = None,
 ) -> Iterator[tuple[Miss, DealFile, Record | None]]:
     """Load each missed file, in order; with `for_cache`, also the record to store."""
@@ -60,7 +61,7 @@ def load_uncached(
     if count > 1 and codec() is not None:
         done = 0
         try:
-            for item in _pooled(misses, count, context, keep_deals):
+            for item in _pooled(misses, count, context, keep_deals, derive):
                 done += 1
                 yield item
             return
@@ -69,7 +70,9 @@ def load_uncached(
             misses = misses[done:]
     for miss in misses:
         if for_cache:
-            deal_file, record = load_for_cache(miss.target, context, keep_deal=keep_deals)
+            deal_file, record = load_for_cache(
+                miss.target, context, keep_deal=keep_deals, derive=derive
+            )
             yield miss, deal_file, record
         else:
             deal_file = load_deal_file(miss.target.path, miss.target.display, None, context)
@@ -79,7 +82,11 @@ def load_uncached(
 
 
 def _pooled(
-    misses: Sequence[Miss], count: int, context: RuleContext | None, keep_deals: bool
+    misses: Sequence[Miss],
+    count: int,
+    context: RuleContext | None,
+    keep_deals: bool,
+    derive: Derive | None,
 ) -> Iterator[tuple[Miss, DealFile, Record | None]]:
     """Workers parse and validate; the parent only decodes the small index records.
 
@@ -101,20 +108,26 @@ def _pooled(
     mp_context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunks = [misses[start : start + CHUNK] for start in range(0, len(misses), CHUNK)]
     with ProcessPoolExecutor(
-        max_workers=count, mp_context=mp_context, initializer=_start_worker, initargs=(context,)
+        max_workers=count,
+        mp_context=mp_context,
+        initializer=_start_worker,
+        initargs=(context, derive),
     ) as pool:
         jobs = deque(pool.submit(_load_chunk, [miss.target for miss in chunk]) for chunk in chunks)
         for chunk in chunks:
             # Taken off the queue: a done chunk's bytes are let go as soon as it is handled.
             for miss, item in zip(chunk, jobs.popleft().result(), strict=True):
                 if item is None:  # not encodable: load it here
-                    deal_file, record = load_for_cache(miss.target, context, keep_deal=keep_deals)
+                    deal_file, record = load_for_cache(
+                        miss.target, context, keep_deal=keep_deals, derive=derive
+                    )
                     yield miss, deal_file, record
                     continue
-                encoded, deal_json, cacheable = item
+                encoded, deal_json, derived, cacheable = item
                 record = Record(*index.load(encoded))
                 record.deal_json = deal_json
                 record.index_json = encoded
+                record.derived = derived
                 record.fresh = True
                 deal_file = record.deal_file(miss.target.path, miss.target.display)
                 if deal_json is not None and keep_deals:
@@ -123,13 +136,15 @@ def _pooled(
 
 
 _WORKER_CONTEXT: list[RuleContext | None] = [None]
+_WORKER_DERIVE: list[Derive | None] = [None]
 
 
-def _start_worker(context: RuleContext | None) -> None:
+def _start_worker(context: RuleContext | None, derive: Derive | None) -> None:
     """Each worker keeps the run's settings, sent once rather than with every chunk."""
     import gc
 
     _WORKER_CONTEXT[0] = context
+    _WORKER_DERIVE[0] = derive
     # What the worker inherited lives as long as it does: frozen, the cyclic collector never
     # rescans it, and still frees the cycles a failed validation leaves (an exception and
     # its traceback), which would otherwise pile up over tens of thousands of files.
@@ -148,7 +163,9 @@ def _load_chunk(targets: list[Target]) -> list[Any]:
     index = IndexCodec.build()
     out: list[Any] = []
     for target in targets:
-        deal_file, record = load_for_cache(target, _WORKER_CONTEXT[0], keep_deal=False)
+        deal_file, record = load_for_cache(
+            target, _WORKER_CONTEXT[0], keep_deal=False, derive=_WORKER_DERIVE[0]
+        )
         cacheable = record is not None
         if record is None:  # not a regular readable file: still send its result
             if deal_file.deal is not None:
@@ -156,7 +173,9 @@ def _load_chunk(targets: list[Target]) -> list[Any]:
                 continue
             record = Record.of(0, None, "", deal_file)
         try:
-            out.append((index.dump(record.index_fields()), record.deal_json, cacheable))
+            out.append(
+                (index.dump(record.index_fields()), record.deal_json, record.derived, cacheable)
+            )
         except CacheFormatError:
             out.append(None)
     return out

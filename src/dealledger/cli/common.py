@@ -12,6 +12,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..cache import Derive
     from ..ledger import Ledger
     from ..problems import Problem
 
@@ -81,6 +82,7 @@ def open_ledger(
     *,
     no_cache: bool = False,
     keep_deals: bool = True,
+    derive: Derive | None = None,
 ) -> Ledger:
     """Find the root, expand the paths and load: usage problems become exit code 2.
 
@@ -99,7 +101,12 @@ def open_ledger(
             targets = expand_paths(paths, stdin, on_empty_folder=_note_empty_folder)
         with LoadProgress() as progress:
             loaded = load_ledger(
-                root, targets, progress=progress, cache=not no_cache, keep_deals=keep_deals
+                root,
+                targets,
+                progress=progress,
+                cache=not no_cache,
+                keep_deals=keep_deals,
+                derive=derive,
             )
         # A command runs once and exits: keep the collector from rescanning the whole ledger
         # each time rendering allocates (reports build as many objects again).

@@ -50,7 +50,15 @@ def summarize(
     from .output import emit_records, write_pieces
 
     chosen = filters.parse()
-    loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
+    if output_format is Format.JSON:
+        from ..render.summary_json import derive_elements as derive
+    else:
+        from ..reports.summary import derive_rows as derive
+    # What this report wants of each deal is computed where deals are parsed (in parallel on
+    # a large cold run) and kept: the report then reads it like a warm run, holding no deal.
+    loaded = filtered(
+        open_ledger(ledger, paths, no_cache=no_cache, keep_deals=False, derive=derive), chosen
+    )
     report_problems_to_stderr(loaded)
     if output_format is Format.JSON:
         from ..render.summary_json import summary_json_pieces

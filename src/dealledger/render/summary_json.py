@@ -17,6 +17,8 @@ from .jsonout import dumps
 
 if TYPE_CHECKING:
     from ..ledger import Entry, Ledger
+    from ..models import Deal
+    from ..settings_rules import RuleContext
 
 KIND = "summary.json"
 # Objects are written this many at a time.
@@ -81,6 +83,14 @@ def _objects(elements: list[str]) -> bool:
     except orjson.JSONDecodeError:
         return False
     return len(parsed) == len(elements) and all(type(item) is dict for item in parsed)
+
+
+def derive_elements(deal: Deal, _display: str, context: RuleContext) -> list[tuple[str, bytes]]:
+    """The object text to keep in the cache, computed where the deal is parsed."""
+    from ..reports.summary import summary_fields
+
+    element = _element(summary_fields(deal, context.registry, context.fx))
+    return [(KIND, element.replace("\n", "\t").encode("utf-8"))]
 
 
 def _record_without_path(entry: Entry, ledger: Ledger) -> dict[str, Any]:

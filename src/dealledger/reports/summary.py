@@ -7,11 +7,17 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..figures import FIGURE_NAMES, Figures, deal_figures
 from ..ledger import Entry, Ledger
 from ..render.view import Column, View, money_cell, parties_cell
+
+if TYPE_CHECKING:
+    from ..fx import FxTable
+    from ..models import Deal
+    from ..registry import Registry
+    from ..settings_rules import RuleContext
 
 SUMMARY_FIELDS = [
     "id",
@@ -38,16 +44,28 @@ MONEY_FIELDS = FIGURE_NAMES
 
 
 def party_rows(entry: Entry, ledger: Ledger) -> list[dict[str, Any]]:
+    return _party_rows(entry.deal, ledger.registry)
+
+
+def _party_rows(deal: Deal, registry: Registry) -> list[dict[str, Any]]:
     return [
-        {"name": party.name, "role": party.role, "group": ledger.registry.group(party)}
-        for party in entry.deal.parties
+        {"name": party.name, "role": party.role, "group": registry.group(party)}
+        for party in deal.parties
     ]
 
 
 def summary_record(entry: Entry, ledger: Ledger, figures: Figures | None = None) -> dict[str, Any]:
     """The spec's summarize object for one deal (also the base of `show`)."""
-    deal = entry.deal
-    figures = figures or deal_figures(deal, ledger.fx)
+    record = summary_fields(entry.deal, ledger.registry, ledger.fx, figures)
+    record["path"] = entry.display
+    return record
+
+
+def summary_fields(
+    deal: Deal, registry: Registry, fx: FxTable, figures: Figures | None = None
+) -> dict[str, Any]:
+    """The summarize object without its `path`: what depends on the file and settings only."""
+    figures = figures or deal_figures(deal, fx)
     record: dict[str, Any] = {
         "id": deal.id,
         "title": deal.title,
@@ -56,13 +74,17 @@ def summary_record(entry: Entry, ledger: Ledger, figures: Figures | None = None)
         "announced": deal.announced,
         "signed": deal.signed,
         "currency": deal.currency,
-        "parties": party_rows(entry, ledger),
+        "parties": _party_rows(deal, registry),
         **figures.as_dict(),
         "declared_total": deal.total.value if deal.total is not None else None,
         "complete": figures.complete,
-        "path": entry.display,
     }
-    return {name: record[name] for name in SUMMARY_FIELDS}
+    return {name: record[name] for name in SUMMARY_FIELDS if name != "path"}
+
+
+def derive_rows(deal: Deal, _display: str, context: RuleContext) -> list[tuple[str, bytes]]:
+    """The summary row to keep in the cache, computed where the deal is parsed."""
+    return [(SUMMARY_KIND, _encoded(summary_fields(deal, context.registry, context.fx)))]
 
 
 def summary_records(ledger: Ledger) -> list[dict[str, Any]]:

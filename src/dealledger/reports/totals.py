@@ -28,6 +28,7 @@ from .currency import convert
 if TYPE_CHECKING:
     from ..models import Deal
     from ..registry import Registry
+    from ..settings_rules import RuleContext
 
 BY_KEYS: tuple[str, ...] = (
     "payee",
@@ -285,6 +286,33 @@ def totals_record(ledger: Ledger, by: Sequence[str], currency: str | None) -> di
     }
 
 
+def derive_contributions(
+    deal: Deal,
+    display: str,
+    context: RuleContext,
+    *,
+    by: Sequence[str],
+    override: str | None,
+) -> list[tuple[str, bytes]]:
+    """The deal's contributions to keep in the cache, computed where the deal is parsed.
+
+    Only where the reporting currency is known without the other deals (`--currency`, or
+    the settings'); a currency taken from the selection is decided after loading.
+    """
+    from pathlib import Path
+
+    currency = override.upper() if override else context.settings.currency
+    if currency is None:
+        return []
+    entry = Entry(deal, Path(display), display)
+    contributions = deal_contributions(entry, context, by, currency)  # type: ignore[arg-type]
+    return [(_kind(by, currency), _encoded(contributions))]
+
+
+def _kind(by: Sequence[str], currency: str | None) -> str:
+    return f"totals.{currency or 'none'}.{'+'.join(by) or 'overall'}"
+
+
 def _all_contributions(
     ledger: Ledger, by: Sequence[str], currency: str | None
 ) -> Iterator[list[Contribution]]:
@@ -300,7 +328,7 @@ def _all_contributions(
         return
     from ..cache import path_key
 
-    kind = f"totals.{currency or 'none'}.{'+'.join(by) or 'overall'}"
+    kind = _kind(by, currency)
     entries = ledger.entries
     for start in range(0, len(entries), _BATCH):
         batch = entries[start : start + _BATCH]
