@@ -461,9 +461,18 @@ class _LinesShard:
     nothing for this reader: it keeps reading the version it verified.
     """
 
-    def __init__(self, stream: BinaryIO | None, spans: dict[bytes, tuple[str, int, int]]):
+    # A body this small is kept and sliced: cheaper than a read per value, and small.
+    KEEP_BODY = 256 * 1024
+
+    def __init__(
+        self,
+        stream: BinaryIO | None,
+        spans: dict[bytes, tuple[str, int, int]],
+        raw: bytes | None = None,
+    ):
         self._stream = stream
         self._spans = spans
+        self._raw = raw
 
     @classmethod
     def open(cls, path: Path, verified: Callable[[bytes], bytes | None]) -> _LinesShard:
@@ -493,12 +502,19 @@ class _LinesShard:
                     digest = body[first + 1 : second].decode("ascii")
                     spans[body[start:first]] = (digest, base + second + 1, end - second - 1)
             start = end + 1
+        if len(raw) <= cls.KEEP_BODY:
+            stream.close()
+            return cls(None, spans, raw)
         return cls(stream, spans)
 
     def get(self, quoted: bytes, digest: str) -> bytes | None:
         """The value kept for this file version, or None."""
         span = self._spans.get(quoted)
-        if span is None or span[0] != digest or self._stream is None:
+        if span is None or span[0] != digest:
+            return None
+        if self._raw is not None:
+            return self._raw[span[1] : span[1] + span[2]]
+        if self._stream is None:
             return None
         try:
             value = os.pread(self._stream.fileno(), span[2], span[1])

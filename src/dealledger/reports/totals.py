@@ -112,6 +112,7 @@ class _DealPart:
 
 
 _PART_NAMES = (*CATEGORIES, "total", "paid", "forfeited")
+_PARTS = len(_PART_NAMES)
 
 # One deal's share of one group: the group's key (None: the overall figures), the deal's
 # figures in it, and whether the deal is incomplete.
@@ -136,8 +137,7 @@ class _Sums:
         self.deals += 1
         self.incomplete += incomplete
         sums = self.sums
-        for name in _PART_NAMES:
-            value = figures[name]
+        for name, value in figures.items():
             if value is not None:
                 sums[name] += value
                 self.known.add(name)
@@ -389,11 +389,11 @@ def _checked(rows: Any, width: int) -> list[Contribution] | None:
                 or not all(value is None or type(value) in (str, int) for value in key)
             ):
                 return None
-            if type(incomplete) is not bool or len(values) != len(_PART_NAMES):
+            if type(incomplete) is not bool or len(values) != _PARTS:
                 return None
             figures = {
-                name: None if value is None else Decimal(_text(value))
-                for name, value in zip(_PART_NAMES, values, strict=True)
+                name: value if value is None else Decimal(_text(value))
+                for name, value in zip(_PART_NAMES, values)  # noqa: B905 - length checked
             }
             contributions.append((None if key is None else tuple(key), figures, incomplete))
     except (ValueError, TypeError, ArithmeticError):
