@@ -1,18 +1,22 @@
 """A cache of per-file results, so an unchanged deal file is never parsed or validated twice.
 
-What is cached is exactly what one file contributes on its own (`DealFile`: the validated deal
-and the file's own problems); rules across files, the settings and today's date always run
-again on top (`ledger_rules.check_ledger`), so a cached run gives the same verdict as a cold
-one. A file's record is used when its size and mtime are unchanged; when they changed, the
-file is read and its content hash decides, so `touch` or `git checkout` costs a hash, not a
-parse.
+What is cached is what one file contributes given the settings: its own problems (including
+those of the rules that need the settings: registry, FX coverage, declared totals), the facts
+that rules across files need (`facts.DealFacts`), the validated deal, and what reports derived
+from it. Rules across files and against today's date always run again on the facts
+(`cross_file.py`), so a cached run gives the same verdict as a cold one. A file's record is
+used when its size and mtime are unchanged; when they changed, the file is read and its
+content hash decides, so `touch` or `git checkout` costs a hash, not a parse.
 
-Layout: `<root>/.dealledger-cache/` (or `$DEALLEDGER_CACHE_DIR`) holds up to 64 shard files,
-each a header line `{"format", "key", "digest"}` and a JSON body of records. `key` covers the
-cache format, the dealledger version, a fingerprint of the installed source (an editable
-install changes code without changing the version) and the exact bytes of dealledger.toml;
-any difference discards the shard. `digest` is the SHA-256 of the body, so a truncated,
-garbled or half-written shard is detected and rebuilt, never trusted.
+Layout: `<root>/.dealledger-cache/` (or `$DEALLEDGER_CACHE_DIR`) holds 64 shards, each an
+index (`index-NN.json`, read by every run) and lines files (`deals-NN.jsonl`, and one per
+kind of kept report value), read by offset and only by the reports that need them; each line
+carries the content hash of the file version it came from. Every shard file starts with a
+header line `{"format", "key", "digest"}`. `key` covers the cache format, the dealledger
+version, a fingerprint of the installed source (an editable install changes code without
+changing the version) and the exact bytes of dealledger.toml; any difference discards the
+shard. `digest` is the SHA-256 of the body, so a truncated, garbled or half-written shard is
+detected and rebuilt, never trusted. docs/performance.md has the whole picture.
 
 Threat model: the cache lives in the user's own tree and is as trusted as the deal files next
 to it. The digest detects corruption, not tampering: someone who can write the cache can write
