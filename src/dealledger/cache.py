@@ -521,7 +521,11 @@ class _LinesShard:
         if self._stream is None:
             return None
         try:
-            value = os.pread(self._stream.fileno(), span[2], span[1])
+            if hasattr(os, "pread"):
+                value = os.pread(self._stream.fileno(), span[2], span[1])
+            else:  # pragma: no cover - Windows has no pread
+                self._stream.seek(span[1])
+                value = self._stream.read(span[2])
         except OSError:
             return None
         return value if len(value) == span[2] else None

@@ -43,10 +43,6 @@ SUMMARY_FIELDS = [
 MONEY_FIELDS = FIGURE_NAMES
 
 
-def party_rows(entry: Entry, ledger: Ledger) -> list[dict[str, Any]]:
-    return _party_rows(entry.deal, ledger.registry)
-
-
 def _party_rows(deal: Deal, registry: Registry) -> list[dict[str, Any]]:
     return [
         {"name": party.name, "role": party.role, "group": registry.group(party)}
