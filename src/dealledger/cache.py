@@ -118,9 +118,13 @@ class Record:
 
     def deal_file(self, path: Path, display: str) -> DealFile:
         """The file's result, without its deal (that is `FileCache.deal`'s job)."""
-        problems = tuple(
-            Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
-            for code, severity, line, column, message, deal_id in self.problems
+        problems = (
+            tuple(
+                Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
+                for code, severity, line, column, message, deal_id in self.problems
+            )
+            if self.problems
+            else ()
         )
         facts = DealFacts(*self.facts) if self.facts is not None else None
         return DealFile(path, display, self.deal, problems, self.deal_id, facts)

@@ -252,10 +252,12 @@ def load_ledger(
         if extra:
             file_problems += tuple(_place(deal_file, extra, file_cache))
         selected_file = wanted is None or file_identity(deal_file.path) in wanted
-        if selected_file:
+        if file_problems and selected_file:
             problems.extend(file_problems)
         deal_facts = deal_file.facts
-        if deal_facts is None or any(problem.severity is error for problem in file_problems):
+        if deal_facts is None or (
+            file_problems and any(problem.severity is error for problem in file_problems)
+        ):
             continue
         entry = Entry(
             deal_file.deal,
