@@ -424,9 +424,10 @@ class FileCache:
         if not self._derived or not self.folder.is_dir():
             return
         digests_by_shard: dict[int, dict[bytes, str]] = {}
+        touched = {shard for _, shard in self._derived}
         for path_key, record in self.records.items():
             shard = self.shard_of(path_key)
-            if any((kind, shard) in self._derived for kind in self._kinds()):
+            if shard in touched:
                 digests_by_shard.setdefault(shard, {})[_quoted(path_key)] = record.digest
         for kind, shard in self._derived:
             digests = digests_by_shard.get(shard, {})
@@ -439,8 +440,7 @@ class FileCache:
                 if quoted in digests:
                     merged[quoted] = (digests[quoted], value)
             body = b"".join(
-                quoted + b"\t" + digest.encode("ascii") + b"\t" + value + b"\n"
-                for quoted, (digest, value) in merged.items()
+                _line(quoted, digest, value) for quoted, (digest, value) in merged.items()
             )
             self._write_shard(self._lines_path(kind, shard), body)
             self._forget_lines(kind, shard)
@@ -450,9 +450,6 @@ class FileCache:
         lines = self._lines_read.pop((kind, shard), None)
         if lines is not None:
             lines.close()
-
-    def _kinds(self) -> set[str]:
-        return {kind for kind, _ in self._derived}
 
     def _write_shard(self, path: Path, body: bytes) -> None:
         header = json.dumps(
@@ -556,7 +553,11 @@ def _quoted(path_key: str) -> bytes:
 
 def _deal_line(path_key: str, digest: str, value: bytes) -> bytes:
     """One line of a lines shard: the path as JSON, the content hash, the value's JSON."""
-    return _quoted(path_key) + b"\t" + digest.encode("ascii") + b"\t" + value + b"\n"
+    return _line(_quoted(path_key), digest, value)
+
+
+def _line(quoted: bytes, digest: str, value: bytes) -> bytes:
+    return quoted + b"\t" + digest.encode("ascii") + b"\t" + value + b"\n"
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
