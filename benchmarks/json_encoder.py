@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dealledger.money import to_json_number
+from dealledger.domain.money import to_json_number
 from dealledger.render.jsonout import _EXTRA_ESCAPES, _json_escape, _slow_dumps, dumps
 
 

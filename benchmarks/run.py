@@ -133,7 +133,7 @@ def schema_file(folder: Path) -> Path:
         if done.returncode == 0 and done.stdout.strip():
             target.write_bytes(done.stdout)
     if done is None or done.returncode != 0 or not done.stdout.strip():
-        from dealledger.models import Deal
+        from dealledger.domain.models import Deal
 
         target.write_text(json.dumps(Deal.model_json_schema()), encoding="utf-8")
     text = target.read_text(encoding="utf-8")

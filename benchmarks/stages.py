@@ -27,9 +27,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from dealledger import fields, limits, models, reading, rules, toml_reader, validate
-from dealledger.cache import codec
-from dealledger.cache_codec import share_fields_sets
+from dealledger.domain import fields, limits, models
+from dealledger.ledger.cache import codec
+from dealledger.ledger.cache_codec import share_fields_sets
+from dealledger.load import reading, validate
+from dealledger.load import toml_parse as toml_reader
+from dealledger.rules import within_deal as rules
 
 
 def _forget_seen_values() -> None:

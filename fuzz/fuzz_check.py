@@ -107,9 +107,9 @@ def run_atheris(argv: list[str]) -> None:
     # Commands import their modules lazily (start-up time), so import them here, inside the
     # instrumentation, or libFuzzer would see no coverage of the code under test.
     with atheris.instrument_imports(include=["dealledger"]):
-        import dealledger.ledger
-        import dealledger.loader
-        import dealledger.positions
+        import dealledger.ledger.ledger
+        import dealledger.load.document
+        import dealledger.load.positions
         import dealledger.render.jsonout
         import dealledger.reports.check  # noqa: F401
         from hostile_helpers import check_invariants, check_settings_invariants

@@ -14,9 +14,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from dealledger.models import Model
-from dealledger.money import Precision
-from dealledger.periods import Period
+from dealledger.domain.models import Model
+from dealledger.domain.money import Precision
+from dealledger.domain.periods import Period
 
 SLUG_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-"
 

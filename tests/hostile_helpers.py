@@ -173,7 +173,7 @@ def _state(folder: Path, target: Path) -> tuple[frozenset[str], tuple[int, int, 
 
 def _visible_deal_files(folder: Path) -> set[Path]:
     """What `dealledger check FOLDER` would read as deal files there (strays included)."""
-    from dealledger.discover import deal_files
+    from dealledger.load.discover import deal_files
 
     return {found.path for found in deal_files(folder, "")} if folder.is_dir() else set()
 

@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from dealledger import cache as cache_module
-from dealledger.cache import CACHE_DIR_NAME, CACHE_ENV, FileCache, load_deal_files
 from dealledger.cli import app
 from dealledger.cli.progress import LoadProgress
-from dealledger.discover import deal_files
-from dealledger.ledger import Ledger, load_ledger
-from dealledger.parallel import load_uncached
+from dealledger.ledger import cache as cache_module
+from dealledger.ledger.cache import CACHE_DIR_NAME, CACHE_ENV, FileCache, load_deal_files
+from dealledger.ledger.ledger import Ledger, load_ledger
+from dealledger.ledger.pool import load_uncached
+from dealledger.load.discover import deal_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import generate
@@ -124,7 +124,7 @@ def test_output_is_byte_identical_cold_warm_and_bypassed(root: Path, args: list[
 
 def _no_deal_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
     """From here on, decoding a cached deal or parsing a file fails the test."""
-    from dealledger.cache_codec import RecordCodec
+    from dealledger.ledger.cache_codec import RecordCodec
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a deal was decoded or parsed")
@@ -192,7 +192,7 @@ def test_a_file_changed_between_check_and_report_is_an_error_not_a_crash(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from dealledger.cli.errors import run
-    from dealledger.ledger import LedgerChanged
+    from dealledger.ledger.ledger import LedgerChanged
 
     load_ledger(root, cache=True)
     loaded = load_ledger(root, cache=True, keep_deals=False)
@@ -548,11 +548,11 @@ def test_progress_waits_for_the_delay() -> None:
 
 def test_the_codec_round_trips_after_the_models_were_validated(root: Path) -> None:
     """pydantic-core reuses a model's own validator once it is built; the codec must not."""
-    from dealledger.cache import Record
-    from dealledger.cache_codec import RecordCodec
-    from dealledger.cache_index import IndexCodec
-    from dealledger.loader import load_deal_file
-    from dealledger.models import Party, Source, Tranche
+    from dealledger.domain.models import Party, Source, Tranche
+    from dealledger.ledger.cache import Record
+    from dealledger.ledger.cache_codec import RecordCodec
+    from dealledger.ledger.cache_index import IndexCodec
+    from dealledger.load.document import load_deal_file
 
     targets = list(deal_files(root / "deals", "deals"))
     loaded = [load_deal_file(target.path, target.display) for target in targets]  # builds
@@ -622,7 +622,7 @@ def test_a_file_name_that_is_not_utf8_is_checked_but_not_cached(
 
 def test_the_cache_codec_covers_every_field_of_the_deal_model() -> None:
     """A model change the codec does not know silently turns the cache off: catch it here."""
-    from dealledger.cache_codec import RecordCodec
+    from dealledger.ledger.cache_codec import RecordCodec
 
     RecordCodec.build()
 
@@ -637,8 +637,8 @@ def test_a_warm_check_imports_no_model_and_validates_no_setting(root: Path) -> N
         "from dealledger.cli.errors import run\n"
         "from dealledger.cli import app\n"
         "code = run(app, ['check'])\n"
-        "heavy = [m for m in ('dealledger.models', 'dealledger.loader', 'pydantic.main') "
-        "if m in sys.modules]\n"
+        "heavy = [m for m in ('dealledger.domain.models', 'dealledger.load.document', "
+        "'pydantic.main') if m in sys.modules]\n"
         "sys.stderr.write(f'heavy={heavy} code={code}\\n')\n"
     )
     runs = [
@@ -647,7 +647,7 @@ def test_a_warm_check_imports_no_model_and_validates_no_setting(root: Path) -> N
         )
         for _ in range(2)
     ]
-    assert "heavy=['dealledger.models'" in runs[0].stderr  # cold: it had to parse
+    assert "heavy=['dealledger.domain.models'" in runs[0].stderr  # cold: it had to parse
     assert "heavy=[] code=1" in runs[1].stderr, runs[1].stderr
 
 
@@ -656,7 +656,7 @@ def test_reports_read_deals_back_when_a_cold_run_keeps_none(
 ) -> None:
     """Past KEEP_PARSED files a cold run holds no parsed deal; reports decode them from the
     cache one at a time, with only a few held, and print exactly the same."""
-    from dealledger import ledger as ledger_module
+    from dealledger.ledger import ledger as ledger_module
 
     commands = [
         ["summarize", "-f", "json"],
@@ -696,7 +696,7 @@ def test_a_cold_report_uses_what_was_derived_while_parsing(
 ) -> None:
     """summarize and totals compute their per-deal part where each deal is parsed: a cold
     run then reads it back from the cache, decoding no deal."""
-    from dealledger.cache_codec import RecordCodec
+    from dealledger.ledger.cache_codec import RecordCodec
 
     expected = runner.invoke(app, [*args, "--no-cache"]).stdout_bytes
 

@@ -153,7 +153,7 @@ def test_unknown_option_is_a_usage_error() -> None:
 
 
 def test_every_problem_code_is_documented() -> None:
-    from dealledger.problems import CODES
+    from dealledger.domain.problems import CODES
 
     documented = (REPO / "docs" / "problem-codes.md").read_text(encoding="utf-8")
     missing = [code for code in CODES if f"| {code} |" not in documented]

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.ledger import Ledger
-from dealledger.models import Settings
-from dealledger.problems import CODES, Problem, Severity
+from dealledger.domain.models import Settings
+from dealledger.domain.problems import CODES, Problem, Severity
+from dealledger.ledger.ledger import Ledger
 from dealledger.render import ci_formats
 
 REPO = Path(__file__).resolve().parents[1]

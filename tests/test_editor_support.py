@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.models import Deal, Settings
+from dealledger.domain.models import Deal, Settings
 
 REPO = Path(__file__).resolve().parents[1]
 TAPLO_EXAMPLE = REPO / "docs" / "editor" / "taplo.toml"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dealledger.authoring.export_target import write_file_atomically
 from dealledger.cli import app
-from dealledger.ledger import load_ledger
+from dealledger.ledger.ledger import load_ledger
 from dealledger.reports.export import TABLES, export_rows, minor_units, write_sqlite
-from dealledger.reports.export_file import write_file_atomically
 from reports_fixture import write_ledger
 
 runner = CliRunner()

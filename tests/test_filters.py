@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.filters import FilterError, build_filter, parse_filter_date
+from dealledger.reports.filters import FilterError, build_filter, parse_filter_date
 from reports_fixture import write_ledger
 
 runner = CliRunner()

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from dealledger.authoring.canonical import FormatError, format_text
 from dealledger.cli import app
-from dealledger.formatting import FormatError, format_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "commented"
 REPO = Path(__file__).parent.parent

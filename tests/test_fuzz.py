@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deal_strategies import deal_data, model_to_toml_data, mutate
-from dealledger.figures import deal_figures
-from dealledger.fx import FxTable
-from dealledger.loader import load_deal_file
-from dealledger.models import Deal
+from dealledger.domain.figures import deal_figures
+from dealledger.domain.fx import FxTable
+from dealledger.domain.models import Deal
+from dealledger.load.document import load_deal_file
 from hostile_helpers import check_invariants, check_settings_invariants
 
 REGRESSIONS = sorted((Path(__file__).parent / "data" / "fuzz-regressions").glob("*"))

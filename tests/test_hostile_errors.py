@@ -69,7 +69,7 @@ def test_debug_environment_variable(
 def test_bug_while_loading_is_also_reported(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import dealledger.ledger as ledger_module
+    import dealledger.ledger.ledger as ledger_module
 
     monkeypatch.setattr(ledger_module, "cross_file_findings", fail_with(ZeroDivisionError("z")))
     assert run(app, ["check", "--ledger", str(BUNDLED)]) == 3

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.discover import deal_files
-from dealledger.ledger import load_ledger
+from dealledger.ledger.ledger import load_ledger
+from dealledger.load.discover import deal_files
 
 runner = CliRunner()
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dealledger import limits
 from dealledger.cli import app
-from dealledger.limits import MAX_FILE_BYTES, MAX_NESTING, nesting_breach
-from dealledger.loader import load_deal_file, read_document
+from dealledger.domain import limits
+from dealledger.domain.limits import MAX_FILE_BYTES, MAX_NESTING, nesting_breach
+from dealledger.load.document import load_deal_file, read_document
 
 runner = CliRunner()
 

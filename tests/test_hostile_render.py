@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dealledger.cli import app
+from dealledger.domain.safe_text import spreadsheet_safe, terminal_safe
 from dealledger.render.delimited import render_delimited
 from dealledger.render.jsonout import dumps
 from dealledger.render.markdown import render_markdown
 from dealledger.render.table import build_table
 from dealledger.render.view import Column, View
-from dealledger.safe_text import spreadsheet_safe, terminal_safe
 from hostile_helpers import assert_safe_for_terminal
 
 MARKUP = "[bold red]x[/]"

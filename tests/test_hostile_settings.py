@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.models import RegistryParty
-from dealledger.registry import Registry
+from dealledger.domain.models import RegistryParty
+from dealledger.domain.registry import Registry
 
 runner = CliRunner()
 DEAL = (Path(__file__).resolve().parent.parent / "deals").rglob("*.toml")

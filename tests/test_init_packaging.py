@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dealledger import ledger_init
+from dealledger.authoring import init_ledger as ledger_init
 from dealledger.cli import app
-from dealledger.discover import UsageError
+from dealledger.load.discover import UsageError
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,8 @@ from enum import StrEnum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dealledger.money import to_json_number
-from dealledger.periods import parse_period
+from dealledger.domain.money import to_json_number
+from dealledger.domain.periods import parse_period
 from dealledger.render.jsonout import _number, _slow_dumps, dumps
 
 leaves = (

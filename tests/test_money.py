@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dealledger.money import MoneyError, parse_money_text, precision_of_integer, readable
+from dealledger.domain.money import MoneyError, parse_money_text, precision_of_integer, readable
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dealledger.money import (
+from dealledger.domain.money import (
     MoneyError,
     Precision,
     _parse_money_text_reference,

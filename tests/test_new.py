@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dealledger.authoring.canonical import format_text
 from dealledger.cli import app
 from dealledger.cli.new import gather
-from dealledger.formatting import format_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "commented"
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from dealledger.fx import FxTable, MissingRate
-from dealledger.models import FxRate
-from dealledger.periods import parse_period
+from dealledger.domain.fx import FxTable, MissingRate
+from dealledger.domain.models import FxRate
+from dealledger.domain.periods import parse_period
 
 
 @pytest.mark.parametrize(

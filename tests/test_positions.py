@@ -23,7 +23,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dealledger.positions import (
+from dealledger.load.positions import (
     PositionIndex,
     Span,
     decode_error_span,

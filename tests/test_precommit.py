@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.discover import expand_paths
-from dealledger.ledger import load_ledger
+from dealledger.ledger.ledger import load_ledger
+from dealledger.load.discover import expand_paths
 
 REPO = Path(__file__).resolve().parents[1]
 HOOKS = REPO / ".pre-commit-hooks.yaml"

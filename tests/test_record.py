@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dealledger.authoring.record import RecordRefused, RecordUsageError, record
 from dealledger.cli import app
-from dealledger.record import RecordRefused, RecordUsageError, record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "commented"
 DEAL = "acme-widget-2024"

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.discover import expand_paths
-from dealledger.ledger import load_ledger
-from dealledger.periods import parse_period
+from dealledger.domain.periods import parse_period
+from dealledger.ledger.ledger import load_ledger
+from dealledger.load.discover import expand_paths
 from dealledger.render.html import render_html
 from dealledger.render.svg import period_end, schedule_svg, timeline_svg
 from dealledger.reports.html import report_data

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.schema import deal_schema, settings_schema
+from dealledger.domain.json_schema import deal_schema, settings_schema
 
 REPO = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "commented"

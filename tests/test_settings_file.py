@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dealledger.ledger import load_ledger
+from dealledger.ledger.ledger import load_ledger
 from support import check_json, deal_text, make_ledger, run
 
 

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
 
-from dealledger.fields import Text, _text
-from dealledger.validate import validate_model
+from dealledger.domain.fields import Text, _text
+from dealledger.load.validate import validate_model
 
 ReferenceText = Annotated[str, PlainValidator(_text)]
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.ledger import load_ledger
+from dealledger.ledger.ledger import load_ledger
 from dealledger.render.chart import PeriodBars, TimelineChart
 from dealledger.reports.timeline import period_name, schedule
 from reports_fixture import write_ledger

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from dealledger import toml_reader
-from dealledger.toml_reader import loads
+from dealledger.load import toml_parse as toml_reader
+from dealledger.load.toml_parse import loads
 
 TOML_TEST = Path("/work/shared/toml-test/tests")
 

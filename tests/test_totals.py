@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.ledger import load_ledger
+from dealledger.ledger.ledger import load_ledger
 from dealledger.reports.totals import ByKeyError, parse_by, totals_record
 from reports_fixture import write_ledger
 

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dealledger.cli import app
-from dealledger.ledger import load_ledger
-from dealledger.valuation.assumptions import build_assumptions
+from dealledger.domain.assumptions import build_assumptions
+from dealledger.ledger.ledger import load_ledger
 from dealledger.valuation.model import DealValue, value_deal
 
 AS_OF = date(2025, 1, 1)

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dealledger.fx import FxTable
-from dealledger.models import Deal, Settings, Tier
-from dealledger.valuation.assumptions import build_assumptions
+from dealledger.domain.assumptions import build_assumptions
+from dealledger.domain.fx import FxTable
+from dealledger.domain.models import Deal, Settings, Tier
+from dealledger.domain.royalties import BAND_RANGES, rate_range, tiered_royalty
 from dealledger.valuation.model import discount, value_deal
-from dealledger.valuation.royalties import BAND_RANGES, rate_range, tiered_royalty
 
 P = Decimal("0.01")
 

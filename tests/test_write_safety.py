@@ -12,9 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from dealledger import writing
-from dealledger.record import record
-from dealledger.writing import WriteError, folder_lock, try_folder_lock, update_file, write_atomic
+from dealledger.authoring import safe_write as writing
+from dealledger.authoring.record import record
+from dealledger.authoring.safe_write import (
+    WriteError,
+    folder_lock,
+    try_folder_lock,
+    update_file,
+    write_atomic,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "commented"
 DEAL = "acme-widget-2024"
@@ -64,7 +70,8 @@ def test_lock_excludes_another_process(ledger: Path) -> None:
     probe = [
         sys.executable,
         "-c",
-        "import sys; from pathlib import Path; from dealledger.writing import try_folder_lock;"
+        "import sys; from pathlib import Path; "
+        "from dealledger.authoring.safe_write import try_folder_lock;"
         "sys.exit(0 if try_folder_lock(Path(sys.argv[1])) else 7)",
         str(folder),
     ]

@@ -12,9 +12,9 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..cache import Derive
+    from ..domain.problems import Problem
     from ..ledger import Ledger
-    from ..problems import Problem
+    from ..ledger.cache import Derive
 
 
 class Format(StrEnum):
@@ -70,7 +70,7 @@ USAGE_ERROR = 2
 
 def usage_error(message: str) -> NoReturn:
     """Report bad usage on stderr and exit 2, the spec's usage exit code."""
-    from ..safe_text import terminal_safe
+    from ..domain.safe_text import terminal_safe
 
     sys.stderr.write(f"dealledger: error: {terminal_safe(message)}\n")
     raise typer.Exit(USAGE_ERROR)
@@ -89,8 +89,8 @@ def open_ledger(
     `keep_deals=False` is for commands that report problems only: deals parsed on the way
     are then not held in memory (see `load_ledger`).
     """
-    from ..discover import UsageError, expand_paths, find_root
     from ..ledger import load_ledger
+    from ..load.discover import UsageError, expand_paths, find_root
     from .progress import LoadProgress
 
     try:
@@ -120,7 +120,7 @@ def open_ledger(
 
 def _note_empty_folder(folder: str) -> None:
     """Like ruff: an empty folder is not an error, but a silent pass would hide a typo."""
-    from ..safe_text import terminal_safe
+    from ..domain.safe_text import terminal_safe
 
     sys.stderr.write(
         f"dealledger: warning: no deal files (*.toml) under {terminal_safe(folder)!r}\n"
@@ -139,7 +139,7 @@ def stdout_console() -> Console:
 
 def problem_line(problem: Problem) -> str:
     """`path:line:col: severity CODE message`, made safe for the terminal."""
-    from ..safe_text import terminal_safe
+    from ..domain.safe_text import terminal_safe
 
     where = problem.path
     if problem.line is not None:

@@ -24,7 +24,7 @@ MAX_FILE_BYTES = 1_000_000
 
 def _root(ctx: typer.Context | None) -> Path | None:
     """The ledger the command line names (--ledger), else the usual discovery."""
-    from ..discover import find_root
+    from ..load.discover import find_root
 
     ledger = None
     context = ctx
@@ -38,7 +38,7 @@ def _root(ctx: typer.Context | None) -> Path | None:
 
 
 def _documents(root: Path) -> Iterator[dict[str, Any]]:
-    from ..discover import DEALS_DIR, deal_files
+    from ..load.discover import DEALS_DIR, deal_files
 
     for target in deal_files(root / DEALS_DIR, ""):
         try:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from ..fx import MissingRate
+    from ..domain.fx import MissingRate
     from ..reports.currency import ConversionError
 
 CurrencyOption = Annotated[
@@ -25,7 +25,7 @@ CurrencyOption = Annotated[
 
 def checked_currency(code: str | None) -> str | None:
     """An ISO 4217 code, or a usage error (exit 2)."""
-    from ..iso_codes import CURRENCIES
+    from ..domain.codes import CURRENCIES
     from .common import usage_error
 
     if code is None:
@@ -40,7 +40,7 @@ def conversion_failed(exc: ConversionError | MissingRate) -> NoReturn:
     """A missing FX rate is a fault of the ledger, not of the command line: exit 1."""
     import sys
 
-    from ..safe_text import terminal_safe
+    from ..domain.safe_text import terminal_safe
 
     sys.stderr.write(f"dealledger: error: {terminal_safe(str(exc))}\n")
     raise typer.Exit(1)

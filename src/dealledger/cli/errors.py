@@ -58,7 +58,7 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         from ..ledger import LedgerChanged  # here, not at the top: start-up stays small
 
         if isinstance(exc, LedgerChanged):
-            from ..safe_text import terminal_safe
+            from ..domain.safe_text import terminal_safe
 
             _say(f"error: {terminal_safe(str(exc))}")
             return LEDGER_ERRORS
@@ -69,7 +69,7 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
 
 def report_bug(exc: BaseException) -> None:
     """A short, safe report: what failed, and how to get the detail to file an issue."""
-    from ..safe_text import terminal_safe
+    from ..domain.safe_text import terminal_safe
 
     if debugging():
         text = "".join(traceback.format_exception(exc))

@@ -88,14 +88,14 @@ def export(
 
       dealledger export --format csv --output tables/ --force
     """
-    from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
-    from ..reports.export import csv_files, export_rows, json_document, write_sqlite
-    from ..reports.export_file import (
+    from ..authoring.export_target import (
         ExportPathError,
         check_target,
         write_file_atomically,
         write_folder_atomically,
     )
+    from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
+    from ..reports.export import csv_files, export_rows, json_document, write_sqlite
 
     to_stdout = str(output) == "-"
     if to_stdout and output_format is not ExportFormat.JSON:

@@ -19,8 +19,8 @@ import typer
 from .completion import complete_party
 
 if TYPE_CHECKING:
-    from ..filters import DealFilter
     from ..ledger import Ledger
+    from ..reports.filters import DealFilter
 
 _PANEL = "Filters (AND across options, OR within one)"
 
@@ -111,7 +111,7 @@ def deal_filter(
     tag: list[str] | None,
 ) -> DealFilter:
     """Parse the filter options; a bad value is a usage error (exit 2) naming what is accepted."""
-    from ..filters import FilterError, build_filter
+    from ..reports.filters import FilterError, build_filter
     from .common import usage_error
 
     try:
@@ -129,7 +129,7 @@ def deal_filter(
 
 
 def filtered(ledger: Ledger, chosen: DealFilter) -> Ledger:
-    from ..filters import apply_filter
+    from ..reports.filters import apply_filter
 
     return apply_filter(ledger, chosen)
 

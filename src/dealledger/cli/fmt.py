@@ -39,8 +39,8 @@ def fmt(
 
       dealledger fmt --diff deals/2025
     """
-    from ..formatting import format_files
-    from ..safe_text import terminal_safe
+    from ..authoring.canonical import format_files
+    from ..domain.safe_text import terminal_safe
 
     targets = _targets(ledger, paths)
     outcome = format_files(targets, write=not (check or diff))
@@ -66,7 +66,7 @@ def fmt(
 def _targets(ledger, paths):  # type: ignore[no-untyped-def]
     from pathlib import Path
 
-    from ..discover import DEALS_DIR, UsageError, deal_files, expand_paths, find_root
+    from ..load.discover import DEALS_DIR, UsageError, deal_files, expand_paths, find_root
 
     try:
         if paths:
@@ -79,6 +79,6 @@ def _targets(ledger, paths):  # type: ignore[no-untyped-def]
         usage_error(
             "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"
         )
-    from ..draft import display_path
+    from ..authoring.draft import display_path
 
     return list(deal_files(root / DEALS_DIR, display_path(root / DEALS_DIR)))

@@ -34,9 +34,9 @@ def init(
 
       dealledger init --empty ~/work/deals
     """
-    from ..discover import UsageError
-    from ..ledger_init import create_ledger
-    from ..safe_text import terminal_safe
+    from ..authoring.init_ledger import create_ledger
+    from ..domain.safe_text import terminal_safe
+    from ..load.discover import UsageError
 
     try:
         files = create_ledger(directory, empty=empty)

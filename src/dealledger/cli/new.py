@@ -13,7 +13,7 @@ from . import app
 from .common import LedgerOption, problem_line, usage_error
 
 if TYPE_CHECKING:
-    from ..scaffold import NewDeal
+    from ..authoring.new_deal import NewDeal
 
 T = TypeVar("T")
 Ask = Callable[[str, str | None], str]
@@ -86,9 +86,9 @@ def new(
 
       dealledger new        # on a terminal: asks for each value
     """
-    from ..discover import DEALS_DIR, UsageError, find_root
-    from ..safe_text import terminal_safe
-    from ..scaffold import ScaffoldRefused, ScaffoldUsageError, create, target_path
+    from ..authoring.new_deal import ScaffoldRefused, ScaffoldUsageError, create, target_path
+    from ..domain.safe_text import terminal_safe
+    from ..load.discover import DEALS_DIR, UsageError, find_root
 
     raw: dict[str, Any] = {
         "id": deal_id,
@@ -136,7 +136,7 @@ def new(
 
 def gather(raw: dict[str, Any], ask: Ask | None, say: Say) -> NewDeal:
     """Check every value given; ask for the missing ones (or raise ValueError naming them)."""
-    from ..scaffold import (
+    from ..authoring.new_deal import (
         NewDeal,
         check_amount,
         check_currency,
@@ -244,13 +244,13 @@ def _optional(check: Callable[[str], T]) -> Callable[[str], T | None]:
 
 
 def _kinds() -> tuple[str, ...]:
-    from ..scaffold import KINDS
+    from ..authoring.new_deal import KINDS
 
     return KINDS
 
 
 def _say(message: str) -> None:
-    from ..safe_text import terminal_safe
+    from ..domain.safe_text import terminal_safe
 
     sys.stderr.write(terminal_safe(message) + "\n")
 
@@ -260,7 +260,7 @@ def _rich_ask() -> Ask:
     from rich.prompt import Prompt
     from rich.text import Text
 
-    from ..safe_text import terminal_safe
+    from ..domain.safe_text import terminal_safe
 
     console = Console(stderr=True, highlight=False, emoji=False, markup=False)
 

@@ -72,11 +72,11 @@ def record(
 
       dealledger record azn-cspc-2023-framework --status terminated --terminated 2026-03-01
     """
-    from ..discover import UsageError, find_root
-    from ..record import RecordRefused, RecordUsageError
-    from ..record import record as do_record
-    from ..safe_text import terminal_safe
-    from ..writing import WriteError
+    from ..authoring.record import RecordRefused, RecordUsageError
+    from ..authoring.record import record as do_record
+    from ..authoring.safe_write import WriteError
+    from ..domain.safe_text import terminal_safe
+    from ..load.discover import UsageError, find_root
 
     try:
         root = find_root(ledger, Path.cwd())

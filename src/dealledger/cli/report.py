@@ -55,8 +55,8 @@ def report(
     """
     from datetime import date
 
+    from ..domain.safe_text import terminal_safe
     from ..reports.html import report_data
-    from ..safe_text import terminal_safe
 
     suffix = output.suffix.lower()
     if suffix not in (*HTML_SUFFIXES, ".svg"):
@@ -77,7 +77,7 @@ def report(
         from ..render.html import render_html
 
         text = render_html(data)
-    from ..writing import WriteError, write_atomic
+    from ..authoring.safe_write import WriteError, write_atomic
 
     try:
         write_atomic(output, text.encode("utf-8"))

@@ -37,15 +37,15 @@ def schema(
 
       dealledger schema --settings -o settings.schema.json
     """
+    from ..domain.json_schema import deal_schema, settings_schema
     from ..render.jsonout import dumps
-    from ..schema import deal_schema, settings_schema
 
     document = dumps(settings_schema() if settings else deal_schema()) + "\n"
     if output is None:
         sys.stdout.write(document)
         return
-    from ..safe_text import terminal_safe
-    from ..writing import WriteError, folder_lock, write_atomic
+    from ..authoring.safe_write import WriteError, folder_lock, write_atomic
+    from ..domain.safe_text import terminal_safe
 
     target = output.absolute()
     if not target.parent.is_dir():

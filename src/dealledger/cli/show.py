@@ -128,6 +128,6 @@ def _table_form(record: dict[str, Any]) -> list[RenderableType]:
 
 
 def _markdown_text(text: str) -> str:
-    from ..safe_text import terminal_safe
+    from ..domain.safe_text import terminal_safe
 
     return terminal_safe(text).replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")

@@ -49,7 +49,7 @@ def _parse_as_of(text: str | None) -> date:
 def _parse_rate(text: str | None) -> Decimal | None:
     from pydantic_core import PydanticCustomError
 
-    from ..models import _discount_rate
+    from ..domain.models import _discount_rate
 
     if text is None:
         return None
@@ -152,7 +152,7 @@ def value(
 
       dealledger value --party AstraZeneca --since 2025
     """
-    from ..valuation.assumptions import build_assumptions
+    from ..domain.assumptions import build_assumptions
     from ..valuation.model import value_deals
     from ..valuation.report import (
         DEAL_FIELDS,
@@ -184,7 +184,7 @@ def value(
     except CurrencyChoiceError as exc:
         usage_error(str(exc))
     assumptions = build_assumptions(loaded.settings, rate=chosen_rate, pos_scale=scale)
-    from ..fx import MissingRate
+    from ..domain.fx import MissingRate
 
     try:
         values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)

@@ -15,8 +15,8 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from ..money import readable
-from ..safe_text import terminal_safe
+from ..domain.money import readable
+from ..domain.safe_text import terminal_safe
 
 # Mark kinds, from least to most important: a later one wins a shared column.
 GLYPHS: dict[str, tuple[str, str]] = {

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
-from ..problems import CODES, Problem, Severity
+from ..domain.problems import CODES, Problem, Severity
+from ..domain.safe_text import terminal_safe
 from ..reports.check import problem_record
-from ..safe_text import terminal_safe
 from .jsonout import dumps
 
 if TYPE_CHECKING:

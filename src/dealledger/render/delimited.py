@@ -9,9 +9,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..money import to_json_number
-from ..periods import Period
-from ..safe_text import spreadsheet_safe, terminal_safe
+from ..domain.money import to_json_number
+from ..domain.periods import Period
+from ..domain.safe_text import spreadsheet_safe, terminal_safe
 
 ITEM_SEPARATOR = "; "
 FIELD_SEPARATOR = " | "

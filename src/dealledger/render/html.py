@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from .. import __version__
-from ..money import normalize
-from ..periods import due_text
+from ..domain.money import normalize
+from ..domain.periods import due_text
 from .svg import markup_text, schedule_svg, timeline_svg
 from .view import money_cell, parties_cell
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import orjson
 
-from ..limits import MAX_DIGITS
-from ..money import to_json_number
-from ..periods import Period
-from ..safe_text import UNSAFE_NON_ASCII
+from ..domain.limits import MAX_DIGITS
+from ..domain.money import to_json_number
+from ..domain.periods import Period
+from ..domain.safe_text import UNSAFE_NON_ASCII
 
 # json.dumps escapes C0 controls; C1 controls and bidi controls are escaped too, so that a
 # terminal showing the JSON shows what the file holds rather than what it makes the line do.

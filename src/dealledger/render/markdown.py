@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..safe_text import terminal_safe
+from ..domain.safe_text import terminal_safe
 from .view import View
 
 # Characters that could start Markdown or HTML inside a cell: a link or image (`[x](url)`,

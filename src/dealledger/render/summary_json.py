@@ -16,9 +16,9 @@ import orjson
 from .jsonout import dumps
 
 if TYPE_CHECKING:
+    from ..domain.models import Deal
     from ..ledger import Entry, Ledger
-    from ..models import Deal
-    from ..settings_rules import RuleContext
+    from ..rules.with_settings import RuleContext
 
 KIND = "summary.json"
 # Objects are written this many at a time.
@@ -35,7 +35,7 @@ def summary_json_pieces(ledger: Ledger) -> Iterator[str]:
 
         yield from dumps_array(iter_summary_records(ledger))
         return
-    from ..cache import path_key
+    from ..ledger.cache import path_key
 
     entries = ledger.entries
     first = True

@@ -15,8 +15,8 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from ..money import readable
-from ..periods import due_start, due_text
+from ..domain.money import readable
+from ..domain.periods import due_start, due_text
 from .view import money_cell
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"

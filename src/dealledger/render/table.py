@@ -12,7 +12,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from ..safe_text import terminal_safe
+from ..domain.safe_text import terminal_safe
 from .view import View
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..money import readable
+from ..domain.money import readable
 
 Justify = Literal["left", "right"]
 
@@ -50,7 +50,7 @@ def money_cell(value: Decimal | None, currency: str | None, *, undisclosed: bool
 
 def parties_cell(parties: list[dict[str, Any]]) -> str:
     """`licensor → licensee (+ others)` from a record's `parties`: who pays whom."""
-    from ..models import PAYING_ROLES, RECEIVING_ROLES
+    from ..domain.models import PAYING_ROLES, RECEIVING_ROLES
 
     paying = [p["name"] for p in parties if p["role"] in PAYING_ROLES]
     receiving = [p["name"] for p in parties if p["role"] in RECEIVING_ROLES]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.problems import Problem
 from ..ledger import Ledger
-from ..problems import Problem
 
 
 def problem_record(problem: Problem) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..ledger import Entry, Ledger
 
 if TYPE_CHECKING:
-    from ..fx import MissingRate
+    from ..domain.fx import MissingRate
 
 
 class CurrencyChoiceError(ValueError):
@@ -31,7 +31,7 @@ class ConversionError(LookupError):
 
 def selection_currencies(ledger: Ledger) -> list[str]:
     """Currencies of the disclosed amounts in the selected deals, sorted."""
-    from ..figures import tranche_currency
+    from ..domain.figures import tranche_currency
 
     found: set[str] = set()
     for entry in ledger.entries:
@@ -60,8 +60,8 @@ def reporting_currency(ledger: Ledger, override: str | None) -> str | None:
 
 def convert(entry: Entry, position: int, target: str | None, ledger: Ledger) -> Decimal | None:
     """A tranche's disclosed amount in `target`, straight from its own currency, rounded."""
-    from ..figures import conversion_date, tranche_currency
-    from ..fx import MissingRate
+    from ..domain.figures import conversion_date, tranche_currency
+    from ..domain.fx import MissingRate
 
     deal = entry.deal
     tranche = deal.tranches[position]

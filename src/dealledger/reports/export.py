@@ -14,19 +14,19 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from .. import __version__
-from ..figures import (
+from ..domain.codes import minor_unit
+from ..domain.figures import (
     CATEGORY_OF_TYPE,
     FIGURE_NAMES,
     conversion_date,
     deal_figures,
     tranche_currency,
 )
-from ..iso_codes import minor_unit
+from ..domain.money import to_json_number
+from ..domain.periods import due_start, due_text
 from ..ledger import Entry, Ledger
-from ..money import to_json_number
-from ..periods import due_start, due_text
 from ..render.jsonout import dumps
-from ..rules import tranche_parties
+from ..rules.within_deal import tranche_parties
 from .currency import convert
 from .timeline import deal_events
 from .totals import JOINT, party_key

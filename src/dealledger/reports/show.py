@@ -12,13 +12,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..figures import CATEGORY_OF_TYPE, FIGURE_NAMES, converted_amount, tranche_currency
-from ..fx import MissingRate
+from ..domain.figures import CATEGORY_OF_TYPE, FIGURE_NAMES, converted_amount, tranche_currency
+from ..domain.fx import MissingRate
+from ..domain.money import readable
+from ..domain.periods import Period, due_text
 from ..ledger import Entry, Ledger
-from ..money import readable
-from ..periods import Period, due_text
 from ..render.view import Column, View, money_cell
-from ..rules import tranche_parties
+from ..rules.within_deal import tranche_parties
 from .check import problem_record
 from .summary import summary_record
 

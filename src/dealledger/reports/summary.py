@@ -9,15 +9,15 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..figures import FIGURE_NAMES, Figures, deal_figures
+from ..domain.figures import FIGURE_NAMES, Figures, deal_figures
 from ..ledger import Entry, Ledger
 from ..render.view import Column, View, money_cell, parties_cell
 
 if TYPE_CHECKING:
-    from ..fx import FxTable
-    from ..models import Deal
-    from ..registry import Registry
-    from ..settings_rules import RuleContext
+    from ..domain.fx import FxTable
+    from ..domain.models import Deal
+    from ..domain.registry import Registry
+    from ..rules.with_settings import RuleContext
 
 SUMMARY_FIELDS = [
     "id",
@@ -92,7 +92,7 @@ def summary_row(entry: Entry, ledger: Ledger) -> dict[str, Any]:
     cache = ledger.cache
     if cache is None:
         return summary_record(entry, ledger)
-    from ..cache import path_key
+    from ..ledger.cache import path_key
 
     key = path_key(entry.path)
     kept = cache.derived(SUMMARY_KIND, key)
@@ -122,7 +122,7 @@ def iter_summary_records(ledger: Ledger) -> Iterator[dict[str, Any]]:
         for entry in ledger.entries:
             yield summary_record(entry, ledger)
         return
-    from ..cache import path_key
+    from ..ledger.cache import path_key
 
     entries = ledger.entries
     for start in range(0, len(entries), BATCH):

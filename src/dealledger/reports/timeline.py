@@ -14,9 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..figures import CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
+from ..domain.figures import CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
+from ..domain.periods import DueDate, due_start, due_text
 from ..ledger import Entry, Ledger
-from ..periods import DueDate, due_start, due_text
 from ..render.view import Column, View, money_cell
 from .currency import convert
 

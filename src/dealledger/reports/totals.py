@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..figures import (
+from ..domain.figures import (
     CATEGORIES,
     CATEGORY_OF_TYPE,
     FIGURE_NAMES,
@@ -26,9 +26,9 @@ from ..render.view import Column, View, money_cell
 from .currency import convert
 
 if TYPE_CHECKING:
-    from ..models import Deal
-    from ..registry import Registry
-    from ..settings_rules import RuleContext
+    from ..domain.models import Deal
+    from ..domain.registry import Registry
+    from ..rules.with_settings import RuleContext
 
 BY_KEYS: tuple[str, ...] = (
     "payee",
@@ -248,7 +248,7 @@ def _key_values(key: str, item: _Item, ledger: Ledger) -> list[Any]:
     tranche = deal.tranches[item.position]
     if key == "currency":
         return [tranche_currency(deal, tranche)]
-    from ..rules import tranche_parties
+    from ..rules.within_deal import tranche_parties
 
     payers, payees = tranche_parties(deal, tranche)
     names = payees if key.startswith("payee") else payers
@@ -326,7 +326,7 @@ def _all_contributions(
         for entry in ledger.entries:
             yield deal_contributions(entry, ledger, by, currency)
         return
-    from ..cache import path_key
+    from ..ledger.cache import path_key
 
     kind = _kind(by, currency)
     entries = ledger.entries

@@ -19,14 +19,14 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
 
-from ..figures import conversion_date, deal_figures, tranche_currency
-from ..fx import FxTable, MissingRate
-from ..iso_codes import minor_unit
-from ..models import Asset, Deal, Tranche
-from ..money import normalize, short_form
-from ..periods import due_start, due_text
-from .assumptions import STAGE_INDEX, Assumptions, next_stage
-from .royalties import forecasts_for, royalty_bounds
+from ..domain.assumptions import STAGE_INDEX, Assumptions, next_stage
+from ..domain.codes import minor_unit
+from ..domain.figures import conversion_date, deal_figures, tranche_currency
+from ..domain.fx import FxTable, MissingRate
+from ..domain.models import Asset, Deal, Tranche
+from ..domain.money import normalize, short_form
+from ..domain.periods import due_start, due_text
+from ..domain.royalties import forecasts_for, royalty_bounds
 
 DAYS_PER_YEAR = Decimal("365.25")
 PRECISION = 34

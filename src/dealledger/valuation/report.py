@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..iso_codes import minor_unit
-from ..money import normalize
+from ..domain.assumptions import TRANSITION_SOURCE, Assumptions
+from ..domain.codes import minor_unit
+from ..domain.money import normalize
 from ..render.view import Column, View, money_cell
-from .assumptions import TRANSITION_SOURCE, Assumptions
 from .model import DealValue, TrancheValue, Unvalued, percent, share_of
 
 DEAL_FIELDS = [

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .models import PAYING_ROLES, RECEIVING_ROLES, Deal, Tranche
-from .problems import Finding, error
-from .valuation.royalties import check_forecasts
+from ..domain.models import PAYING_ROLES, RECEIVING_ROLES, Deal, Tranche
+from ..domain.problems import Finding, error
+from ..domain.royalties import check_forecasts
 
 
 def check_deal(deal: Deal) -> list[Finding]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from .cross_file import cross_file_findings
-from .facts import facts_of
-from .loader import DealFile
-from .models import Settings
-from .problems import Finding, error
-from .registry import Registry
-from .settings_rules import RuleContext, settings_findings
-from .valuation.assumptions import check_valuation_settings
+from ..domain.assumptions import check_valuation_settings
+from ..domain.facts import facts_of
+from ..domain.models import Settings
+from ..domain.problems import Finding, error
+from ..domain.registry import Registry
+from ..load.document import DealFile
+from .across_files import cross_file_findings
+from .with_settings import RuleContext, settings_findings
 
 
 def check_ledger(

@@ -16,9 +16,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..fields import STAGES
-from ..models import Settings, ValuationSettings
-from ..problems import Finding, error
+from .fields import STAGES
+from .models import Settings, ValuationSettings
+from .problems import Finding, error
 
 # BIO, Informa Pharma Intelligence and QLS Advisors, "Clinical Development Success Rates
 # 2011–2020" (February 2021; 12,728 phase transitions, 9,704 programmes): probability of

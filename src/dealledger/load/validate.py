@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .fields import NATIVE_FIELD_ERROR, REFERENCE_CHECKS
-from .limits import MAX_PROBLEMS, too_many_problems
-from .problems import Finding, KeyPath, error
+from ..domain.fields import NATIVE_FIELD_ERROR, REFERENCE_CHECKS
+from ..domain.limits import MAX_PROBLEMS, too_many_problems
+from ..domain.problems import Finding, KeyPath, error
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -130,7 +130,7 @@ def _table_name(loc: KeyPath) -> str:
 
 
 def _describe(value: object) -> str:
-    from .fields import _type_name
+    from ..domain.fields import _type_name
 
     return _type_name(value)
 
@@ -184,12 +184,12 @@ def _allowed_values(model: type[BaseModel], loc: KeyPath) -> list[str]:
     parent = _model_at(model, loc[:-1])
     key = loc[-1] if loc else None
     if parent is None or not isinstance(key, str):
-        from .fields import STAGES
+        from ..domain.fields import STAGES
 
         return list(STAGES)
     field = _field_by_key(parent, key)
     if field is None:
-        from .fields import STAGES
+        from ..domain.fields import STAGES
 
         return list(STAGES)
     return _literal_values(field.annotation)

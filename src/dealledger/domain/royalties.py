@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from ..models import Asset, Deal, Forecast, Tier, Tranche
-from ..problems import Finding, error
+from .models import Asset, Deal, Forecast, Tier, Tranche
+from .problems import Finding, error
 
 _PCT = Decimal("0.01")
 

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import TYPE_CHECKING
 
-from .iso_codes import minor_unit
+from .codes import minor_unit
 from .limits import MAX_DIGITS
 
 if TYPE_CHECKING:

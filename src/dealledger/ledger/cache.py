@@ -43,18 +43,18 @@ from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import __version__
+from .. import __version__
+from ..domain.facts import DealFacts, DealFile
+from ..domain.limits import MAX_FILE_BYTES
+from ..domain.problems import Problem, Severity
+from ..load.discover import SETTINGS_FILE, Target
+from ..load.reading import NotRegularFile, TooLarge, read_bounded
 from .cache_index import CacheFormatError, IndexCodec
-from .discover import SETTINGS_FILE, Target
-from .facts import DealFacts, DealFile
-from .limits import MAX_FILE_BYTES
-from .problems import Problem, Severity
-from .reading import NotRegularFile, TooLarge, read_bounded
 
 if TYPE_CHECKING:
+    from ..domain.models import Deal
+    from ..rules.with_settings import RuleContext
     from .cache_codec import RecordCodec
-    from .models import Deal
-    from .settings_rules import RuleContext
 
 CACHE_DIR_NAME = ".dealledger-cache"
 CACHE_ENV = "DEALLEDGER_CACHE_DIR"
@@ -579,7 +579,7 @@ def _write_atomic(target: Path, data: bytes) -> None:
 
 def _source_fingerprint() -> str:
     """Names, sizes and mtimes of the package's modules: code edits without a version bump."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     parts = []
     for directory, _, files in sorted(os.walk(package)):
         for name in sorted(files):
@@ -681,7 +681,7 @@ def load_deal_files(
         if progress is not None:
             progress(done)
     if misses:
-        from .parallel import load_uncached
+        from .pool import load_uncached
 
         # Held in memory, 100,000 deals would take a gigabyte: past a bound, a report reads
         # each deal back from the cache when it needs it, in flat memory.
@@ -744,7 +744,7 @@ def load_deal_file(
     path: Path, display: str, data: bytes | None = None, context: RuleContext | None = None
 ) -> DealFile:
     """The loader's, imported on first use: a run served from the cache never needs it."""
-    from .loader import load_deal_file as load
+    from ..load.document import load_deal_file as load
 
     return load(path, display, data, context)
 

@@ -10,7 +10,7 @@ import os
 import stat
 from pathlib import Path
 
-from .limits import MAX_FILE_BYTES
+from ..domain.limits import MAX_FILE_BYTES
 
 
 class NotRegularFile(Exception):

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .discover import SETTINGS_FILE, is_within, resolved
-from .problems import Problem, Severity
+from ..domain.problems import Problem, Severity
+from ..load.discover import SETTINGS_FILE, is_within, resolved
 
 if TYPE_CHECKING:
+    from ..domain.models import Settings
     from .cache import FileCache
-    from .models import Settings
 
 
 _UNKNOWN = object()
@@ -79,16 +79,16 @@ def read_settings(
 
 
 def _defaults() -> Settings:
-    from .models import Settings
+    from ..domain.models import Settings
 
     return Settings()
 
 
 def _validated(path: Path, shown: str) -> tuple[Settings, tuple[Problem, ...]]:
     """The settings and all their own problems: the file's and the registry's, FX, valuation."""
-    from .ledger_rules import check_settings
-    from .loader import load_settings_file, place_findings
-    from .registry import Registry
+    from ..domain.registry import Registry
+    from ..load.document import load_settings_file, place_findings
+    from ..rules.ledger_wide import check_settings
 
     settings, problems, text = load_settings_file(path, shown)
     findings = check_settings(settings, Registry(settings.parties))

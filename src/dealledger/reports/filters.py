@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, get_args
 
-from .ledger import Entry, Ledger
-from .periods import parse_period
+from ..domain.periods import parse_period
+from ..ledger import Entry, Ledger
 
 if TYPE_CHECKING:
-    from .registry import Registry
+    from ..domain.registry import Registry
 
 DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, YYYY-Qn or YYYY-Hn (e.g. 2024-10-07, 2024-10, 2024-Q4)"
 
@@ -122,13 +122,13 @@ def _period_end(text: str, start: date) -> date:
 
 def _kinds() -> tuple[str, ...]:
     """The accepted `kind`s, read from the model (imported only when a filter asks)."""
-    from .models import Kind
+    from ..domain.models import Kind
 
     return get_args(Kind)
 
 
 def _statuses() -> tuple[str, ...]:
-    from .models import DealStatus
+    from ..domain.models import DealStatus
 
     return get_args(DealStatus)
 

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..writing import WriteError, folder_lock, fsync_folder
+from .safe_write import WriteError, folder_lock, fsync_folder
 
 
 class ExportPathError(ValueError):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .facts import DealFile, facts_of
-from .limits import (
+from ..domain.facts import DealFile, facts_of
+from ..domain.limits import (
     MAX_FILE_BYTES,
     MAX_PROBLEMS,
     nesting_breach,
@@ -20,13 +20,13 @@ from .limits import (
     structure_breach,
     too_many_problems,
 )
-from .models import Deal, Settings
+from ..domain.models import Deal, Settings
+from ..domain.problems import Finding, Problem, Severity
+from ..rules.with_settings import RuleContext, settings_findings
+from ..rules.within_deal import check_deal
 from .positions import PositionIndex, Span, decode_error_span, scan_positions, utf8_error_span
-from .problems import Finding, Problem, Severity
 from .reading import NotRegularFile, TooLarge, read_bounded
-from .rules import check_deal
-from .settings_rules import RuleContext, settings_findings
-from .toml_reader import loads as toml_loads
+from .toml_parse import loads as toml_loads
 from .validate import validate_model
 
 _BOM = "\ufeff"

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .figures import conversion_date, deal_figures, tranche_currency
-from .fx import FxTable, MissingRate
-from .models import Deal, Settings
-from .money import readable
-from .problems import Finding, error, warning
-from .registry import Registry
+from ..domain.figures import conversion_date, deal_figures, tranche_currency
+from ..domain.fx import FxTable, MissingRate
+from ..domain.models import Deal, Settings
+from ..domain.money import readable
+from ..domain.problems import Finding, error, warning
+from ..domain.registry import Registry
 
 
 @dataclass(frozen=True)

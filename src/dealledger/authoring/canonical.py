@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 import tomlkit
 from tomlkit.items import Array, InlineTable, String, StringType
 
-from .discover import Target
-from .loader import MAX_FILE_BYTES
+from ..load.discover import Target
+from ..load.document import MAX_FILE_BYTES
+from .safe_write import WriteError, update_file
 from .toml_layout import Statement, scan
-from .writing import WriteError, update_file
 
 ROOT_ORDER = (
     "id",

@@ -12,8 +12,8 @@ from datetime import date
 import tomlkit
 from pydantic_core import PydanticCustomError
 
-from .fields import UNDISCLOSED, money_precision
-from .periods import parse_period
+from ..domain.fields import UNDISCLOSED, money_precision
+from ..domain.periods import parse_period
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A TOML integer as people write amounts: no sign, no leading zero, `_` between digits.

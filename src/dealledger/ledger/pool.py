@@ -13,10 +13,10 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..domain.facts import DealFile
+    from ..load.discover import Target
+    from ..rules.with_settings import RuleContext
     from .cache import Derive, Miss, Record
-    from .discover import Target
-    from .facts import DealFile
-    from .settings_rules import RuleContext
 
 # Below this many files to parse, one process is faster than starting a pool.
 PARALLEL_MIN_FILES = 1500

@@ -15,7 +15,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from .discover import DEALS_DIR, SETTINGS_FILE, UsageError
+from ..load.discover import DEALS_DIR, SETTINGS_FILE, UsageError
 
 EMPTY_SETTINGS = """\
 # Ledger-wide settings (deal file format version 1). Everything here is optional.
@@ -39,7 +39,7 @@ def example_root() -> Path:
     packaged = Path(str(resources.files("dealledger"))) / "example"
     if (packaged / DEALS_DIR).is_dir() and (packaged / SETTINGS_FILE).is_file():
         return packaged
-    checkout = Path(__file__).resolve().parents[2]
+    checkout = Path(__file__).resolve().parents[3]
     if (checkout / DEALS_DIR).is_dir() and (checkout / SETTINGS_FILE).is_file():
         return checkout
     raise UsageError(

@@ -19,14 +19,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, get_args
 
+from ..domain.models import DealStatus, TrancheStatus
+from ..domain.problems import Problem
+from ..load.document import MAX_FILE_BYTES
+from .canonical import ROOT_ORDER, TABLE_ORDER
 from .draft import check_draft, errors_of, ledger_files, surroundings
-from .formatting import ROOT_ORDER, TABLE_ORDER
-from .loader import MAX_FILE_BYTES
-from .models import DealStatus, TrancheStatus
-from .problems import Problem
+from .safe_write import WriteError, update_file
 from .toml_layout import Statement, scan
 from .toml_values import amount_toml, due_toml, parse_date, toml_string
-from .writing import WriteError, update_file
 
 TRANCHE_STATUSES: tuple[str, ...] = get_args(TrancheStatus)
 DEAL_STATUSES: tuple[str, ...] = get_args(DealStatus)

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .limits import MAX_FOLDER_DEPTH
-from .problems import Severity
+from ..domain.limits import MAX_FOLDER_DEPTH
+from ..domain.problems import Severity
 
 DEALS_DIR = "deals"
 SETTINGS_FILE = "dealledger.toml"

@@ -16,14 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import get_args
 
-from .discover import DEALS_DIR
+from ..domain.codes import CURRENCIES
+from ..domain.fields import SLUG_RE
+from ..domain.models import Kind, Role
+from ..domain.problems import Problem
+from ..load.discover import DEALS_DIR
 from .draft import check_draft, display_path, errors_of, ledger_files
-from .fields import SLUG_RE
-from .iso_codes import CURRENCIES
-from .models import Kind, Role
-from .problems import Problem
+from .safe_write import WriteError, folder_lock, write_atomic
 from .toml_values import amount_toml, parse_date, toml_string
-from .writing import WriteError, folder_lock, write_atomic
 
 KINDS: tuple[str, ...] = get_args(Kind)
 ROLES: tuple[str, ...] = get_args(Role)

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import GetCoreSchemaHandler, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError, core_schema
 
-from .iso_codes import COUNTRIES, CURRENCIES
+from .codes import COUNTRIES, CURRENCIES
 from .limits import money_breach
 from .money import MoneyError, Precision, float_hint, parse_money_text, precision_of_integer
 from .periods import Period, parse_period

@@ -16,9 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import Derive, FileCache, gc_paused, load_deal_file, load_deal_files, path_key
-from .cross_file import cross_file_findings
-from .discover import (
+from ..domain.facts import DealFacts, DealFile, facts_of
+from ..domain.problems import Finding, Problem, Severity
+from ..load.discover import (
     DEALS_DIR,
     SETTINGS_FILE,
     Target,
@@ -26,15 +26,15 @@ from .discover import (
     deal_files,
     file_identity,
 )
-from .facts import DealFacts, DealFile, facts_of
-from .problems import Finding, Problem, Severity
-from .settings_file import LedgerSettings, read_settings
+from ..rules.across_files import cross_file_findings
+from .cache import Derive, FileCache, gc_paused, load_deal_file, load_deal_files, path_key
+from .settings import LedgerSettings, read_settings
 
 if TYPE_CHECKING:
-    from .fx import FxTable
-    from .models import Deal, Settings
-    from .registry import Registry
-    from .settings_rules import RuleContext
+    from ..domain.fx import FxTable
+    from ..domain.models import Deal, Settings
+    from ..domain.registry import Registry
+    from ..rules.with_settings import RuleContext
 
 
 class Entry:
@@ -144,13 +144,13 @@ class Ledger:
 
     @cached_property
     def registry(self) -> Registry:
-        from .registry import Registry
+        from ..domain.registry import Registry
 
         return Registry(self.settings.parties)
 
     @cached_property
     def fx(self) -> FxTable:
-        from .fx import FxTable
+        from ..domain.fx import FxTable
 
         return FxTable(self.settings.fx)
 
@@ -217,7 +217,7 @@ def load_ledger(
     def context() -> RuleContext:
         """The settings rules' context, built (and the settings validated) on first use."""
         if not contexts:
-            from .settings_rules import RuleContext
+            from ..rules.with_settings import RuleContext
 
             contexts.append(RuleContext(settings.get()))
         return contexts[0]
@@ -297,7 +297,7 @@ def _place(
     duplicate ids would pay that on every run. The positions depend only on the file, so
     they are kept in the cache and read back while the file is unchanged.
     """
-    from .limits import MAX_PROBLEMS, shorten_message
+    from ..domain.limits import MAX_PROBLEMS, shorten_message
 
     findings = list(findings)
     if not findings:
@@ -311,8 +311,8 @@ def _place(
                 spans = _span_table(json.loads(known))
     wanted = [(finding, _span_key(finding)) for finding in findings]
     if any(name not in spans for _, name in wanted):
-        from .loader import finding_span, place_findings, read_document
-        from .positions import scan_positions
+        from ..load.document import finding_span, place_findings, read_document
+        from ..load.positions import scan_positions
 
         document = read_document(deal_file.path, deal_file.display)
         if document.text is None:

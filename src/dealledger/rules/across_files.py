@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from .facts import DealFacts, DealFile
-from .problems import Finding, error
+from ..domain.facts import DealFacts, DealFile
+from ..domain.problems import Finding, error
 
 
 def cross_file_findings(

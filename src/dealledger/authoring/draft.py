@@ -14,13 +14,19 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .discover import DEALS_DIR, SETTINGS_FILE, deal_files
-from .ledger_rules import check_ledger
-from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
-from .models import Deal, Settings
-from .problems import Problem, Severity
-from .rules import check_deal
-from .validate import validate_model
+from ..domain.models import Deal, Settings
+from ..domain.problems import Problem, Severity
+from ..load.discover import DEALS_DIR, SETTINGS_FILE, deal_files
+from ..load.document import (
+    DealFile,
+    load_deal_file,
+    load_settings_file,
+    place_findings,
+    read_document,
+)
+from ..load.validate import validate_model
+from ..rules.ledger_wide import check_ledger
+from ..rules.within_deal import check_deal
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,10 +33,10 @@ from pydantic_core import (
     core_schema,
 )
 
+from ..domain.models import Asset, Deal, Forecast, Party, Source, Tier, Tranche
+from ..domain.money import Precision
+from ..domain.periods import Period
 from .cache_index import CacheFormatError
-from .models import Asset, Deal, Forecast, Party, Source, Tier, Tranche
-from .money import Precision
-from .periods import Period
 
 MODELS: tuple[type[BaseModel], ...] = (Deal, Party, Asset, Tranche, Tier, Source, Forecast)
 _DATACLASSES: dict[type, tuple[tuple[str, type], ...]] = {
