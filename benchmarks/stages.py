@@ -41,7 +41,7 @@ def _forget_seen_values() -> None:
         forget()
 
 
-#: Stages that make up loading one file, as `loader.load_deal_file` runs them.
+#: Stages that make up loading one file, as `rules.deal_file.load_deal_file` runs them.
 LOAD_STAGES = ("read", "decode", "nesting", "parse", "structure", "validate", "rules")
 
 

@@ -552,7 +552,7 @@ def test_the_codec_round_trips_after_the_models_were_validated(root: Path) -> No
     from dealledger.ledger.cache import Record
     from dealledger.ledger.cache_codec import RecordCodec
     from dealledger.ledger.cache_index import IndexCodec
-    from dealledger.load.document import load_deal_file
+    from dealledger.rules.deal_file import load_deal_file
 
     targets = list(deal_files(root / "deals", "deals"))
     loaded = [load_deal_file(target.path, target.display) for target in targets]  # builds

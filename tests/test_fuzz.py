@@ -18,7 +18,7 @@ from deal_strategies import deal_data, model_to_toml_data, mutate
 from dealledger.domain.figures import deal_figures
 from dealledger.domain.fx import FxTable
 from dealledger.domain.models import Deal
-from dealledger.load.document import load_deal_file
+from dealledger.rules.deal_file import load_deal_file
 from hostile_helpers import check_invariants, check_settings_invariants
 
 REGRESSIONS = sorted((Path(__file__).parent / "data" / "fuzz-regressions").glob("*"))

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from dealledger.cli import app
 from dealledger.domain import limits
 from dealledger.domain.limits import MAX_FILE_BYTES, MAX_NESTING, nesting_breach
-from dealledger.load.document import load_deal_file, read_document
+from dealledger.load.document import read_document
+from dealledger.rules.deal_file import load_deal_file
 
 runner = CliRunner()
 

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 import tomlkit
 from tomlkit.items import Array, InlineTable, String, StringType
 
+from ..domain.limits import MAX_FILE_BYTES
 from ..load.discover import Target
-from ..load.document import MAX_FILE_BYTES
 from .safe_write import WriteError, update_file
 from .toml_layout import Statement, scan
 

@@ -14,17 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..domain.facts import DealFile
 from ..domain.models import Deal, Settings
 from ..domain.problems import Problem, Severity
 from ..load.discover import DEALS_DIR, SETTINGS_FILE, deal_files
-from ..load.document import (
-    DealFile,
-    load_deal_file,
-    load_settings_file,
-    place_findings,
-    read_document,
-)
+from ..load.document import load_settings_file, place_findings, read_document
 from ..load.validate import validate_model
+from ..rules.deal_file import load_deal_file
 from ..rules.ledger_wide import check_ledger
 from ..rules.within_deal import check_deal
 

@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, get_args
 
+from ..domain.limits import MAX_FILE_BYTES
 from ..domain.models import DealStatus, TrancheStatus
 from ..domain.problems import Problem
-from ..load.document import MAX_FILE_BYTES
 from .canonical import ROOT_ORDER, TABLE_ORDER
 from .draft import check_draft, errors_of, ledger_files, surroundings
 from .safe_write import WriteError, update_file

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from . import app
+from .app import app
 from .common import LedgerOption, problem_line, usage_error
 
 if TYPE_CHECKING:

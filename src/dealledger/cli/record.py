@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import app
+from .app import app
 from .common import LedgerOption, problem_line, usage_error
 from .completion import complete_deal_id
 

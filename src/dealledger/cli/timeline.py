@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import app
+from .app import app
 from .common import (
     Format,
     FormatOption,

@@ -744,7 +744,7 @@ def load_deal_file(
     path: Path, display: str, data: bytes | None = None, context: RuleContext | None = None
 ) -> DealFile:
     """The loader's, imported on first use: a run served from the cache never needs it."""
-    from ..load.document import load_deal_file as load
+    from ..rules.deal_file import load_deal_file as load
 
     return load(path, display, data, context)
 

@@ -1,6 +1,6 @@
 """Read one file from disk into a validated model and its problems, never raising.
 
-Each stage (bytes, text, TOML, model, rules) can fail on its own, and each failure becomes a
+Each stage (bytes, text, TOML, model) can fail on its own, and each failure becomes a
 problem with the best position available at that stage; the caller always gets a result.
 """
 
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..domain.facts import DealFile, facts_of
 from ..domain.limits import (
     MAX_FILE_BYTES,
     MAX_PROBLEMS,
@@ -20,10 +19,8 @@ from ..domain.limits import (
     structure_breach,
     too_many_problems,
 )
-from ..domain.models import Deal, Settings
+from ..domain.models import Settings
 from ..domain.problems import Finding, Problem, Severity
-from ..rules.with_settings import RuleContext, settings_findings
-from ..rules.within_deal import check_deal
 from .positions import PositionIndex, Span, decode_error_span, scan_positions, utf8_error_span
 from .reading import NotRegularFile, TooLarge, read_bounded
 from .toml_parse import loads as toml_loads
@@ -159,25 +156,6 @@ def _span_at(text: str, offset: int) -> Span:
     line = text.count("\n", 0, offset) + 1
     start = text.rfind("\n", 0, offset) + 1
     return Span(line, offset - start + 1)
-
-
-def load_deal_file(
-    path: Path, display: str, data: bytes | None = None, context: RuleContext | None = None
-) -> DealFile:
-    """One file's deal and own problems; with `context`, also the rules that need settings."""
-    document = read_document(path, display, data)
-    if document.data is None or document.text is None:
-        return DealFile(path, display, None, document.problems)
-    deal, findings = validate_model(Deal, document.data)
-    facts = None
-    if deal is not None:
-        findings = check_deal(deal)
-        if context is not None:
-            findings += settings_findings(deal, context)
-        facts = facts_of(deal)
-    deal_id = deal.id if deal is not None else _raw_id(document.data)
-    problems = place_findings(findings, document.text, display, deal_id)
-    return DealFile(path, display, deal, problems, deal_id, facts)
 
 
 def load_settings_file(

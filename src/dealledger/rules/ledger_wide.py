@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..domain.assumptions import check_valuation_settings
-from ..domain.facts import facts_of
+from ..domain.facts import DealFile, facts_of
 from ..domain.models import Settings
 from ..domain.problems import Finding, error
 from ..domain.registry import Registry
-from ..load.document import DealFile
 from .across_files import cross_file_findings
 from .with_settings import RuleContext, settings_findings
 
