@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from dealledger.authoring.export_target import write_file_atomically
 from dealledger.cli import app
 from dealledger.ledger.ledger import load_ledger
-from dealledger.reports.export import TABLES, export_rows, minor_units, write_sqlite
+from dealledger.render.export_formats import write_sqlite
+from dealledger.reports.export import TABLES, export_rows, minor_units
 from reports_fixture import write_ledger
 
 runner = CliRunner()

@@ -150,8 +150,9 @@ def test_formula_cells_are_neutralised_unless_raw(tmp_path: Path) -> None:
 
 def test_terminal_table_fits_its_width_and_pipes_keep_every_column() -> None:
     from dealledger.ledger.ledger import load_ledger
+    from dealledger.render.summary_view import summary_view
     from dealledger.render.table import build_table
-    from dealledger.reports.summary import summary_records, summary_view
+    from dealledger.reports.summary import summary_records
 
     view = summary_view(summary_records(load_ledger(REPO)))
     titles = [column.title for column in view.columns]

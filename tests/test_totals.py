@@ -357,7 +357,8 @@ def test_totals_and_sqlite_agree_with_independent_sums(deals: list[list[tuple]])
     import sqlite3
     import tempfile
 
-    from dealledger.reports.export import export_rows, write_sqlite
+    from dealledger.render.export_formats import write_sqlite
+    from dealledger.reports.export import export_rows
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "ledger"

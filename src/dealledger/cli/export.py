@@ -94,8 +94,9 @@ def export(
         write_file_atomically,
         write_folder_atomically,
     )
+    from ..render.export_formats import csv_files, json_document, write_sqlite
     from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
-    from ..reports.export import csv_files, export_rows, json_document, write_sqlite
+    from ..reports.export import export_rows
 
     to_stdout = str(output) == "-"
     if to_stdout and output_format is not ExportFormat.JSON:

@@ -58,14 +58,8 @@ def show(
 
       dealledger show azn-cspc-2026-obesity-peptides --format markdown > deal.md
     """
-    from ..reports.show import (
-        SHOW_FIELDS,
-        UnknownDeal,
-        find_deal,
-        show_overview,
-        show_record,
-        show_views,
-    )
+    from ..render.show_view import show_overview, show_views
+    from ..reports.show import SHOW_FIELDS, UnknownDeal, find_deal, show_record
     from .common import usage_error
     from .output import write_delimited, write_json
 
@@ -112,8 +106,8 @@ def _table_form(record: dict[str, Any]) -> list[RenderableType]:
     from rich.console import NewLine
     from rich.text import Text
 
+    from ..render.show_view import show_overview, show_views
     from ..render.table import build_table, safe
-    from ..reports.show import show_overview, show_views
     from .terminal import stdout_style
 
     decorated = stdout_style().decorated

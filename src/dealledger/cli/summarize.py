@@ -46,7 +46,8 @@ def summarize(
 
       dealledger summarize --party CSPC --kind license --since 2024
     """
-    from ..reports.summary import SUMMARY_FIELDS, summary_records, summary_view
+    from ..render.summary_view import summary_view
+    from ..reports.summary import SUMMARY_FIELDS, summary_records
     from .output import emit_records, write_pieces
 
     chosen = filters.parse()

@@ -112,7 +112,8 @@ def _chart_above(chart: RenderableType) -> list[RenderableType]:
 def _events(
     loaded: Ledger, output_format: Format, raw_cells: bool, draw: bool, no_pager: bool
 ) -> None:
-    from ..reports.timeline import EVENT_FIELDS, chart_rows, timeline_records, timeline_view
+    from ..render.timeline_view import timeline_view
+    from ..reports.timeline import EVENT_FIELDS, chart_rows, timeline_records
     from .output import emit_records
 
     records = timeline_records(loaded)
@@ -143,8 +144,9 @@ def _schedule(
     draw: bool,
     no_pager: bool,
 ) -> None:
+    from ..render.timeline_view import schedule_view
     from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
-    from ..reports.timeline import SCHEDULE_FIELDS, schedule, schedule_rows, schedule_view
+    from ..reports.timeline import SCHEDULE_FIELDS, schedule, schedule_rows
     from .common import usage_error
     from .output import emit_records
 

@@ -68,6 +68,7 @@ def totals(
     """
     from functools import partial
 
+    from ..render.totals_view import totals_view
     from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
     from ..reports.totals import (
         ByKeyError,
@@ -76,7 +77,6 @@ def totals(
         totals_fields,
         totals_record,
         totals_rows,
-        totals_view,
     )
     from .common import usage_error
     from .output import emit_records

@@ -153,14 +153,9 @@ def value(
       dealledger value --party AstraZeneca --since 2025
     """
     from ..domain.assumptions import build_assumptions
+    from ..render.valuation_view import explain_view, value_view
     from ..valuation.model import value_deals
-    from ..valuation.report import (
-        DEAL_FIELDS,
-        TRANCHE_FIELDS,
-        explain_view,
-        value_document,
-        value_view,
-    )
+    from ..valuation.report import DEAL_FIELDS, TRANCHE_FIELDS, value_document
     from .output import emit_records
 
     valuation_date = _parse_as_of(as_of)

@@ -22,10 +22,8 @@ from ..domain.figures import (
     deal_figures,
     tranche_currency,
 )
-from ..domain.money import to_json_number
 from ..domain.periods import due_start, due_text
 from ..ledger import Entry, Ledger
-from ..render.jsonout import dumps
 from ..rules.within_deal import tranche_parties
 from .currency import convert
 from .timeline import deal_events
@@ -296,10 +294,8 @@ def _tranche_rows(entry: Entry, ledger: Ledger, currency: str | None) -> list[di
                 "asset": tranche.asset,
                 "probability": tranche.probability,
                 "rate": tranche.rate,
-                "tiers": dumps(
-                    [{"from": tier.start, "rate": tier.rate} for tier in tranche.tiers],
-                    indent=None,
-                )
+                # A list here; the renderers write it as one compact JSON cell.
+                "tiers": [{"from": tier.start, "rate": tier.rate} for tier in tranche.tiers]
                 if tranche.tiers
                 else None,
                 "fx_date": conversion_date(deal, tranche).isoformat() if counted else None,
@@ -391,46 +387,3 @@ def export_rows(ledger: Ledger, currency: str | None) -> Rows:
         for related in dict.fromkeys(deal.related):
             rows["related"].append({"deal_id": deal.id, "related_id": related})
     return rows
-
-
-def _sql_value(value: Any) -> Any:
-    """Decimals as exact TEXT: SQLite would otherwise store a binary float."""
-    return to_json_number(value) if isinstance(value, Decimal) else value
-
-
-def write_sqlite(rows: Rows, path: Any) -> None:
-    """Create the tables, keys and indexes in a new database file at `path`."""
-    import sqlite3
-
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("PRAGMA foreign_keys = ON")
-        with connection:
-            for table in TABLES:
-                for statement in table.create_sql():
-                    connection.execute(statement)
-            for table in TABLES:
-                names = table.column_names
-                placeholders = ", ".join("?" for _ in names)
-                connection.executemany(
-                    f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})",
-                    [[_sql_value(row[name]) for name in names] for row in rows[table.name]],
-                )
-    finally:
-        connection.close()
-
-
-def json_document(rows: Rows) -> str:
-    return dumps(rows) + "\n"
-
-
-def csv_files(rows: Rows, neutralize: bool) -> dict[str, str]:
-    """One RFC 4180 file per table, named `<table>.csv`."""
-    from ..render.delimited import render_delimited
-
-    return {
-        f"{table.name}.csv": render_delimited(
-            rows[table.name], table.column_names, delimiter=",", neutralize=neutralize
-        )
-        for table in TABLES
-    }

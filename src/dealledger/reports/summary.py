@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.figures import FIGURE_NAMES, Figures, deal_figures
 from ..ledger import Entry, Ledger
-from ..render.view import Column, View, money_cell, parties_cell
 
 if TYPE_CHECKING:
     from ..domain.fx import FxTable
@@ -242,76 +241,3 @@ def currency_totals(records: list[dict[str, Any]]) -> dict[str, dict[str, Decima
             if record[name] is not None:
                 totals[currency][name] += record[name]
     return dict(sorted(totals.items()))
-
-
-# On a narrow terminal these go first (`show` and the machine formats have them all).
-_DROP_ORDER = {"Declared": 1, "Paid": 2, "Commercial": 3, "Milestone": 5, "Upfront": 6}
-
-
-def summary_view(records: list[dict[str, Any]]) -> View:
-    money_titles = [
-        "Upfront",
-        "Milestone",
-        "Commercial",
-        "Total",
-        "Declared",
-        "Paid",
-        "Outstanding",
-    ]
-    columns = [
-        Column("Date", wrap=False),
-        Column("Deal", wrap=False),
-        Column("Title", on_terminal=False),
-        Column("Parties (licensor → licensee)", max_width=44, drop_order=4),
-        Column("Kind", wrap=False),
-        Column("Status", wrap=False),
-        *(Column(title, "right", drop_order=_DROP_ORDER.get(title)) for title in money_titles),
-    ]
-    rows = []
-    for record in records:
-        currency = record["currency"]
-        deal_date = record["signed"] or record["announced"]
-        rows.append(
-            [
-                deal_date.isoformat(),
-                record["id"],
-                record["title"],
-                parties_cell(record["parties"]),
-                record["kind"],
-                record["status"],
-                *(
-                    money_cell(record[name], currency, undisclosed=True)
-                    for name in ("upfront", "milestone", "commercial", "total")
-                ),
-                money_cell(record["declared_total"], currency, undisclosed=False),
-                money_cell(record["paid"], currency),
-                money_cell(record["outstanding"], currency),
-            ]
-        )
-    footer = []
-    for currency, sums in currency_totals(records).items():
-        footer.append(
-            [
-                "",
-                f"Total {currency}",
-                "",
-                "",
-                "",
-                "",
-                *(
-                    money_cell(sums[name], currency)
-                    for name in ("upfront", "milestone", "commercial", "total")
-                ),
-                "",
-                money_cell(sums["paid"], currency),
-                money_cell(sums["outstanding"], currency),
-            ]
-        )
-    incomplete = sum(1 for record in records if not record["complete"])
-    caption = (
-        f"{len(records)} deals; {incomplete} with undisclosed amounts "
-        "(totals cover disclosed amounts only)"
-        if incomplete
-        else f"{len(records)} deals"
-    )
-    return View(columns, rows, footer, caption=caption)

@@ -15,9 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.figures import CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
-from ..domain.periods import DueDate, due_start, due_text
+from ..domain.periods import DueDate, due_start
 from ..ledger import Entry, Ledger
-from ..render.view import Column, View, money_cell
 from .currency import convert
 
 EVENT_FIELDS = ["date", "deal", "event", "type", "label", "amount", "currency"]
@@ -101,35 +100,6 @@ def timeline_events(ledger: Ledger) -> list[Event]:
 def timeline_records(ledger: Ledger) -> list[dict[str, Any]]:
     """The spec's `timeline --format json` array."""
     return [event.record() for event in timeline_events(ledger)]
-
-
-def timeline_view(records: list[dict[str, Any]]) -> View:
-    rows = []
-    for record in records:
-        amount = record["amount"]
-        if amount is None:
-            cell = "undisclosed" if record["type"] not in (None, "royalty") else ""
-        else:
-            cell = money_cell(amount, record["currency"])
-        rows.append(
-            [
-                due_text(record["date"]),
-                record["deal"],
-                record["event"],
-                record["type"] or "",
-                record["label"] or "",
-                cell,
-            ]
-        )
-    columns = [
-        Column("Date"),
-        Column("Deal"),
-        Column("Event"),
-        Column("Type"),
-        Column("Label"),
-        Column("Amount", "right"),
-    ]
-    return View(columns, rows, caption=f"{len(records)} events")
 
 
 # --- chart rows --------------------------------------------------------------------------
@@ -242,30 +212,3 @@ def schedule_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
         }
     )
     return rows
-
-
-def schedule_view(found: Schedule) -> View:
-    record = found.record
-    currency = record["currency"]
-    rows = [
-        [
-            period["period"],
-            money_cell(period["paid"], currency),
-            money_cell(period["due"], currency),
-        ]
-        for period in record["periods"]
-    ]
-    footer = [["No date", "", money_cell(record["unscheduled"], currency)]]
-    caption = f"In {currency}" if currency else "No amounts"
-    if found.undisclosed:
-        count = found.undisclosed
-        caption += (
-            f"; {count} tranche{'s' if count != 1 else ''} with an undisclosed amount "
-            f"{'are' if count != 1 else 'is'} not counted"
-        )
-    return View(
-        [Column("Period"), Column("Paid", "right"), Column("Due", "right")],
-        rows,
-        footer,
-        caption=caption + ".",
-    )

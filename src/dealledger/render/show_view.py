@@ -1,0 +1,189 @@
+"""`show` for people: the overview lines and tables of one deal, from its show record."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..domain.figures import FIGURE_NAMES
+from ..domain.money import readable
+from ..domain.periods import Period, due_text
+from .view import Column, View, money_cell
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item) for item in value) if value else "—"
+    if isinstance(value, Decimal):
+        return readable(value)
+    if isinstance(value, date | Period):
+        return due_text(value)
+    return str(value)
+
+
+def _amount_cell(tranche: dict[str, Any], deal_currency: str | None) -> str:
+    amount = tranche["amount"]
+    if tranche["type"] == "royalty":
+        return tranche["rate"] or ("tiered" if tranche["tiers"] else "—")
+    if amount is None:
+        return "—"
+    if isinstance(amount, str):
+        return amount
+    text = money_cell(amount, tranche["currency"])
+    converted = tranche["amount_in_deal_currency"]
+    if tranche["currency"] != deal_currency and converted is not None:
+        text += f" (= {money_cell(converted, deal_currency)})"
+    return text
+
+
+def show_overview(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Label and value lines for the head of `show` (long texts stay one paragraph each)."""
+    lines = [
+        ("Title", record["title"]),
+        ("Kind", record["kind"]),
+        ("Status", record["status"]),
+        ("Announced", _text(record["announced"])),
+        ("Signed", _text(record["signed"])),
+        ("Effective", _text(record["effective"])),
+        ("Terminated", _text(record["terminated"])),
+        ("Currency", _text(record["currency"])),
+        ("Financials", record["financials"]),
+        ("Territory", _text(record["territory"])),
+        ("Areas", _text(record["therapeutic_areas"])),
+        ("Tags", _text(record["tags"])),
+        ("File", record["path"]),
+    ]
+    if record["summary"]:
+        lines.append(("Summary", record["summary"]))
+    if record["notes"]:
+        lines.append(("Notes", record["notes"]))
+    return lines
+
+
+def show_views(record: dict[str, Any]) -> list[View]:
+    """The sections after the overview: parties, assets, tranches, figures, sources, ..."""
+    currency = record["currency"]
+    views: list[View] = []
+    views.append(
+        View(
+            [Column("Party"), Column("Role"), Column("Group")],
+            [[party["name"], party["role"], party["group"]] for party in record["parties"]],
+            title="Parties",
+        )
+    )
+    if record["assets"]:
+        views.append(
+            View(
+                [
+                    Column("Asset"),
+                    Column("Code"),
+                    Column("Modality"),
+                    Column("Phase"),
+                    Column("Indications"),
+                ],
+                [
+                    [
+                        asset["name"],
+                        _text(asset["code"]),
+                        _text(asset["modality"]),
+                        _text(asset["phase"]),
+                        _text(asset["indications"]),
+                    ]
+                    for asset in record["assets"]
+                ],
+                title="Assets",
+            )
+        )
+    if record["tranches"]:
+        views.append(
+            View(
+                [
+                    Column("#", "right"),
+                    Column("Type"),
+                    Column("Label"),
+                    Column("Amount", "right"),
+                    Column("Status"),
+                    Column("Due"),
+                    Column("Achieved"),
+                    Column("Paid"),
+                    Column("Payer → payee"),
+                ],
+                [
+                    [
+                        str(tranche["position"]),
+                        tranche["type"],
+                        _text(tranche["label"]),
+                        _amount_cell(tranche, currency),
+                        tranche["status"],
+                        _text(tranche["due"]),
+                        _text(tranche["achieved"]),
+                        _text(tranche["paid"]),
+                        f"{' + '.join(tranche['payer']) or '?'} → "
+                        f"{' + '.join(tranche['payee']) or '?'}",
+                    ]
+                    for tranche in record["tranches"]
+                ],
+                title="Tranches",
+            )
+        )
+    figures = [[name.capitalize(), money_cell(record[name], currency)] for name in FIGURE_NAMES]
+    figures.append(
+        ["Declared total", money_cell(record["declared_total"], currency, undisclosed=False)]
+    )
+    caption = (
+        None
+        if record["complete"]
+        else "Some amounts are undisclosed: figures cover disclosed amounts only."
+    )
+    views.append(
+        View(
+            [Column("Figure"), Column("Amount", "right")], figures, title="Figures", caption=caption
+        )
+    )
+    if record["sources"]:
+        views.append(
+            View(
+                [Column("Source"), Column("Publisher"), Column("Published"), Column("URL")],
+                [
+                    [
+                        _text(source["title"]),
+                        _text(source["publisher"]),
+                        _text(source["published"]),
+                        source["url"],
+                    ]
+                    for source in record["sources"]
+                ],
+                title="Sources",
+            )
+        )
+    if record["related"]:
+        views.append(
+            View(
+                [Column("Related deal"), Column("Title"), Column("Link")],
+                [
+                    [related["id"], _text(related["title"]), related["direction"]]
+                    for related in record["related"]
+                ],
+                title="Related",
+            )
+        )
+    if record["problems"]:
+        views.append(
+            View(
+                [Column("Where"), Column("Severity"), Column("Code"), Column("Message")],
+                [
+                    [
+                        f"{problem['path']}:{problem['line'] or '-'}:{problem['column'] or '-'}",
+                        problem["severity"],
+                        problem["code"],
+                        problem["message"],
+                    ]
+                    for problem in record["problems"]
+                ],
+                title="Problems",
+            )
+        )
+    return views

@@ -1,0 +1,65 @@
+"""The `timeline` tables: events and the payment schedule per period, as display strings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.periods import due_text
+from ..reports.timeline import Schedule
+from .view import Column, View, money_cell
+
+
+def timeline_view(records: list[dict[str, Any]]) -> View:
+    rows = []
+    for record in records:
+        amount = record["amount"]
+        if amount is None:
+            cell = "undisclosed" if record["type"] not in (None, "royalty") else ""
+        else:
+            cell = money_cell(amount, record["currency"])
+        rows.append(
+            [
+                due_text(record["date"]),
+                record["deal"],
+                record["event"],
+                record["type"] or "",
+                record["label"] or "",
+                cell,
+            ]
+        )
+    columns = [
+        Column("Date"),
+        Column("Deal"),
+        Column("Event"),
+        Column("Type"),
+        Column("Label"),
+        Column("Amount", "right"),
+    ]
+    return View(columns, rows, caption=f"{len(records)} events")
+
+
+def schedule_view(found: Schedule) -> View:
+    record = found.record
+    currency = record["currency"]
+    rows = [
+        [
+            period["period"],
+            money_cell(period["paid"], currency),
+            money_cell(period["due"], currency),
+        ]
+        for period in record["periods"]
+    ]
+    footer = [["No date", "", money_cell(record["unscheduled"], currency)]]
+    caption = f"In {currency}" if currency else "No amounts"
+    if found.undisclosed:
+        count = found.undisclosed
+        caption += (
+            f"; {count} tranche{'s' if count != 1 else ''} with an undisclosed amount "
+            f"{'are' if count != 1 else 'is'} not counted"
+        )
+    return View(
+        [Column("Period"), Column("Paid", "right"), Column("Due", "right")],
+        rows,
+        footer,
+        caption=caption + ".",
+    )

@@ -1,0 +1,174 @@
+"""`value` for people: the valuation table and one deal's explanation, as display strings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from ..domain.assumptions import TRANSITION_SOURCE, Assumptions
+from ..domain.codes import minor_unit
+from ..domain.money import normalize
+from ..valuation.model import DealValue, percent
+from ..valuation.report import overall_record
+from .view import Column, View, money_cell
+
+
+def _share_cell(share: Decimal | None) -> str:
+    return "—" if share is None else percent(share)
+
+
+def _title(assumptions: Assumptions, as_of: date, currency: str) -> str:
+    scale = f", PoS ×{normalize(assumptions.pos_scale)}" if assumptions.pos_scale != 1 else ""
+    return (
+        f"Value as of {as_of}, {currency}, discounted at {percent(assumptions.rate)} "
+        f"({assumptions.rate_origin}){scale}"
+    )
+
+
+def value_view(
+    values: Sequence[DealValue], assumptions: Assumptions, as_of: date, currency: str
+) -> View:
+    columns = [
+        Column("Deal"),
+        Column("Nominal outstanding", "right"),
+        Column("Risk-adjusted", "right"),
+        Column("rNPV", "right"),
+        Column("Headline", "right"),
+        Column("rNPV/headline", "right"),
+        Column("Unvalued", "right"),
+    ]
+    rows = []
+    for value in values:
+        rows.append(
+            [
+                value.deal_id,
+                money_cell(value.nominal, currency),
+                money_cell(value.risk_adjusted, currency),
+                money_cell(value.rnpv, currency)
+                + (
+                    ""
+                    if value.rnpv_high == value.rnpv
+                    else f" – {money_cell(value.rnpv_high, currency)}"
+                ),
+                money_cell(value.headline, currency, undisclosed=value.headline is None),
+                _share_cell(value.share),
+                str(len(value.unvalued)),
+            ]
+        )
+    overall = overall_record(values)
+    footer = [
+        [
+            f"Ledger ({overall['deals']} deal{'' if overall['deals'] == 1 else 's'})",
+            money_cell(overall["nominal"], currency),
+            money_cell(overall["risk_adjusted"], currency),
+            money_cell(overall["rnpv"], currency)
+            + (
+                ""
+                if overall["rnpv_high"] == overall["rnpv"]
+                else f" – {money_cell(overall['rnpv_high'], currency)}"
+            ),
+            money_cell(overall["headline"], currency),
+            _share_cell(overall["share"]),
+            str(overall["unvalued"]),
+        ]
+    ]
+    caption = (
+        "Unvalued tranches are left out of every figure; see why with --explain DEAL_ID. "
+        f"Transition probabilities: {TRANSITION_SOURCE}, overridden by dealledger.toml."
+    )
+    return View(columns, rows, footer, _title(assumptions, as_of, currency), caption)
+
+
+def _exact(value: Decimal | None, currency: str) -> str:
+    """Exact money for --explain: whole units without decimals, else to the minor unit."""
+    if value is None:
+        return "—"
+    if value == value.to_integral_value():
+        return f"{currency} {normalize(value):,}"
+    places = minor_unit(currency)
+    return f"{currency} {value:,.{places}f}"
+
+
+def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> View:
+    """Every tranche of one deal with each step of its figure, so it can be redone by hand."""
+    currency = value.currency
+    columns = [
+        Column("#", "right"),
+        Column("Tranche"),
+        Column("Type"),
+        Column("Amount", "right"),
+        Column("Probability", "right"),
+        Column("Probability basis"),
+        Column("Date"),
+        Column("Date basis"),
+        Column("Years", "right"),
+        Column("Discount factor", "right"),
+        Column("Risk-adjusted", "right"),
+        Column("rNPV", "right"),
+    ]
+    rows = []
+    for item in value.tranches:
+        high = "" if item.amount_high is None else f" – {_exact(item.amount_high, currency)}"
+        rnpv_high = "" if item.rnpv_high is None else f" – {_exact(item.rnpv_high, currency)}"
+        rows.append(
+            [
+                str(item.index + 1),
+                item.label,
+                item.type,
+                _exact(item.amount, currency) + high,
+                percent(item.probability),
+                item.basis,
+                item.date.isoformat(),
+                item.timing,
+                f"{item.years} ({item.days} d)",
+                str(item.discount_factor),
+                _exact(item.risk_adjusted, currency),
+                _exact(item.rnpv, currency) + rnpv_high,
+            ]
+        )
+    for missing, verdict in [
+        *((item, "unvalued") for item in value.unvalued),
+        *((item, "not to come") for item in value.settled),
+    ]:
+        rows.append(
+            [
+                str(missing.index + 1) if missing.index >= 0 else "",
+                missing.label,
+                missing.type or "",
+                _exact(missing.amount, currency) if missing.amount is not None else "—",
+                "—",
+                f"{verdict}: {missing.reason}",
+                "",
+                "",
+                "",
+                "",
+                "—",
+                verdict,
+            ]
+        )
+    footer = [
+        [
+            "",
+            "Deal total",
+            "",
+            _exact(value.nominal, currency),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            _exact(value.risk_adjusted, currency),
+            _exact(value.rnpv, currency)
+            + ("" if value.rnpv_high == value.rnpv else f" – {_exact(value.rnpv_high, currency)}"),
+        ]
+    ]
+    caption = (
+        "rNPV = amount × probability × discount factor, rounded half-even to the minor unit; "
+        f"discount factor = 1 / (1 + {percent(assumptions.rate)})^years rounded to 16 "
+        "decimal places, years = days from the valuation date / 365.25 (never negative). "
+        f"Headline {_exact(value.headline, currency)}; rNPV/headline {_share_cell(value.share)}."
+    )
+    title = f"{value.deal_id}: " + _title(assumptions, as_of, currency)
+    return View(columns, rows, footer, title, caption)
