@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import get_args
 
 from ..domain.codes import CURRENCIES
+from ..domain.errors import LedgerError, UsageError, did_you_mean
 from ..domain.fields import SLUG_RE
 from ..domain.models import Kind, Role
 from ..domain.problems import Problem
@@ -30,11 +31,11 @@ ROLES: tuple[str, ...] = get_args(Role)
 PARTY_FORM = '--party "NAME:ROLE", e.g. --party "AstraZeneca:licensee"'
 
 
-class ScaffoldUsageError(Exception):
+class ScaffoldUsageError(UsageError):
     """A bad value, an existing file or id, a path outside deals/: exit 2."""
 
 
-class ScaffoldRefused(Exception):
+class ScaffoldRefused(LedgerError):
     """The file would not pass `check`; nothing was written: exit 1."""
 
     def __init__(self, message: str, problems: list[Problem]) -> None:
@@ -98,7 +99,10 @@ def check_date(what: str) -> Callable[[str], date]:
 def check_currency(text: str) -> str:
     value = text.strip().upper()
     if value not in CURRENCIES:
-        raise ValueError(f'currency {text!r} is not an ISO 4217 code; e.g. "USD", "CNY", "EUR"')
+        raise ValueError(
+            f'currency {text!r} is not an ISO 4217 code; e.g. "USD", "CNY", "EUR"'
+            + did_you_mean(value, CURRENCIES)
+        )
     return value
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..domain.errors import LEDGER_ERRORS, USAGE_ERRORS, DealledgerError
 from ..domain.figures import CATEGORY_OF_TYPE, FIGURE_NAMES, converted_amount, tranche_currency
 from ..domain.fx import MissingRate
 from ..domain.money import readable
@@ -23,8 +24,12 @@ from .check import problem_record
 from .summary import summary_record
 
 
-class UnknownDeal(LookupError):
-    """No valid deal has the id; `suggestions` holds the nearest ids."""
+class UnknownDeal(DealledgerError, LookupError):
+    """No valid deal has the id; `suggestions` holds the nearest ids.
+
+    A usage error (exit 2) for an id no file has; a ledger error (exit 1) where the deal's
+    file has errors (`broken`).
+    """
 
     def __init__(self, deal_id: str, suggestions: list[str], broken: bool) -> None:
         if broken:
@@ -33,7 +38,7 @@ class UnknownDeal(LookupError):
             message = f"no deal has the id {deal_id!r}"
             if suggestions:
                 message += "; did you mean " + ", ".join(suggestions) + "?"
-        super().__init__(message)
+        super().__init__(message, exit_code=LEDGER_ERRORS if broken else USAGE_ERRORS)
         self.suggestions = suggestions
         self.broken = broken
 
