@@ -8,7 +8,6 @@ existing file or id stops the command.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,9 +85,9 @@ def check_title(text: str) -> str:
 def check_kind(text: str) -> str:
     value = text.strip().lower()
     if value not in KINDS:
-        nearest = difflib.get_close_matches(value, KINDS, n=1, cutoff=0.6)
-        hint = f' (did you mean "{nearest[0]}"?)' if nearest else ""
-        raise ValueError(f"kind {text!r} is not one of {', '.join(KINDS)}{hint}")
+        raise ValueError(
+            f"kind {text!r} is not one of {', '.join(KINDS)}" + did_you_mean(value, KINDS)
+        )
     return value
 
 
