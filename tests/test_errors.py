@@ -219,6 +219,13 @@ def test_click_usage_errors_speak_in_the_house_style(
     assert result.stdout == ""
 
 
+def test_no_command_shows_the_help_not_an_error_line() -> None:
+    result = CliRunner().invoke(app, [])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: dealledger [OPTIONS] COMMAND [ARGS]...")
+    assert "Commands:" in result.stderr and "error:" not in result.stderr
+
+
 def test_a_bad_choice_from_the_environment_names_the_variable() -> None:
     result = CliRunner().invoke(app, ["check"], env={"DEALLEDGER_FORMAT": "gitlb"})
     assert result.exit_code == 2

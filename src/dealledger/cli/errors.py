@@ -29,7 +29,11 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import typer
-from typer._types import TyperChoice  # typer is pinned to 0.28.x (pyproject.toml)
+
+# Typer 0.28 keeps these in private modules; pyproject.toml pins typer to 0.28.x and
+# tests/test_errors.py fails if they move.
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._types import TyperChoice
 from typer.core import TyperGroup
 
 from .. import __version__
@@ -90,7 +94,10 @@ class DealledgerGroup(TyperGroup):
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except DealledgerError as exc:
-            error_exit(exc)
+            _error_exit(exc)
+        except NoArgsIsHelpError as exc:  # `dealledger` alone: the help, not an error line
+            exc.show()
+            sys.exit(exc.exit_code)
         except typer.TyperException as exc:  # Click's usage errors
             _click_error_exit(exc)
         except typer.Abort:  # end of input at a prompt: Typer's own words
@@ -99,7 +106,7 @@ class DealledgerGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def error_exit(exc: DealledgerError) -> NoReturn:
+def _error_exit(exc: DealledgerError) -> NoReturn:
     from ..domain.safe_text import terminal_safe
 
     _say(f"error: {terminal_safe(exc.message, keep_newlines=exc.multiline)}")
