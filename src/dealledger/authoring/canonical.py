@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import tomlkit
 from tomlkit.items import Array, InlineTable, String, StringType
 
+from ..domain.errors import LedgerError
 from ..domain.limits import MAX_FILE_BYTES
 from ..load.discover import Target
 from .safe_write import WriteError, update_file
@@ -83,7 +84,7 @@ TABLE_ORDER: dict[str, tuple[str, ...]] = {
 ARRAY_TABLES = tuple(TABLE_ORDER)
 
 
-class FormatError(ValueError):
+class FormatError(LedgerError, ValueError):
     """The file cannot be formatted (it does not parse); the message says why."""
 
 

@@ -14,11 +14,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..domain.errors import UsageError
 from .safe_write import WriteError, folder_lock, fsync_folder
 
 
-class ExportPathError(ValueError):
-    """The output path cannot be used as asked (a usage error: exit 2)."""
+class ExportPathError(UsageError, ValueError):
+    """The output path cannot be used as asked."""
 
 
 def check_target(target: Path, *, force: bool, folder: bool = False) -> None:

@@ -15,7 +15,8 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from ..load.discover import DEALS_DIR, SETTINGS_FILE, UsageError
+from ..domain.errors import UsageError
+from ..load.discover import DEALS_DIR, SETTINGS_FILE
 
 EMPTY_SETTINGS = """\
 # Ledger-wide settings (deal file format version 1). Everything here is optional.

@@ -8,7 +8,6 @@ existing file or id stops the command.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import get_args
 
 from ..domain.codes import CURRENCIES
+from ..domain.errors import LedgerError, UsageError, did_you_mean
 from ..domain.fields import SLUG_RE
 from ..domain.models import Kind, Role
 from ..domain.problems import Problem
@@ -30,11 +30,11 @@ ROLES: tuple[str, ...] = get_args(Role)
 PARTY_FORM = '--party "NAME:ROLE", e.g. --party "AstraZeneca:licensee"'
 
 
-class ScaffoldUsageError(Exception):
+class ScaffoldUsageError(UsageError):
     """A bad value, an existing file or id, a path outside deals/: exit 2."""
 
 
-class ScaffoldRefused(Exception):
+class ScaffoldRefused(LedgerError):
     """The file would not pass `check`; nothing was written: exit 1."""
 
     def __init__(self, message: str, problems: list[Problem]) -> None:
@@ -85,9 +85,9 @@ def check_title(text: str) -> str:
 def check_kind(text: str) -> str:
     value = text.strip().lower()
     if value not in KINDS:
-        nearest = difflib.get_close_matches(value, KINDS, n=1, cutoff=0.6)
-        hint = f' (did you mean "{nearest[0]}"?)' if nearest else ""
-        raise ValueError(f"kind {text!r} is not one of {', '.join(KINDS)}{hint}")
+        raise ValueError(
+            f"kind {text!r} is not one of {', '.join(KINDS)}" + did_you_mean(value, KINDS)
+        )
     return value
 
 
@@ -98,7 +98,10 @@ def check_date(what: str) -> Callable[[str], date]:
 def check_currency(text: str) -> str:
     value = text.strip().upper()
     if value not in CURRENCIES:
-        raise ValueError(f'currency {text!r} is not an ISO 4217 code; e.g. "USD", "CNY", "EUR"')
+        raise ValueError(
+            f'currency {text!r} is not an ISO 4217 code; e.g. "USD", "CNY", "EUR"'
+            + did_you_mean(value, CURRENCIES)
+        )
     return value
 
 

@@ -11,7 +11,6 @@ date; a change that would add an error is refused, and the file stays byte-ident
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, get_args
 
+from ..domain.errors import LedgerError, UsageError, did_you_mean
 from ..domain.limits import MAX_FILE_BYTES
 from ..domain.models import DealStatus, TrancheStatus
 from ..domain.problems import Problem
@@ -32,11 +32,14 @@ TRANCHE_STATUSES: tuple[str, ...] = get_args(TrancheStatus)
 DEAL_STATUSES: tuple[str, ...] = get_args(DealStatus)
 
 
-class RecordUsageError(Exception):
-    """Bad arguments or an unknown deal or tranche: exit 2."""
+class RecordUsageError(UsageError):
+    """Bad arguments or an unknown deal or tranche; the message may list the deal's
+    tranches, one a line."""
+
+    multiline = True
 
 
-class RecordRefused(Exception):
+class RecordRefused(LedgerError):
     """The change would make the deal invalid; nothing was written: exit 1."""
 
     def __init__(self, message: str, problems: list[Problem]) -> None:
@@ -91,6 +94,7 @@ def tranche_changes(
         raise RecordUsageError(
             f"--status {status!r} is not a tranche status; use one of "
             + ", ".join(TRANCHE_STATUSES)
+            + did_you_mean(status, TRANCHE_STATUSES)
         )
     if status is None and paid is not None:
         status = "paid"
@@ -112,7 +116,9 @@ def tranche_changes(
 def deal_changes(*, status: str | None, terminated: str | None) -> list[Change]:
     if status is not None and status not in DEAL_STATUSES:
         raise RecordUsageError(
-            f"--status {status!r} is not a deal status; use one of " + ", ".join(DEAL_STATUSES)
+            f"--status {status!r} is not a deal status; use one of "
+            + ", ".join(DEAL_STATUSES)
+            + did_you_mean(status, DEAL_STATUSES)
         )
     if status is None and terminated is not None:
         status = "terminated"
@@ -134,9 +140,9 @@ def find_deal(root: Path, deal_id: str) -> tuple[Path, str]:
     matches = [item for item in files if item.deal_id == deal_id]
     if not matches:
         ids = sorted({item.deal_id for item in files if item.deal_id})
-        nearest = difflib.get_close_matches(deal_id, ids, n=1, cutoff=0.6)
-        hint = f'; did you mean "{nearest[0]}"?' if nearest else ""
-        raise RecordUsageError(f"no deal in the ledger has id {deal_id!r}{hint}")
+        raise RecordUsageError(
+            f"no deal in the ledger has id {deal_id!r}{did_you_mean(deal_id, ids)}"
+        )
     if len(matches) > 1:
         listed = ", ".join(item.display for item in matches)
         raise RecordUsageError(

@@ -24,8 +24,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..domain.errors import DealledgerError
 
-class WriteError(Exception):
+
+class WriteError(DealledgerError):
     """The write was refused or failed; the original file is as it was. The message says why."""
 
 

@@ -12,9 +12,11 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .errors import DealledgerGroup
 
 app = typer.Typer(
     name="dealledger",
+    cls=DealledgerGroup,
     help="A plain-text ledger of biopharma deals: check, summarize, total and value them.",
     no_args_is_help=True,
     add_completion=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -65,17 +65,6 @@ NoCacheOption = Annotated[
 ]
 
 
-USAGE_ERROR = 2
-
-
-def usage_error(message: str) -> NoReturn:
-    """Report bad usage on stderr and exit 2, the spec's usage exit code."""
-    from ..domain.safe_text import terminal_safe
-
-    sys.stderr.write(f"dealledger: error: {terminal_safe(message)}\n")
-    raise typer.Exit(USAGE_ERROR)
-
-
 def open_ledger(
     ledger: Path | None,
     paths: list[str] | None,
@@ -84,38 +73,35 @@ def open_ledger(
     keep_deals: bool = True,
     derive: Derive | None = None,
 ) -> Ledger:
-    """Find the root, expand the paths and load: usage problems become exit code 2.
+    """Find the root, expand the paths and load; a bad path or root raises UsageError.
 
     `keep_deals=False` is for commands that report problems only: deals parsed on the way
     are then not held in memory (see `load_ledger`).
     """
     from ..ledger import load_ledger
-    from ..load.discover import UsageError, expand_paths, find_root
+    from ..load.discover import expand_paths, find_root
     from .progress import LoadProgress
 
-    try:
-        root = find_root(ledger, Path.cwd())
-        targets = None
-        if paths:
-            stdin = sys.stdin if "-" in paths else None
-            targets = expand_paths(paths, stdin, on_empty_folder=_note_empty_folder)
-        with LoadProgress() as progress:
-            loaded = load_ledger(
-                root,
-                targets,
-                progress=progress,
-                cache=not no_cache,
-                keep_deals=keep_deals,
-                derive=derive,
-            )
-        # A command runs once and exits: keep the collector from rescanning the whole ledger
-        # each time rendering allocates (reports build as many objects again).
-        import gc
+    root = find_root(ledger, Path.cwd())
+    targets = None
+    if paths:
+        stdin = sys.stdin if "-" in paths else None
+        targets = expand_paths(paths, stdin, on_empty_folder=_note_empty_folder)
+    with LoadProgress() as progress:
+        loaded = load_ledger(
+            root,
+            targets,
+            progress=progress,
+            cache=not no_cache,
+            keep_deals=keep_deals,
+            derive=derive,
+        )
+    # A command runs once and exits: keep the collector from rescanning the whole ledger
+    # each time rendering allocates (reports build as many objects again).
+    import gc
 
-        gc.freeze()
-        return loaded
-    except UsageError as exc:
-        usage_error(str(exc))
+    gc.freeze()
+    return loaded
 
 
 def _note_empty_folder(folder: str) -> None:

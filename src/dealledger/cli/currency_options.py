@@ -1,14 +1,10 @@
-"""`--currency` and the two ways a reporting-currency conversion can fail on the CLI."""
+"""`--currency`: the reporting currency a command is asked for."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    from ..domain.fx import MissingRate
-    from ..reports.currency import ConversionError
 
 CurrencyOption = Annotated[
     str | None,
@@ -24,23 +20,16 @@ CurrencyOption = Annotated[
 
 
 def checked_currency(code: str | None) -> str | None:
-    """An ISO 4217 code, or a usage error (exit 2)."""
+    """An ISO 4217 code, or a UsageError naming the nearest code."""
     from ..domain.codes import CURRENCIES
-    from .common import usage_error
+    from ..domain.errors import UsageError, did_you_mean
 
     if code is None:
         return None
     upper = code.strip().upper()
     if upper not in CURRENCIES:
-        usage_error(f"--currency {code!r} is not an ISO 4217 currency code (e.g. USD, EUR, CNY)")
+        raise UsageError(
+            f"--currency {code!r} is not an ISO 4217 currency code (e.g. USD, EUR, CNY)"
+            + did_you_mean(upper, sorted(CURRENCIES))
+        )
     return upper
-
-
-def conversion_failed(exc: ConversionError | MissingRate) -> NoReturn:
-    """A missing FX rate is a fault of the ledger, not of the command line: exit 1."""
-    import sys
-
-    from ..domain.safe_text import terminal_safe
-
-    sys.stderr.write(f"dealledger: error: {terminal_safe(str(exc))}\n")
-    raise typer.Exit(1)

@@ -2,12 +2,17 @@
 
 Every way out of a command maps to the spec's exit codes:
 
-- the command's own `typer.Exit` / usage errors: their code (0, 1 ledger errors, 2 usage);
+- a `DealledgerError` (domain/errors.py): `dealledger: error: <message>` and its code
+  (1 ledger errors, 2 usage errors). `DealledgerGroup` maps them, the one place that does,
+  so the app called directly (as the tests' CliRunner does) behaves as the console script;
+- Click's own usage errors (an unknown option, a bad choice, a missing argument): the same
+  `dealledger: error: …` line, a "Try 'dealledger X --help'" hint, exit 2; a bad choice of
+  an enumerated option names the nearest accepted value;
+- the command's own `typer.Exit`: its code;
 - Ctrl-C: 130, the shell convention for SIGINT (Typer maps it before we see it);
 - a closed output pipe (`dealledger summarize | head`): quietly, 0 (or 1 where Typer's own
   EPIPE rule sees it first);
 - the system refusing to read or write (disk full, output device gone): 1, with the reason;
-- a deal file changed between being checked and being reported on: 1, asking to run again;
 - running out of memory: 3, with a message saying so;
 - anything else is a bug in dealledger: 3 and a short report asking to file it. The Python
   traceback is shown only with `--debug` (or DEALLEDGER_DEBUG=1), because CI logs of
@@ -20,12 +25,20 @@ import contextlib
 import os
 import sys
 import traceback
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import typer
 
-from .. import __version__
+# Typer 0.28 keeps these in private modules; pyproject.toml pins typer to 0.28.x and
+# tests/test_errors.py fails if they move.
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._types import TyperChoice
+from typer.core import TyperGroup
 
-LEDGER_ERRORS = 1
+from .. import __version__
+from ..domain.errors import LEDGER_ERRORS, DealledgerError, did_you_mean
+
 INTERNAL_ERROR = 3
 INTERRUPTED = 130
 _MAX_DETAIL = 300
@@ -55,16 +68,80 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         _say(f"error: {exc.strerror or exc}{where}")
         return LEDGER_ERRORS
     except Exception as exc:
-        from ..ledger import LedgerChanged  # here, not at the top: start-up stays small
-
-        if isinstance(exc, LedgerChanged):
-            from ..domain.safe_text import terminal_safe
-
-            _say(f"error: {terminal_safe(str(exc))}")
-            return LEDGER_ERRORS
         report_bug(exc)
         return INTERNAL_ERROR
     return 0
+
+
+class DealledgerGroup(TyperGroup):
+    """The app's command group: every `DealledgerError` and every Click usage error leaves
+    through its `main`, as one line in the house style and the error's exit code."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        _suggest_choices(self)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:  # the caller handles every outcome itself
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except DealledgerError as exc:
+            _error_exit(exc)
+        except NoArgsIsHelpError as exc:  # `dealledger` alone: the help, not an error line
+            exc.show()
+            sys.exit(exc.exit_code)
+        except typer.TyperException as exc:  # Click's usage errors
+            _click_error_exit(exc)
+        except typer.Abort:  # end of input at a prompt: Typer's own words
+            _write("Aborted!\n")
+            sys.exit(LEDGER_ERRORS)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _error_exit(exc: DealledgerError) -> NoReturn:
+    from ..domain.safe_text import terminal_safe
+
+    _say(f"error: {terminal_safe(exc.message, keep_newlines=exc.multiline)}")
+    sys.exit(exc.exit_code)
+
+
+def _click_error_exit(exc: typer.TyperException) -> NoReturn:
+    """Click's words in the house style; its usage block gives way to a one-line hint."""
+    from ..domain.safe_text import terminal_safe
+
+    message = terminal_safe(exc.format_message()).removesuffix(".")
+    _say(f"error: {message[:1].lower()}{message[1:]}")
+    context = getattr(exc, "ctx", None)
+    if context is not None:
+        _write(f"Try '{context.command_path} --help' for help.\n")
+    sys.exit(exc.exit_code)
+
+
+class SuggestingChoice(TyperChoice):  # type: ignore[type-arg]
+    """An enumerated option's values; a value not among them gets the nearest one named."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: typer.Context | None) -> str:
+        accepted = list(self._normalized_mapping(ctx=ctx).values())
+        hint = did_you_mean(self.normalize_choice(value, ctx), accepted)
+        return f"{value!r} is not one of {', '.join(accepted)}{hint}"
+
+
+def _suggest_choices(command: Any) -> None:
+    """Give every enumerated option of `command` and its subcommands a did-you-mean."""
+    for param in command.params:
+        chosen = param.type
+        if isinstance(chosen, TyperChoice) and not isinstance(chosen, SuggestingChoice):
+            param.type = SuggestingChoice(chosen.choices, case_sensitive=chosen.case_sensitive)
+    for sub in getattr(command, "commands", {}).values():
+        _suggest_choices(sub)
 
 
 def report_bug(exc: BaseException) -> None:
@@ -92,8 +169,12 @@ def debugging() -> bool:
 
 
 def _say(message: str) -> None:
+    _write(f"dealledger: {message}\n")
+
+
+def _write(text: str) -> None:
     try:
-        sys.stderr.write(f"dealledger: {message}\n")
+        sys.stderr.write(text)
         sys.stderr.flush()
     except (OSError, ValueError):
         pass

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..domain.errors import UsageError
 from .app import app
 from .common import (
     LedgerOption,
@@ -17,9 +18,8 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    usage_error,
 )
-from .currency_options import CurrencyOption, checked_currency, conversion_failed
+from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, takes_deal_filters
 from .pipe import closed_pipe_ends_quietly
 
@@ -89,33 +89,24 @@ def export(
       dealledger export --format csv --output tables/ --force
     """
     from ..authoring.export_target import (
-        ExportPathError,
         check_target,
         write_file_atomically,
         write_folder_atomically,
     )
     from ..render.export_formats import csv_files, json_document, write_sqlite
-    from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
+    from ..reports.currency import reporting_currency
     from ..reports.export import export_rows
 
     to_stdout = str(output) == "-"
     if to_stdout and output_format is not ExportFormat.JSON:
-        usage_error("--output - (standard output) is only for --format json")
+        raise UsageError("--output - (standard output) is only for --format json")
     chosen = filters.parse()
     override = checked_currency(currency)
-    try:
-        if not to_stdout:
-            check_target(output, force=force, folder=output_format is ExportFormat.CSV)
-    except ExportPathError as exc:
-        usage_error(str(exc))
+    if not to_stdout:
+        check_target(output, force=force, folder=output_format is ExportFormat.CSV)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
-    try:
-        rows = export_rows(loaded, reporting_currency(loaded, override))
-    except CurrencyChoiceError as exc:
-        usage_error(str(exc))
-    except ConversionError as exc:
-        conversion_failed(exc)
+    rows = export_rows(loaded, reporting_currency(loaded, override))
     try:
         if to_stdout:
             with closed_pipe_ends_quietly():
@@ -129,10 +120,8 @@ def export(
             )
         else:
             write_folder_atomically(output, csv_files(rows, not raw_cells), force=force)
-    except ExportPathError as exc:
-        usage_error(str(exc))
-    except OSError as exc:
-        usage_error(f"cannot write {str(output)!r}: {exc.strerror or exc}")
+    except OSError as exc:  # the output path is the user's choice: a usage error
+        raise UsageError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
     if not to_stdout:
         counts = ", ".join(f"{len(rows[name])} {name}" for name in ("deals", "tranches", "events"))
         sys.stderr.write(f"wrote {output} ({counts})\n")

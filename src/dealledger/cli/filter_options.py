@@ -110,22 +110,18 @@ def deal_filter(
     area: list[str] | None,
     tag: list[str] | None,
 ) -> DealFilter:
-    """Parse the filter options; a bad value is a usage error (exit 2) naming what is accepted."""
-    from ..reports.filters import FilterError, build_filter
-    from .common import usage_error
+    """Parse the filter options; a bad value raises FilterError naming what is accepted."""
+    from ..reports.filters import build_filter
 
-    try:
-        return build_filter(
-            parties=party or (),
-            since=since,
-            until=until,
-            kinds=kind or (),
-            statuses=status or (),
-            areas=area or (),
-            tags=tag or (),
-        )
-    except FilterError as exc:
-        usage_error(str(exc))
+    return build_filter(
+        parties=party or (),
+        since=since,
+        until=until,
+        kinds=kind or (),
+        statuses=status or (),
+        areas=area or (),
+        tags=tag or (),
+    )
 
 
 def filtered(ledger: Ledger, chosen: DealFilter) -> Ledger:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from ..domain.errors import UsageError
 from .app import app
-from .common import LedgerOption, PathsArgument, usage_error
+from .common import LedgerOption, PathsArgument
 
 
 @app.command()
@@ -66,17 +67,14 @@ def fmt(
 def _targets(ledger, paths):  # type: ignore[no-untyped-def]
     from pathlib import Path
 
-    from ..load.discover import DEALS_DIR, UsageError, deal_files, expand_paths, find_root
+    from ..load.discover import DEALS_DIR, deal_files, expand_paths, find_root
 
-    try:
-        if paths:
-            stdin = sys.stdin if "-" in paths else None
-            return expand_paths(paths, stdin)
-        root = find_root(ledger, Path.cwd())
-    except UsageError as exc:
-        usage_error(str(exc))
+    if paths:
+        stdin = sys.stdin if "-" in paths else None
+        return expand_paths(paths, stdin)
+    root = find_root(ledger, Path.cwd())
     if root is None or not (root / DEALS_DIR).is_dir():
-        usage_error(
+        raise UsageError(
             "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"
         )
     from ..authoring.draft import display_path

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from ..domain.errors import UsageError
 from .app import app
-from .common import usage_error, write
+from .common import write
 
 
 @app.command()
@@ -36,14 +37,13 @@ def init(
     """
     from ..authoring.init_ledger import create_ledger
     from ..domain.safe_text import terminal_safe
-    from ..load.discover import UsageError
 
     try:
         files = create_ledger(directory, empty=empty)
-    except UsageError as exc:
-        usage_error(str(exc))
     except OSError as exc:
-        usage_error(f"cannot create the ledger in {str(directory)!r}: {exc.strerror or exc}")
+        raise UsageError(
+            f"cannot create the ledger in {str(directory)!r}: {exc.strerror or exc}"
+        ) from None
     shown = terminal_safe(str(directory))
     count = f"{len(files)} deal file{'' if len(files) == 1 else 's'}"
     write(f"Created a ledger in {shown} ({count} and dealledger.toml).\n")

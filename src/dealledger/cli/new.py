@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from ..domain.errors import UsageError
 from .app import app
-from .common import LedgerOption, problem_line, usage_error
+from .common import LedgerOption, problem_line
 
 if TYPE_CHECKING:
     from ..authoring.new_deal import NewDeal
@@ -86,9 +87,9 @@ def new(
 
       dealledger new        # on a terminal: asks for each value
     """
-    from ..authoring.new_deal import ScaffoldRefused, ScaffoldUsageError, create, target_path
+    from ..authoring.new_deal import ScaffoldRefused, create, target_path
     from ..domain.safe_text import terminal_safe
-    from ..load.discover import DEALS_DIR, UsageError, find_root
+    from ..load.discover import DEALS_DIR, find_root
 
     raw: dict[str, Any] = {
         "id": deal_id,
@@ -103,28 +104,23 @@ def new(
         "commercial": commercial,
     }
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
-    try:
-        root = find_root(ledger, Path.cwd())
-    except UsageError as exc:
-        usage_error(str(exc))
+    root = find_root(ledger, Path.cwd())
     if root is None:
         root = Path.cwd()
         if not interactive:
             sys.stderr.write(f"starting a new ledger: creating {DEALS_DIR}/ in {root}\n")
     try:
         deal = gather(raw, _rich_ask() if interactive else None, _say)
-    except ValueError as exc:
-        usage_error(str(exc))
+    except ValueError as exc:  # a flag's value that does not check
+        raise UsageError(str(exc)) from None
     try:
         target = target_path(root, deal.id, path, Path.cwd())
         display, warnings = create(root, deal, target)
-    except ScaffoldUsageError as exc:
-        usage_error(str(exc))
-    except ScaffoldRefused as exc:
+    except ScaffoldRefused as exc:  # the headline, then the problems the file would have
         sys.stderr.write(terminal_safe(str(exc)) + "\n")
         for problem in exc.problems:
             sys.stderr.write(problem_line(problem) + "\n")
-        raise typer.Exit(1) from None
+        raise typer.Exit(exc.exit_code) from None
     for problem in warnings:
         sys.stderr.write(problem_line(problem) + "\n")
     sys.stdout.write(terminal_safe(f"created {display}") + "\n")

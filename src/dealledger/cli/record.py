@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
+from ..domain.errors import UsageError
 from .app import app
-from .common import LedgerOption, problem_line, usage_error
+from .common import LedgerOption, problem_line
 from .completion import complete_deal_id
 
 
@@ -72,18 +73,14 @@ def record(
 
       dealledger record azn-cspc-2023-framework --status terminated --terminated 2026-03-01
     """
-    from ..authoring.record import RecordRefused, RecordUsageError
+    from ..authoring.record import RecordRefused
     from ..authoring.record import record as do_record
-    from ..authoring.safe_write import WriteError
     from ..domain.safe_text import terminal_safe
-    from ..load.discover import UsageError, find_root
+    from ..load.discover import find_root
 
-    try:
-        root = find_root(ledger, Path.cwd())
-    except UsageError as exc:
-        usage_error(str(exc))
+    root = find_root(ledger, Path.cwd())
     if root is None:
-        usage_error(
+        raise UsageError(
             "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"
         )
     try:
@@ -98,18 +95,11 @@ def record(
             amount=amount,
             terminated=terminated,
         )
-    except RecordUsageError as exc:
-        # The message may list the deal's tranches, one a line.
-        sys.stderr.write(f"dealledger: error: {terminal_safe(str(exc), keep_newlines=True)}\n")
-        raise typer.Exit(2) from None
-    except RecordRefused as exc:
+    except RecordRefused as exc:  # the headline, then the problems the change would add
         sys.stderr.write(terminal_safe(str(exc)) + "\n")
         for problem in exc.problems:
             sys.stderr.write(problem_line(problem) + "\n")
-        raise typer.Exit(1) from None
-    except WriteError as exc:
-        sys.stderr.write(f"dealledger: error: {terminal_safe(str(exc))}\n")
-        raise typer.Exit(1) from None
+        raise typer.Exit(exc.exit_code) from None
     for problem in result.warnings:
         sys.stderr.write(problem_line(problem) + "\n")
     changes = ", ".join(str(change) for change in result.changes)

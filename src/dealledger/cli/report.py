@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..domain.errors import UsageError
 from .app import app
 from .common import (
     LedgerOption,
@@ -14,7 +15,6 @@ from .common import (
     PathsArgument,
     open_ledger,
     report_problems_to_stderr,
-    usage_error,
 )
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -60,12 +60,12 @@ def report(
 
     suffix = output.suffix.lower()
     if suffix not in (*HTML_SUFFIXES, ".svg"):
-        usage_error(
+        raise UsageError(
             f"--output {str(output)!r}: the file name must end in .html (the full report) "
             "or .svg (the timeline chart)"
         )
     if not output.parent.is_dir() and str(output.parent):
-        usage_error(f"--output {str(output)!r}: folder {str(output.parent)!r} does not exist")
+        raise UsageError(f"--output {str(output)!r}: folder {str(output.parent)!r} does not exist")
     loaded = open_ledger(ledger, paths, no_cache=no_cache)
     report_problems_to_stderr(loaded)
     data = report_data(loaded, date.today(), title)
@@ -81,8 +81,8 @@ def report(
 
     try:
         write_atomic(output, text.encode("utf-8"))
-    except WriteError as exc:
-        usage_error(str(exc))
+    except WriteError as exc:  # the output path is the user's choice: a usage error
+        raise UsageError(str(exc)) from None
     typer.echo(
         terminal_safe(f"Wrote {output} ({len(data['deals'])} deals)."),
         err=True,

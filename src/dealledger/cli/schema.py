@@ -44,18 +44,13 @@ def schema(
     if output is None:
         sys.stdout.write(document)
         return
-    from ..authoring.safe_write import WriteError, folder_lock, write_atomic
+    from ..authoring.safe_write import folder_lock, write_atomic
+    from ..domain.errors import UsageError
     from ..domain.safe_text import terminal_safe
 
     target = output.absolute()
     if not target.parent.is_dir():
-        from .common import usage_error
-
-        usage_error(f"folder {str(output.parent)!r} does not exist")
-    try:
-        with folder_lock(target.parent):
-            write_atomic(target, document.encode("utf-8"))
-    except WriteError as exc:
-        sys.stderr.write(f"dealledger: error: {terminal_safe(str(exc))}\n")
-        raise typer.Exit(1) from None
+        raise UsageError(f"folder {str(output.parent)!r} does not exist")
+    with folder_lock(target.parent):
+        write_atomic(target, document.encode("utf-8"))
     sys.stderr.write(terminal_safe(f"wrote {output}") + "\n")

@@ -60,14 +60,13 @@ def show(
     """
     from ..render.show_view import show_overview, show_views
     from ..reports.show import SHOW_FIELDS, UnknownDeal, find_deal, show_record
-    from .common import usage_error
     from .output import write_delimited, write_json
 
     loaded = open_ledger(ledger, None, no_cache=no_cache)
     try:
         entry = find_deal(loaded, deal_id)
     except UnknownDeal as exc:
-        if exc.broken:
+        if exc.broken:  # the deal's own problems first, then why it cannot be shown
             import sys
 
             from .common import problem_line
@@ -75,9 +74,7 @@ def show(
             for problem in loaded.problems:
                 if problem.deal == deal_id:
                     sys.stderr.write(problem_line(problem) + "\n")
-            sys.stderr.write(f"dealledger: error: {exc}\n")
-            raise typer.Exit(1) from None
-        usage_error(str(exc))
+        raise
     record = show_record(entry, loaded)
     with closed_pipe_ends_quietly():
         if output_format is Format.JSON:

@@ -17,7 +17,7 @@ from .common import (
     open_ledger,
     report_problems_to_stderr,
 )
-from .currency_options import CurrencyOption, checked_currency, conversion_failed
+from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
 from .pipe import report_console
@@ -79,16 +79,11 @@ def timeline(
 
       dealledger timeline --by year --currency EUR --format csv > schedule.csv
     """
-    from .common import usage_error
-
     bucket = None
     if by is not None:
-        from ..reports.timeline import BucketError, parse_bucket
+        from ..reports.timeline import parse_bucket
 
-        try:
-            bucket = parse_bucket(by)
-        except BucketError as exc:
-            usage_error(str(exc))
+        bucket = parse_bucket(by)
     chosen = filters.parse()
     override = checked_currency(currency)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
@@ -145,17 +140,11 @@ def _schedule(
     no_pager: bool,
 ) -> None:
     from ..render.timeline_view import schedule_view
-    from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
+    from ..reports.currency import reporting_currency
     from ..reports.timeline import SCHEDULE_FIELDS, schedule, schedule_rows
-    from .common import usage_error
     from .output import emit_records
 
-    try:
-        found = schedule(loaded, bucket, reporting_currency(loaded, override))
-    except CurrencyChoiceError as exc:
-        usage_error(str(exc))
-    except ConversionError as exc:
-        conversion_failed(exc)
+    found = schedule(loaded, bucket, reporting_currency(loaded, override))
     record = found.record
 
     def chart() -> list[RenderableType]:

@@ -17,7 +17,7 @@ from .common import (
     open_ledger,
     report_problems_to_stderr,
 )
-from .currency_options import CurrencyOption, checked_currency, conversion_failed
+from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
 
@@ -69,22 +69,17 @@ def totals(
     from functools import partial
 
     from ..render.totals_view import totals_view
-    from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
+    from ..reports.currency import reporting_currency
     from ..reports.totals import (
-        ByKeyError,
         derive_contributions,
         parse_by,
         totals_fields,
         totals_record,
         totals_rows,
     )
-    from .common import usage_error
     from .output import emit_records
 
-    try:
-        keys = parse_by(by or [])
-    except ByKeyError as exc:
-        usage_error(str(exc))
+    keys = parse_by(by or [])
     chosen = filters.parse()
     override = checked_currency(currency)
     # Each deal's contributions are computed where deals are parsed and kept in the cache.
@@ -93,13 +88,7 @@ def totals(
         open_ledger(ledger, paths, no_cache=no_cache, keep_deals=False, derive=derive), chosen
     )
     report_problems_to_stderr(loaded)
-    try:
-        target = reporting_currency(loaded, override)
-        record = totals_record(loaded, keys, target)
-    except CurrencyChoiceError as exc:
-        usage_error(str(exc))
-    except ConversionError as exc:
-        conversion_failed(exc)
+    record = totals_record(loaded, keys, reporting_currency(loaded, override))
     emit_records(
         output_format,
         document=record,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..domain.errors import UsageError
 from .app import app
 from .common import (
     Format,
@@ -19,10 +20,9 @@ from .common import (
     RawCsvOption,
     open_ledger,
     report_problems_to_stderr,
-    usage_error,
 )
 from .completion import complete_deal_id
-from .currency_options import CurrencyOption, checked_currency, conversion_failed
+from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
 
@@ -43,7 +43,9 @@ def _parse_as_of(text: str | None) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        usage_error(f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. --as-of 2026-01-01")
+        raise UsageError(
+            f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. --as-of 2026-01-01"
+        ) from None
 
 
 def _parse_rate(text: str | None) -> Decimal | None:
@@ -56,10 +58,10 @@ def _parse_rate(text: str | None) -> Decimal | None:
     try:
         return _discount_rate(text)
     except PydanticCustomError:
-        usage_error(
+        raise UsageError(
             f"--rate {text!r} is not a discount rate between 0% and 100%; "
             "write e.g. --rate 10% or --rate 0.1"
-        )
+        ) from None
 
 
 def _parse_scale(text: str | None) -> Decimal | None:
@@ -72,7 +74,7 @@ def _parse_scale(text: str | None) -> Decimal | None:
     except InvalidOperation:
         scale = Decimal(-1)
     if not scale.is_finite() or scale < 0:
-        usage_error(
+        raise UsageError(
             f"--pos-scale {text!r} is not a factor; write a number of 0 or more, e.g. 0.8 "
             "(every transition probability × 0.8) or 1.2 (capped at 100%)"
         )
@@ -170,21 +172,13 @@ def value(
         if not deals:
             known = loaded.find(explain)
             hint = "" if known is None else " (it is not among the selected files)"
-            usage_error(f"no valid deal with id {explain!r}{hint}; run `dealledger summarize`")
-    from ..reports.currency import CurrencyChoiceError, reporting_currency
+            raise UsageError(f"no valid deal with id {explain!r}{hint}; run `dealledger summarize`")
+    from ..reports.currency import reporting_currency
 
-    try:
-        # With no disclosed amount at all there is nothing to convert; any code will do.
-        currency = reporting_currency(loaded, checked_currency(currency_code)) or "USD"
-    except CurrencyChoiceError as exc:
-        usage_error(str(exc))
+    # With no disclosed amount at all there is nothing to convert; any code will do.
+    currency = reporting_currency(loaded, checked_currency(currency_code)) or "USD"
     assumptions = build_assumptions(loaded.settings, rate=chosen_rate, pos_scale=scale)
-    from ..domain.fx import MissingRate
-
-    try:
-        values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)
-    except MissingRate as exc:
-        conversion_failed(exc)
+    values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)
     document = value_document(values, assumptions, valuation_date, currency)
 
     if explain is not None:

@@ -15,13 +15,16 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from .codes import minor_unit
+from .errors import LedgerError
 from .limits import MAX_DIGITS
 
 if TYPE_CHECKING:
     from .models import FxRate
 
 
-class MissingRate(LookupError):
+class MissingRate(LedgerError, LookupError):
+    """No rate converts between two currencies on a date; the message says what to add."""
+
     def __init__(self, source: str, target: str, on: date) -> None:
         super().__init__(
             f"no FX rate {source}→{target} (or {target}→{source}) dated on or before {on}; "

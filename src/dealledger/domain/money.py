@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
 
+from .errors import LedgerError
 from .limits import MAX_DIGITS
 
 SCALES: dict[str, Decimal] = {
@@ -33,7 +34,7 @@ _MONEY_RE = re.compile(
 _CURRENCY_PREFIX_RE = re.compile(r"^\s*(?:US\$|\$|€|£|¥|[A-Z]{3}\s+)", re.IGNORECASE)
 
 
-class MoneyError(ValueError):
+class MoneyError(LedgerError, ValueError):
     """A money value the spec does not accept; `hint` says what to write instead."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:

@@ -16,13 +16,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..domain.errors import LedgerError, UsageError
 from ..domain.facts import DealFacts, DealFile, facts_of
 from ..domain.problems import Finding, Problem, Severity
 from ..load.discover import (
     DEALS_DIR,
     SETTINGS_FILE,
     Target,
-    UsageError,
     deal_files,
     file_identity,
 )
@@ -114,7 +114,7 @@ class DealSource:
         return deal
 
 
-class LedgerChanged(RuntimeError):
+class LedgerChanged(LedgerError, RuntimeError):
     """A deal file changed between being checked and being reported on."""
 
 

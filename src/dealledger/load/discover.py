@@ -7,16 +7,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain.errors import UsageError
 from ..domain.limits import MAX_FOLDER_DEPTH
 from ..domain.problems import Severity
 
 DEALS_DIR = "deals"
 SETTINGS_FILE = "dealledger.toml"
 LEDGER_ENV = "DEALLEDGER_LEDGER"
-
-
-class UsageError(Exception):
-    """Bad arguments: exit code 2, with a message that says what to give instead."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
+from ..domain.errors import did_you_mean
 from ..domain.fields import NATIVE_FIELD_ERROR, REFERENCE_CHECKS
 from ..domain.limits import MAX_PROBLEMS, too_many_problems
 from ..domain.problems import Finding, KeyPath, error
@@ -90,8 +91,7 @@ def _finding(model: type[BaseModel], item: Any) -> Finding:
         allowed = _allowed_values(model, loc)
         value = item.get("input")
         text = value if isinstance(value, str) else None
-        nearest = difflib.get_close_matches(text, allowed, n=1, cutoff=0.6) if text else []
-        hint = f'; did you mean "{nearest[0]}"?' if nearest else ""
+        hint = did_you_mean(text, allowed) if text else ""
         choices = ", ".join(f'"{choice}"' for choice in allowed)
         if "[key]" in item["loc"]:
             return error(

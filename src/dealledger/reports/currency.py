@@ -10,18 +10,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..domain.errors import LedgerError, UsageError
 from ..ledger import Entry, Ledger
 
 if TYPE_CHECKING:
     from ..domain.fx import MissingRate
 
 
-class CurrencyChoiceError(ValueError):
-    """Several currencies and no reporting currency: the user must choose (usage error)."""
+class CurrencyChoiceError(UsageError, ValueError):
+    """Several currencies and no reporting currency: the user must choose."""
 
 
-class ConversionError(LookupError):
-    """A tranche the report needs converted has no FX rate (a ledger error, exit 1)."""
+class ConversionError(LedgerError, LookupError):
+    """A tranche the report needs converted has no FX rate."""
 
     def __init__(self, missing: MissingRate, entry: Entry, position: int) -> None:
         super().__init__(f"{entry.display}: tranche {position + 1} of {entry.deal.id}: {missing}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, get_args
 
+from ..domain.errors import UsageError, did_you_mean
 from ..domain.periods import parse_period
 from ..ledger import Entry, Ledger
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, YYYY-Qn or YYYY-Hn (e.g. 2024-10-07, 2024-10, 2024-Q4)"
 
 
-class FilterError(ValueError):
+class FilterError(UsageError, ValueError):
     """A filter value that cannot mean anything; the message lists what is accepted."""
 
 
@@ -140,6 +141,7 @@ def _choices(values: Sequence[str], accepted: tuple[str, ...], option: str) -> t
         if lowered not in accepted:
             raise FilterError(
                 f"{option} {value!r} is not one of the accepted values: {', '.join(accepted)}"
+                + did_you_mean(lowered, accepted)
             )
         chosen.append(lowered)
     return tuple(dict.fromkeys(chosen))

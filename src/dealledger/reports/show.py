@@ -11,6 +11,7 @@ import difflib
 from decimal import Decimal
 from typing import Any
 
+from ..domain.errors import LEDGER_ERRORS, USAGE_ERRORS, DealledgerError
 from ..domain.figures import CATEGORY_OF_TYPE, converted_amount, tranche_currency
 from ..domain.fx import MissingRate
 from ..ledger import Entry, Ledger
@@ -19,8 +20,12 @@ from .check import problem_record
 from .summary import summary_record
 
 
-class UnknownDeal(LookupError):
-    """No valid deal has the id; `suggestions` holds the nearest ids."""
+class UnknownDeal(DealledgerError, LookupError):
+    """No valid deal has the id; `suggestions` holds the nearest ids.
+
+    A usage error (exit 2) for an id no file has; a ledger error (exit 1) where the deal's
+    file has errors (`broken`).
+    """
 
     def __init__(self, deal_id: str, suggestions: list[str], broken: bool) -> None:
         if broken:
@@ -29,7 +34,7 @@ class UnknownDeal(LookupError):
             message = f"no deal has the id {deal_id!r}"
             if suggestions:
                 message += "; did you mean " + ", ".join(suggestions) + "?"
-        super().__init__(message)
+        super().__init__(message, exit_code=LEDGER_ERRORS if broken else USAGE_ERRORS)
         self.suggestions = suggestions
         self.broken = broken
 

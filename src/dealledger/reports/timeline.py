@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..domain.errors import UsageError, did_you_mean
 from ..domain.figures import CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
 from ..domain.periods import DueDate, due_start
 from ..ledger import Entry, Ledger
@@ -26,7 +27,7 @@ DEAL_EVENTS = ("announced", "signed", "effective", "terminated")
 TRANCHE_EVENTS = ("due", "achieved", "paid")
 
 
-class BucketError(ValueError):
+class BucketError(UsageError, ValueError):
     """An unknown `--by` for timeline; the message lists the accepted ones."""
 
 
@@ -141,6 +142,7 @@ def parse_bucket(value: str) -> str:
     if lowered not in BUCKETS:
         raise BucketError(
             f"--by {value!r} is not a period for timeline; accepted: {', '.join(BUCKETS)}"
+            + did_you_mean(lowered, BUCKETS)
         )
     return lowered
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..domain.errors import UsageError, did_you_mean
 from ..domain.figures import (
     CATEGORIES,
     CATEGORY_OF_TYPE,
@@ -44,7 +45,7 @@ FIGURE_FIELDS = FIGURE_NAMES
 JOINT = " + "
 
 
-class ByKeyError(ValueError):
+class ByKeyError(UsageError, ValueError):
     """An unknown `--by` key; the message lists the accepted ones."""
 
 
@@ -59,6 +60,7 @@ def parse_by(values: Sequence[str]) -> list[str]:
             if key not in BY_KEYS:
                 raise ByKeyError(
                     f"--by {part.strip()!r} is not a grouping key; accepted: {', '.join(BY_KEYS)}"
+                    + did_you_mean(key, BY_KEYS)
                 )
             if key not in keys:
                 keys.append(key)
