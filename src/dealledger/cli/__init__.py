@@ -11,6 +11,7 @@ import sys
 
 from . import (  # noqa: F401 - each command module registers itself on `app`
     check,
+    diff,
     export,
     fmt,
     init_ledger,

@@ -76,6 +76,21 @@ def usage_error(message: str) -> NoReturn:
     raise typer.Exit(USAGE_ERROR)
 
 
+def ledger_root(ledger: Path | None) -> Path:
+    """The ledger root for a command that works on the folder itself, or a usage error."""
+    from ..load.discover import UsageError, find_root
+
+    try:
+        root = find_root(ledger, Path.cwd())
+    except UsageError as exc:
+        usage_error(str(exc))
+    if root is None:
+        usage_error(
+            "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"
+        )
+    return root
+
+
 def open_ledger(
     ledger: Path | None,
     paths: list[str] | None,

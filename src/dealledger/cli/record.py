@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .app import app
-from .common import LedgerOption, problem_line, usage_error
+from .common import LedgerOption, ledger_root, problem_line
 from .completion import complete_deal_id
 
 
@@ -76,16 +75,8 @@ def record(
     from ..authoring.record import record as do_record
     from ..authoring.safe_write import WriteError
     from ..domain.safe_text import terminal_safe
-    from ..load.discover import UsageError, find_root
 
-    try:
-        root = find_root(ledger, Path.cwd())
-    except UsageError as exc:
-        usage_error(str(exc))
-    if root is None:
-        usage_error(
-            "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"
-        )
+    root = ledger_root(ledger)
     try:
         result = do_record(
             root,
