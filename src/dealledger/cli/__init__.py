@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from . import (  # noqa: F401 - each command module registers itself on `app`
+    calendar,
     check,
     diff,
     export,
