@@ -12,6 +12,7 @@ import sys
 from . import (  # noqa: F401 - each command module registers itself on `app`
     calendar,
     check,
+    comps,
     diff,
     export,
     fmt,
