@@ -363,3 +363,19 @@ def test_the_workflow_check_would_catch_a_broken_workflow(tmp_path: Path) -> Non
         check=False,
     )  # fmt: skip
     assert result.returncode == 1
+
+
+def test_hostile_text_reaches_no_output_raw(repo: Path) -> None:
+    hostile = NEW_DEAL.replace(
+        'title = "Gamma licenses GX-1 to Beta"',
+        'title = "Gamma \\u001b]0;owned\\u0007 | <img src=x> **GX-1** \\u202e"',
+    )
+    (repo / "deals" / "2025" / "eu-newco.toml").write_text(hostile, encoding="utf-8")
+    for output_format in ("table", "json", "csv", "markdown"):
+        result = diff(repo, "--format", output_format)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+        assert "\x07" not in result.stdout
+    markdown = diff(repo, "--format", "markdown").stdout
+    assert "\\<img src=x\\>" in markdown and "\\*\\*GX-1\\*\\*" in markdown
+    assert_valid_tables(markdown)

@@ -108,7 +108,9 @@ def headline(record: dict[str, Any]) -> str:
     if not parts:
         text = "No deal changed"
     else:
-        count = sum(len(record[key]) for key in ("added", "removed", "renamed", "changed"))
+        ids = {*record["added"], *record["removed"]}
+        ids |= {item["id"] for key in ("renamed", "changed") for item in record[key]}
+        count = len(ids)  # a deal both renamed and changed is one deal
         text = f"{count} deal{'s' if count != 1 else ''}: " + ", ".join(parts)
     delta = record["totals"]["delta"]["total"]
     if isinstance(delta, Decimal) and delta != 0:
