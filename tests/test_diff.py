@@ -379,3 +379,18 @@ def test_hostile_text_reaches_no_output_raw(repo: Path) -> None:
     markdown = diff(repo, "--format", "markdown").stdout
     assert "\\<img src=x\\>" in markdown and "\\*\\*GX-1\\*\\*" in markdown
     assert_valid_tables(markdown)
+
+
+def test_the_revision_folder_goes_away_on_ctrl_c(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dealledger.reports.diff as diff_module
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        assert any((tmp_path / "scratch").iterdir())  # the revision was written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(diff_module, "load_ledger", interrupted)
+    with pytest.raises(KeyboardInterrupt), diff_module.ledger_at_revision(repo, "HEAD"):
+        pass
+    assert list((tmp_path / "scratch").iterdir()) == []
