@@ -10,7 +10,10 @@ from __future__ import annotations
 import sys
 
 from . import (  # noqa: F401 - each command module registers itself on `app`
+    calendar,
     check,
+    comps,
+    diff,
     export,
     fmt,
     init_ledger,

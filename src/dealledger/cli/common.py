@@ -65,6 +65,19 @@ NoCacheOption = Annotated[
 ]
 
 
+def ledger_root(ledger: Path | None) -> Path:
+    """The ledger root for a command that works on the folder itself, or a usage error."""
+    from ..domain.errors import UsageError
+    from ..load.discover import find_root
+
+    root = find_root(ledger, Path.cwd())
+    if root is None:
+        raise UsageError(
+            "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"
+        )
+    return root
+
+
 def open_ledger(
     ledger: Path | None,
     paths: list[str] | None,

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..domain.errors import UsageError
 from .app import app
-from .common import LedgerOption, problem_line
+from .common import LedgerOption, ledger_root, problem_line
 from .completion import complete_deal_id
 
 
@@ -76,13 +74,8 @@ def record(
     from ..authoring.record import RecordRefused
     from ..authoring.record import record as do_record
     from ..domain.safe_text import terminal_safe
-    from ..load.discover import find_root
 
-    root = find_root(ledger, Path.cwd())
-    if root is None:
-        raise UsageError(
-            "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"
-        )
+    root = ledger_root(ledger)
     try:
         result = do_record(
             root,

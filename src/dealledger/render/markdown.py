@@ -31,3 +31,8 @@ def render_markdown(view: View) -> str:
     if view.caption:
         lines += ["", _escape(view.caption)]
     return "\n".join(lines) + "\n"
+
+
+def markdown_text(text: str) -> str:
+    """Untrusted text for a line of Markdown outside a table (a heading, a list item)."""
+    return _escape(text)
