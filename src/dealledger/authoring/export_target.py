@@ -46,7 +46,7 @@ def _output_folder_locked(folder: Path) -> Iterator[None]:
 
     Without it, two exports started together both find no output, both pass the check made
     at start-up, and the second silently replaces the first's file although neither has
-    --force. The same folder lock as the deal-file writers (see writing.py).
+    --force. The same folder lock as the deal-file writers (see safe_write.py).
     """
     try:
         lock = folder_lock(folder)

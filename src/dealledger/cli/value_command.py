@@ -1,7 +1,4 @@
-"""`dealledger value`: risk-adjusted and discounted (rNPV) value of what deals still owe.
-
-Named value_command.py, not value.py: a module `value` in cli/__init__ would clash with the
-`value` parameter of its `--version` callback (ruff F811)."""
+"""`dealledger value`: risk-adjusted and discounted (rNPV) value of what deals still owe."""
 
 from __future__ import annotations
 

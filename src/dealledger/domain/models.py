@@ -1,7 +1,8 @@
 """Immutable Pydantic models of a deal file and of `dealledger.toml`.
 
 The models describe shape and single values only; rules that relate several values (date
-order, party references, totals) live in `rules.py`, where each can point at its own key.
+order, party references, totals) live in the `rules` package, where each can point at its own
+key.
 """
 
 from __future__ import annotations
@@ -275,7 +276,7 @@ class RegistryParty(Model):
 
 
 class ValuationDelays(Model):
-    """Years from the deal's date to a tranche with no `due` (see valuation/assumptions.py).
+    """Years from the deal's date to a tranche with no `due` (see domain/assumptions.py).
 
     Type keys give the delay of that tranche type; stage keys give the years an asset spends
     in that stage, summed from the asset's stage to the milestone's phase. `commercial` is

@@ -4,7 +4,7 @@ What is cached is what one file contributes given the settings: its own problems
 those of the rules that need the settings: registry, FX coverage, declared totals), the facts
 that rules across files need (`facts.DealFacts`), the validated deal, and what reports derived
 from it. Rules across files and against today's date always run again on the facts
-(`cross_file.py`), so a cached run gives the same verdict as a cold one. A file's record is
+(`rules/across_files.py`), so a cached run gives the same verdict as a cold one. A file's record is
 used when its size and mtime are unchanged; when they changed, the file is read and its
 content hash decides, so `touch` or `git checkout` costs a hash, not a parse.
 

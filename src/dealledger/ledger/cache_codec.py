@@ -185,7 +185,7 @@ def _restore_only(instance: Any) -> None:
 
 
 def _as_shadows(instance: Any) -> None:
-    """The reverse of `restore_classes`, for the moment of serializing (see `dump_record`)."""
+    """The reverse of `restore_classes`, for the moment of serializing (see `dump_deal`)."""
     real = type(instance)
     object.__setattr__(instance, "__class__", _SHADOWS[real])
     values = instance.__dict__

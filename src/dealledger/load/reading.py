@@ -1,7 +1,7 @@
 """Reading one file's bytes, bounded, without blocking on a FIFO or following a device.
 
-Kept apart from the loader so that a run served from the cache, which only hashes files that
-changed, does not import the models and validators.
+Kept apart from `document.py` so that a run served from the cache, which only hashes files
+that changed, does not import the models and validators.
 """
 
 from __future__ import annotations

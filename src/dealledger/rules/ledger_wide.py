@@ -1,10 +1,10 @@
-"""Rules that need more than one file (ids across the ledger, `related` ids), today's date
-(dates in the future), or the settings alone (registry cycles, FX rates, valuation).
+"""Rules on the settings alone (registry cycles, names used twice, FX rates, valuation), and
+every rule beyond a file's own for files checked without the settings (drafts).
 
-Cross-file rules run on every load, also when per-file results come from the cache, because
-their verdict changes when another file or the date changes. They need only each file's
-`DealFacts`, never the whole deal. Rules on one deal and the settings are in
-`settings_rules.py` and are cached with the file.
+`check_settings` runs when `dealledger.toml` is read. `check_ledger` gathers the rules
+across files (`across_files.py`) and the rules on one deal with the settings
+(`with_settings.py`) for `new` and `record`, whose proposed file is loaded like any other
+and then checked against the ledger as it is on disk.
 """
 
 from __future__ import annotations

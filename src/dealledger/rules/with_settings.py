@@ -3,7 +3,7 @@
 They depend on nothing but the deal file and dealledger.toml, so they run when the file is
 loaded, and their findings are cached with it: the cache key holds the exact bytes of
 dealledger.toml, so a settings change re-runs them. Rules that need other deal files or
-today's date are in `ledger_rules.py` and run on every load.
+today's date are in `across_files.py` and run on every load.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Rules within one deal file that relate several values: dates, statuses, parties, money.
 
 They run on a validated `Deal` and depend on nothing outside the file, so their findings can
-be cached with the file; rules that need the rest of the ledger, the settings or today's date
-are in `ledger_rules.py`.
+be cached with the file. Rules that also need the settings are in `with_settings.py`; those
+that need other files or today's date are in `across_files.py`.
 """
 
 from __future__ import annotations
