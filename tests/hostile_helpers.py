@@ -28,7 +28,10 @@ from typer.testing import CliRunner
 from dealledger.cli import app
 
 CHECK_KEYS = {"files", "deals", "errors", "warnings", "problems"}
-PROBLEM_KEYS = {"path", "line", "column", "severity", "code", "message", "deal"}
+PROBLEM_KEYS = {
+    *("path", "line", "column", "severity", "code", "message", "deal"),
+    *("end_line", "end_column"),
+}
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,10 @@ def test_json_document_is_exactly_the_spec_shape(tmp_path: Path) -> None:
     assert list(document) == ["files", "deals", "errors", "warnings", "problems"]
     assert (document["files"], document["deals"], document["errors"]) == (2, 1, 1)
     (problem,) = document["problems"]
-    assert list(problem) == ["path", "line", "column", "severity", "code", "message", "deal"]
+    spec_keys = ["path", "line", "column", "severity", "code", "message", "deal"]
+    assert list(problem) == [*spec_keys, "end_line", "end_column"]  # issue 15: end positions
     assert (problem["line"], problem["column"], problem["code"]) == (17, 10, "DL110")
+    assert (problem["end_line"], problem["end_column"]) == (17, 14)  # the whole "-1M"
     assert problem["deal"] == "b"
 
 
@@ -156,7 +158,11 @@ def test_every_problem_code_is_documented() -> None:
     from dealledger.domain.problems import CODES
 
     documented = (REPO / "docs" / "problem-codes.md").read_text(encoding="utf-8")
-    missing = [code for code in CODES if f"| {code} |" not in documented]
+    missing = [
+        code
+        for code in CODES
+        if f"| [{code}](#{code.lower()}) |" not in documented or f"### {code}\n" not in documented
+    ]
     assert not missing
 
 

@@ -78,6 +78,8 @@ def test_json_keeps_the_spec_document(ledger_dir: Path) -> None:
         "code",
         "message",
         "deal",
+        "end_line",
+        "end_column",
     ]
 
 
@@ -105,15 +107,17 @@ def test_github_annotations(ledger_dir: Path) -> None:
     lines = out.splitlines()
     assert len(lines) == len(problems)
     pattern = re.compile(
-        r"^::(error|warning) file=([^,:]+),line=(\d+),col=(\d+),title=([^:]+)::(.+)$"
+        r"^::(error|warning) file=([^,:]+),line=(\d+),endLine=(\d+),col=(\d+),"
+        r"endColumn=(\d+),title=([^:]+)::(.+)$"
     )
     for line, problem in zip(lines, problems, strict=True):
         match = pattern.match(line)
         assert match, line
         assert match[1] == problem["severity"]
         assert match[2] == problem["path"]
-        assert (int(match[3]), int(match[4])) == (problem["line"], problem["column"])
-        assert match[5].startswith(problem["code"] + " ")
+        assert (int(match[3]), int(match[5])) == (problem["line"], problem["column"])
+        assert (int(match[4]), int(match[6])) == (problem["end_line"], problem["end_column"])
+        assert match[7].startswith(problem["code"] + " ")
     assert any(line.startswith("::warning ") for line in lines)
 
 
@@ -266,7 +270,10 @@ def test_problem_without_position(tmp_path: Path) -> None:
         "::error file=deals/latin1 file.toml,title=DL002 file is not valid UTF-8::not UTF-8\n"
     )
     (issue,) = json.loads(ci_formats.render_gitlab([problem]))
-    assert issue["location"] == {"path": "deals/latin1 file.toml", "lines": {"begin": 1}}
+    assert issue["location"] == {
+        "path": "deals/latin1 file.toml",
+        "lines": {"begin": 1, "end": 1},
+    }
     log = json.loads(ci_formats.render_sarif([problem], "0"))
     (result,) = log["runs"][0]["results"]
     physical = result["locations"][0]["physicalLocation"]

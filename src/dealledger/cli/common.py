@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..domain.errors import UsageError
+
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..domain.models import CheckSettings
     from ..domain.problems import Problem
     from ..ledger import Ledger
     from ..ledger.cache import Derive
@@ -78,6 +82,15 @@ def ledger_root(ledger: Path | None) -> Path:
     return root
 
 
+@dataclass(frozen=True)
+class RuleChoice:
+    """`check`'s `--select`, `--extend-select` and `--ignore`, as given."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
 def open_ledger(
     ledger: Path | None,
     paths: list[str] | None,
@@ -85,6 +98,7 @@ def open_ledger(
     no_cache: bool = False,
     keep_deals: bool = True,
     derive: Derive | None = None,
+    rules: RuleChoice | None = None,
 ) -> Ledger:
     """Find the root, expand the paths and load; a bad path or root raises UsageError.
 
@@ -114,7 +128,80 @@ def open_ledger(
     import gc
 
     gc.freeze()
-    return loaded
+    return _selected(loaded, rules or RuleChoice())
+
+
+def _selected(loaded: Ledger, rules: RuleChoice) -> Ledger:
+    """The ledger with the problems the user chose to see: `[check]`, flags, comments."""
+    import dataclasses
+
+    from ..rules.selection import (
+        build_selection,
+        select,
+        suppress_across_files,
+        unknown_selectors,
+    )
+
+    unknown = unknown_selectors((*rules.select, *rules.extend_select, *rules.ignore))
+    if unknown:
+        raise UsageError(
+            f"{unknown[0]!r} is not a rule code or prefix; write a code such as DL303, a "
+            "prefix such as DL3, or ALL (docs/problem-codes.md lists them)"
+        )
+    settings = _check_settings(loaded)
+    selection = build_selection(
+        settings.select if settings else None,
+        settings.extend_select if settings else (),
+        settings.ignore if settings else (),
+        settings.per_file_ignores if settings else {},
+        select=rules.select,
+        extend_select=rules.extend_select,
+        ignore=rules.ignore,
+    )
+    problems = select(suppress_across_files(loaded.problems, _read_text), selection)
+    if len(problems) == len(loaded.problems):
+        return loaded
+    return dataclasses.replace(loaded, problems=tuple(problems))
+
+
+def _check_settings(loaded: Ledger) -> CheckSettings | None:
+    """`[check]` of dealledger.toml, validating the settings only when it has that table.
+
+    A warm `check` otherwise never builds the models (see ledger/settings.py); the test on
+    the file's bytes keeps it so for every ledger that does not use `[check]`.
+    """
+    from ..load.discover import SETTINGS_FILE
+
+    if loaded.root is None:
+        return None
+    try:
+        text = (loaded.root / SETTINGS_FILE).read_bytes()
+    except OSError:
+        return None
+    if b"check" not in text:
+        return None
+    return loaded.settings.check
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return None
+
+
+def write_output_file(path: Path, text: str) -> None:
+    """`-o FILE`: the whole report or nothing, never through a link or into a device."""
+    from ..authoring.safe_write import WriteError, write_atomic
+
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise UsageError(f"{str(path)!r} is not a regular file; give a new or regular file for -o")
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {str(path)!r}: its folder does not exist")
+    try:
+        write_atomic(path, text.encode("utf-8", "surrogateescape"))
+    except WriteError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _note_empty_folder(folder: str) -> None:

@@ -8,6 +8,7 @@ a TOML float for money, a quoted date, `true` where a number is due.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -321,6 +322,29 @@ def _text(value: object) -> str:
     return text
 
 
+def _rule_selector(value: object) -> str:
+    from .problems import CODES
+
+    text = _require_str(value, 'a rule code or prefix such as "DL303" or "DL3"')
+    if text == "ALL" or (
+        RULE_SELECTOR_RE.fullmatch(text) and any(code.startswith(text) for code in CODES)
+    ):
+        return text
+    close = difflib.get_close_matches(text.upper(), [*CODES, "ALL"], n=1)
+    hint = f'; did you mean "{close[0]}"?' if close else ""
+    raise _fail(
+        "DL404",
+        f'{text!r} is not a rule code or prefix: write a code such as "DL303", a prefix '
+        f'such as "DL3", or "ALL"{hint}',
+    )
+
+
+RULE_SELECTOR_RE = re.compile(r"DL\d{0,3}")
+RuleSelector = Annotated[
+    str,
+    PlainValidator(_rule_selector),
+    WithJsonSchema({"type": "string", "pattern": r"^(ALL|DL[0-9]{0,3})$"}),
+]
 Slug = Annotated[
     str, PlainValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})
 ]

@@ -24,6 +24,7 @@ from .fields import (
     PercentString,
     Probability,
     RoyaltyRate,
+    RuleSelector,
     Slug,
     Stage,
     Text,
@@ -304,8 +305,21 @@ class ValuationSettings(Model):
     delays: ValuationDelays = Field(default_factory=ValuationDelays)
 
 
+class CheckSettings(Model):
+    """`[check]`: which rules `check` reports, as ruff's `select`/`ignore` do."""
+
+    select: tuple[RuleSelector, ...] | None = None
+    extend_select: tuple[RuleSelector, ...] = Field(default=(), alias="extend-select")
+    ignore: tuple[RuleSelector, ...] = ()
+    per_file_ignores: dict[str, tuple[RuleSelector, ...]] = Field(
+        default_factory=dict, alias="per-file-ignores"
+    )
+    docs_url: Url | None = Field(default=None, alias="docs-url")
+
+
 class Settings(Model):
     currency: Currency | None = None
     fx: tuple[FxRate, ...] = ()
     parties: dict[str, RegistryParty] = Field(default_factory=dict)
     valuation: ValuationSettings = Field(default_factory=ValuationSettings)
+    check: CheckSettings = Field(default_factory=CheckSettings)

@@ -30,6 +30,7 @@ CODES: dict[str, str] = {
     "DL004": "file exceeds a size or structure limit (see docs/security.md), or has more "
     "problems than are reported",
     "DL005": "file is empty",
+    "DL006": "suppression comment that silences nothing, or names an unknown code",
     "DL101": "required key missing",
     "DL102": "unknown key",
     "DL103": "value has the wrong type",
@@ -68,6 +69,7 @@ CODES: dict[str, str] = {
     "DL401": "registry parent unknown or circular",
     "DL402": "FX rate not positive or not a currency pair",
     "DL403": "registry name or alias used twice",
+    "DL404": "unknown rule code or prefix in [check]",
     "DL501": "discount rate negative or above 100%",
     "DL502": "transition probability for a stage that has no next stage",
     "DL503": "invalid valuation delay",
@@ -99,6 +101,10 @@ class Problem:
     column: int | None
     message: str
     deal: str | None = None
+    # Where the key or value at fault ends (inclusive column), for editors and code review
+    # tools that underline a range; None where only the start is known.
+    end_line: int | None = None
+    end_column: int | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -105,7 +105,16 @@ class Record:
     @classmethod
     def of(cls, size: int, mtime_ns: int | None, digest: str, deal_file: DealFile) -> Record:
         problems = tuple(
-            (p.code, p.severity.value, p.line, p.column, p.message, p.deal)
+            (
+                p.code,
+                p.severity.value,
+                p.line,
+                p.column,
+                p.message,
+                p.deal,
+                p.end_line,
+                p.end_column,
+            )
             for p in deal_file.problems
         )
         facts = deal_file.facts.as_tuple() if deal_file.facts is not None else None
@@ -120,8 +129,8 @@ class Record:
         """The file's result, without its deal (that is `FileCache.deal`'s job)."""
         problems = (
             tuple(
-                Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
-                for code, severity, line, column, message, deal_id in self.problems
+                Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id, *end)
+                for code, severity, line, column, message, deal_id, *end in self.problems
             )
             if self.problems
             else ()
@@ -403,14 +412,24 @@ class FileCache:
         except CacheFormatError:
             return None
         problems = tuple(
-            Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id)
-            for code, severity, line, column, message, deal_id in rows
+            Problem(code, _SEVERITIES[severity], display, line, column, message, deal_id, *end)
+            for code, severity, line, column, message, deal_id, *end in rows
         )
         return problems, currency
 
     def keep_settings_record(self, problems: tuple[Problem, ...], currency: str | None) -> None:
         rows = tuple(
-            (p.code, p.severity.value, p.line, p.column, p.message, p.deal) for p in problems
+            (
+                p.code,
+                p.severity.value,
+                p.line,
+                p.column,
+                p.message,
+                p.deal,
+                p.end_line,
+                p.end_column,
+            )
+            for p in problems
         )
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

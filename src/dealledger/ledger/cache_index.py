@@ -28,7 +28,7 @@ def _nullable(schema: core_schema.CoreSchema) -> core_schema.CoreSchema:
 
 
 def problem_schema() -> core_schema.CoreSchema:
-    """A problem without its path: code, severity, line, column, message, deal id."""
+    """A problem without its path: code, severity, line, column, message, deal id, end."""
     return core_schema.tuple_schema(
         [
             core_schema.str_schema(),
@@ -37,6 +37,8 @@ def problem_schema() -> core_schema.CoreSchema:
             _nullable(core_schema.int_schema()),
             core_schema.str_schema(),
             _nullable(core_schema.str_schema()),
+            _nullable(core_schema.int_schema()),
+            _nullable(core_schema.int_schema()),
         ]
     )
 

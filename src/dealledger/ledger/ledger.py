@@ -311,7 +311,7 @@ def _place(
                 spans = _span_table(json.loads(known))
     wanted = [(finding, _span_key(finding)) for finding in findings]
     if any(name not in spans for _, name in wanted):
-        from ..load.document import finding_span, place_findings, read_document
+        from ..load.document import finding_span, place_findings, read_document, token_end
         from ..load.positions import scan_positions
 
         document = read_document(deal_file.path, deal_file.display)
@@ -322,8 +322,11 @@ def _place(
                 place_findings(findings, document.text, deal_file.display, deal_file.deal_id)
             )
         index = scan_positions(document.text)
+        lines = document.text.splitlines()
         for finding, name in wanted:
-            spans.setdefault(name, list(finding_span(index, finding)))
+            line, column = finding_span(index, finding)
+            end = token_end(lines[line - 1], column) if 0 < line <= len(lines) else None
+            spans.setdefault(name, [line, column, end or 0])
         cache.keep_derived(SPANS, key, json.dumps(spans, separators=(",", ":")).encode())
     problems = [
         Problem(
@@ -334,6 +337,8 @@ def _place(
             spans[name][1],
             shorten_message(finding.message),
             deal_file.deal_id,
+            spans[name][0] if spans[name][2] else None,
+            spans[name][2] or None,
         )
         for finding, name in wanted
     ]
@@ -347,7 +352,7 @@ def _span_key(finding: Finding) -> str:
 def _span_table(value: object) -> dict[str, list[int]]:
     """A kept table of positions, type-checked: anything else is no table."""
     if not isinstance(value, dict) or not all(
-        isinstance(span, list) and len(span) == 2 and all(type(n) is int for n in span)
+        isinstance(span, list) and len(span) == 3 and all(type(n) is int for n in span)
         for span in value.values()
     ):
         raise ValueError("not a table of positions")

@@ -6,6 +6,7 @@ problem with the best position available at that stage; the caller always gets a
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,11 +196,57 @@ def place_findings(
     if len(findings) > MAX_PROBLEMS + 1:  # +1: validation may already have added the count
         findings = [*findings[:MAX_PROBLEMS], too_many_problems(len(findings))]
     index = scan_positions(text)
+    lines = text.splitlines()
     problems = []
     for finding in findings:
         line, column = finding_span(index, finding)
         message = shorten_message(finding.message)
+        end = token_end(lines[line - 1], column) if 0 < line <= len(lines) else None
         problems.append(
-            Problem(finding.code, finding.severity, display, line, column, message, deal_id)
+            Problem(
+                finding.code,
+                finding.severity,
+                display,
+                line,
+                column,
+                message,
+                deal_id,
+                line if end is not None else None,
+                end,
+            )
         )
     return tuple(sorted(problems, key=lambda problem: problem.sort_key))
+
+
+_BARE_END = re.compile(r"[^\s=,\]}#]*")
+
+
+def token_end(line: str, column: int) -> int | None:
+    """The last column of the TOML token that starts at `column` (1-based), on its line.
+
+    A quoted string ends at its closing quote, an array or inline table at the end of the
+    line's content before a comment; anything else (a key, number, date, bare word) at the
+    first space, `=`, `,`, bracket or `#`. A token that runs on past the line (a multi-line
+    string or array) ends with the line.
+    """
+    start = column - 1
+    if not 0 <= start < len(line):
+        return None
+    first = line[start]
+    if first in "\"'":
+        quote = first
+        index = start + 1
+        while index < len(line):
+            char = line[index]
+            if char == "\\" and quote == '"':
+                index += 2
+                continue
+            if char == quote:
+                return index + 1
+            index += 1
+        return len(line)
+    if first in "[{":
+        content = line.split(" #", 1)[0].rstrip()
+        return max(len(content), column)
+    match = _BARE_END.match(line, start)
+    return max(match.end() if match else column, column)

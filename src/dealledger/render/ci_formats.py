@@ -10,6 +10,7 @@ GitHub, JSON string escaping, XML escaping with the characters XML 1.0 forbids r
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -87,7 +88,11 @@ def render_github(problems: Iterable[Problem]) -> str:
         properties = [f"file={_escape_property(terminal_safe(problem.path))}"]
         if problem.line is not None:
             properties.append(f"line={problem.line}")
+            if problem.end_line is not None:
+                properties.append(f"endLine={problem.end_line}")
             properties.append(f"col={problem.column or 1}")
+            if problem.end_column is not None:
+                properties.append(f"endColumn={problem.end_column}")
         title = f"{problem.code} {CODES.get(problem.code, '')}".strip()
         properties.append(f"title={_escape_property(title)}")
         message = _escape_data(terminal_safe(problem.message))
@@ -128,7 +133,10 @@ def render_gitlab(problems: Iterable[Problem]) -> str:
                 "severity": GITLAB_SEVERITY[problem.severity],
                 "location": {
                     "path": _posix(problem.path),
-                    "lines": {"begin": problem.line or 1},
+                    "lines": {
+                        "begin": problem.line or 1,
+                        "end": problem.end_line or problem.line or 1,
+                    },
                 },
             }
         )
@@ -142,60 +150,105 @@ def _posix(path: str) -> str:
     return PurePath(path).as_posix() if "\\" in path else path
 
 
-def _uri(path: str) -> str:
-    """A relative URI reference for SARIF's artifactLocation (spaces and `%` encoded)."""
-    return quote(_posix(path), safe="/-._~")
+ROOT_BASE_ID = "LEDGERROOT"
 
 
-def render_sarif(problems: Sequence[Problem], version: str) -> str:
+def _location(path: str, root: str | None) -> dict[str, Any]:
+    """An artifactLocation relative to the ledger root, whatever folder `check` ran in.
+
+    Paths are shown relative to the working folder, so a run from `deals/2025/` would
+    otherwise upload `../../dealledger.toml`; code scanning matches results to files by
+    their path from the repository root. A file outside the root keeps an absolute
+    `file://` URI.
+    """
+    absolute = os.path.abspath(path)  # noqa: PTH100 - links kept as the user reached them
+    if root is not None:
+        relative = os.path.relpath(absolute, root)
+        if not relative.startswith(os.pardir):
+            return {"uri": _quoted(PurePath(relative).as_posix()), "uriBaseId": ROOT_BASE_ID}
+    if root is not None:
+        return {"uri": "file://" + _quoted(PurePath(absolute).as_posix())}
+    return {"uri": _quoted(_posix(path))}
+
+
+def _quoted(path: str) -> str:
+    """A URI reference for a path: spaces, `%` and bytes that are not UTF-8 encoded."""
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/-._~")
+
+
+def _fingerprints(problems: Sequence[Problem]) -> list[str]:
+    """Line-independent identities (path, code, message, occurrence), as GitLab's above."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    found = []
+    for problem in problems:
+        identity = (problem.path, problem.code, problem.message)
+        seen[identity] += 1
+        found.append(_fingerprint(problem, seen[identity]))
+    return found
+
+
+def render_sarif(
+    problems: Sequence[Problem],
+    version: str,
+    root: str | None = None,
+    help_url: str | None = None,
+) -> str:
     """SARIF 2.1.0, the format GitHub code scanning (`upload-sarif`) and IDE viewers read.
 
     Every stable code is a rule, so a viewer can explain codes that did not fire in this run
-    and filters written against rule ids keep working.
+    and filters written against rule ids keep working. `help_url` is the problem-codes page
+    (`[check] docs-url`); each rule then links to its own section of it.
     """
     codes = list(CODES)
-    rules = [
-        {
+    rules = []
+    for code, description in CODES.items():
+        rule: dict[str, Any] = {
             "id": code,
             "name": code,
             "shortDescription": {"text": description},
             "fullDescription": {"text": f"{code}: {description}"},
-            "help": {"text": f"{code}: {description}. See `dealledger check --help`."},
+            "help": {"text": f"{code}: {description}. See docs/problem-codes.md#{code.lower()}."},
         }
-        for code, description in CODES.items()
-    ]
+        if help_url:
+            rule["helpUri"] = f"{help_url.split('#')[0]}#{code.lower()}"
+        rules.append(rule)
     results = []
-    for problem in problems:
-        location: dict[str, Any] = {"artifactLocation": {"uri": _uri(problem.path)}}
+    for problem, fingerprint in zip(problems, _fingerprints(problems), strict=True):
+        location: dict[str, Any] = {"artifactLocation": _location(problem.path, root)}
         if problem.line is not None:
-            location["region"] = {"startLine": problem.line, "startColumn": problem.column or 1}
+            region: dict[str, int] = {"startLine": problem.line, "startColumn": problem.column or 1}
+            if problem.end_line is not None and problem.end_column is not None:
+                # SARIF's endColumn is the column just past the region.
+                region["endLine"] = problem.end_line
+                region["endColumn"] = problem.end_column + 1
+            location["region"] = region
         result: dict[str, Any] = {
             "ruleId": problem.code,
             "level": "error" if problem.severity is Severity.ERROR else "warning",
             "message": {"text": problem.message},
             "locations": [{"physicalLocation": location}],
+            "partialFingerprints": {"dealledgerProblem/v1": fingerprint},
         }
         if problem.code in CODES:
             result["ruleIndex"] = codes.index(problem.code)
         results.append(result)
-    document = {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": TOOL_NAME,
-                        "version": version,
-                        "semanticVersion": version,
-                        "rules": rules,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": results,
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "version": version,
+                "semanticVersion": version,
+                "rules": rules,
             }
-        ],
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
+    if root is not None:
+        run["originalUriBaseIds"] = {
+            ROOT_BASE_ID: {"uri": "file://" + _quoted(PurePath(root).as_posix().rstrip("/") + "/")}
+        }
+    document = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
     return dumps(document) + "\n"
 
 

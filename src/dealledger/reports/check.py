@@ -17,6 +17,8 @@ def problem_record(problem: Problem) -> dict[str, Any]:
         "code": problem.code,
         "message": problem.message,
         "deal": problem.deal,
+        "end_line": problem.end_line,
+        "end_column": problem.end_column,
     }
 
 
