@@ -132,7 +132,7 @@ def test_fmt_rewrites_then_check_passes(ledger: Path) -> None:
 def test_file_that_does_not_parse_is_reported_not_rewritten(ledger: Path) -> None:
     broken = ledger / "deals" / "broken.toml"
     broken.write_bytes(b'id = "broken"\ntitle = \n')
-    result = CliRunner().invoke(app, ["fmt", str(broken)])
+    result = CliRunner().invoke(app, ["fmt", "--ledger", str(ledger), str(broken)])
     assert result.exit_code == 1
     assert "TOML syntax error" in result.output
     assert "not reformatted" in result.output
@@ -142,7 +142,7 @@ def test_file_that_does_not_parse_is_reported_not_rewritten(ledger: Path) -> Non
 def test_non_utf8_file_is_reported(ledger: Path) -> None:
     bad = ledger / "deals" / "latin1.toml"
     bad.write_bytes(b'id = "caf\xe9"\n')
-    result = CliRunner().invoke(app, ["fmt", str(bad)])
+    result = CliRunner().invoke(app, ["fmt", "--ledger", str(ledger), str(bad)])
     assert result.exit_code == 1
     assert "not UTF-8" in result.output
     assert bad.read_bytes() == b'id = "caf\xe9"\n'
@@ -215,7 +215,7 @@ def test_property_same_data_same_comments_idempotent(document: str) -> None:
 def test_deep_nesting_is_refused_not_a_crash(ledger: Path) -> None:
     deep = ledger / "deals" / "deep.toml"
     deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
-    result = CliRunner().invoke(app, ["fmt", str(deep)])
+    result = CliRunner().invoke(app, ["fmt", "--ledger", str(ledger), str(deep)])
     assert result.exit_code == 1
     assert "nesting too deep" in result.output
 

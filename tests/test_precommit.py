@@ -48,12 +48,15 @@ def test_hook_definitions() -> None:
     defined = hooks()
     assert set(defined) == {"dealledger-check", "dealledger-fmt"}
     for hook in defined.values():
-        assert hook["files"] == r"\.toml$"
         assert hook["pass_filenames"] == "true"
         assert hook["language"] == "python"
-        assert re.search(hook["files"], TARGET)
-        assert not re.search(hook["exclude"], TARGET)
-        assert re.search(hook["exclude"], "pyproject.toml")
+        # Only the ledger's deal files (at any depth of the repository), never other TOML.
+        for path in (TARGET, f"ledger/{TARGET}"):
+            assert re.search(hook["files"], path)
+        for path in ("pyproject.toml", "ruff.toml", "config/deals.toml", "deals.toml"):
+            assert not re.search(hook["files"], path), path
+    assert re.search(defined["dealledger-check"]["files"], "dealledger.toml")
+    assert not re.search(defined["dealledger-fmt"]["files"], "dealledger.toml")
     assert defined["dealledger-check"]["entry"] == "dealledger check"
     assert defined["dealledger-fmt"]["entry"] == "dealledger fmt"
 

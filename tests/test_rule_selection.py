@@ -288,3 +288,73 @@ def test_every_code_has_a_documented_anchor() -> None:
     doc = (Path(__file__).resolve().parents[1] / "docs" / "problem-codes.md").read_text()
     for code in CODES:
         assert f"\n### {code}\n" in doc, code
+
+
+# --------------------------------------------------------------------------- only deal files
+
+
+def test_fmt_outside_deals_is_a_usage_error_and_leaves_the_file(tmp_path: Path) -> None:
+    make_ledger(tmp_path, {"a.toml": deal_text("a")})
+    other = tmp_path / "other.toml"
+    other.write_text('[tool]\nname   =   "x"\n')
+    before = other.read_bytes()
+    result = run("fmt", "--ledger", str(tmp_path), str(other))
+    assert result.exit_code == 2
+    assert "not in the ledger's deals/ folder" in result.stderr
+    assert str(tmp_path) in result.stderr  # names the ledger root
+    assert other.read_bytes() == before
+
+
+def test_check_outside_deals_is_a_usage_error_unless_forced(tmp_path: Path) -> None:
+    make_ledger(tmp_path, {"a.toml": deal_text("a")})
+    other = tmp_path / "pyproject.toml"
+    other.write_text('[tool.x]\nname = "x"\n')
+    refused = run("check", "--ledger", str(tmp_path), str(other))
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    forced = run("check", "--ledger", str(tmp_path), "--force", str(other))
+    assert forced.exit_code == 1 and "DL102" in forced.stdout
+
+
+def test_check_of_the_settings_file_counts_it(tmp_path: Path) -> None:
+    make_ledger(tmp_path, {"a.toml": deal_text("a")}, 'currency = "USD"\n')
+    result = run("check", "--ledger", str(tmp_path), str(tmp_path / "dealledger.toml"))
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "No problems in 1 file."
+
+
+def test_fmt_leaves_the_settings_file_alone(tmp_path: Path) -> None:
+    make_ledger(tmp_path, {"a.toml": deal_text("a")}, 'currency   =   "USD"\n')
+    settings = tmp_path / "dealledger.toml"
+    result = run("fmt", "--ledger", str(tmp_path), str(settings))
+    assert result.exit_code == 0
+    assert settings.read_text() == 'currency   =   "USD"\n'
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_an_impossible_quoted_date_says_what_is_wrong(tmp_path: Path) -> None:
+    text = deal_text("a").replace("announced = 2025-06-13", 'announced = "2024-13-07"')
+    make_ledger(tmp_path, {"a.toml": text})
+    (problem,) = check_json(tmp_path)[1]["problems"]
+    assert problem["code"] == "DL106"
+    assert "month 13 does not exist" in problem["message"]
+    assert "remove the quotes" not in problem["message"]
+
+
+def test_an_impossible_bare_date_says_what_is_wrong(tmp_path: Path) -> None:
+    text = deal_text("a").replace("announced = 2025-06-13", "announced = 2025-02-30")
+    make_ledger(tmp_path, {"a.toml": text})
+    (problem,) = check_json(tmp_path)[1]["problems"]
+    assert problem["code"] == "DL003"
+    assert "2025-02 has no day 30" in problem["message"]
+
+
+def test_unknown_key_in_a_keyed_table_lists_known_keys(tmp_path: Path) -> None:
+    make_ledger(tmp_path, {"a.toml": deal_text("a")}, '[parties."AstraZeneca"]\naliasses = []\n')
+    (problem,) = check_json(tmp_path)[1]["problems"]
+    assert problem["code"] == "DL102"
+    assert problem["message"].endswith("did you mean `aliases`?")
+    make_ledger(tmp_path, {"a.toml": deal_text("a")}, '[parties."AstraZeneca"]\nzzz = 1\n')
+    (problem,) = check_json(tmp_path)[1]["problems"]
+    assert "known keys: aliases, parent, country" in problem["message"]

@@ -13,6 +13,7 @@ import typer
 
 from .app import app
 from .common import (
+    ForceOption,
     LedgerOption,
     NoCacheOption,
     PathsArgument,
@@ -98,6 +99,7 @@ def check(
             show_default=False,
         ),
     ] = None,
+    force: ForceOption = False,
     exit_zero: Annotated[
         bool,
         typer.Option("--exit-zero", help="Exit 0 even when problems are found (not on bad usage)."),
@@ -125,7 +127,9 @@ def check(
     from .pipe import closed_pipe_ends_quietly
 
     choice = RuleChoice(_codes(select), _codes(extend_select), _codes(ignore))
-    loaded = open_ledger(ledger, paths, no_cache=no_cache, keep_deals=False, rules=choice)
+    loaded = open_ledger(
+        ledger, paths, no_cache=no_cache, keep_deals=False, rules=choice, anywhere=force
+    )
     failed = loaded.errors > 0 or (strict and loaded.warnings > 0)
     code = 0 if exit_zero or not failed else 1
     if statistics:

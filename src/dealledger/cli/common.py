@@ -59,6 +59,14 @@ RawCsvOption = Annotated[
         help="In csv/tsv, do not prefix cells that a spreadsheet would run as formulas.",
     ),
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Accept paths outside the ledger's deals/ folder (they are refused by default, "
+        "so a hook or glob never treats pyproject.toml as a deal).",
+    ),
+]
 NoCacheOption = Annotated[
     bool,
     typer.Option(
@@ -99,6 +107,7 @@ def open_ledger(
     keep_deals: bool = True,
     derive: Derive | None = None,
     rules: RuleChoice | None = None,
+    anywhere: bool = True,
 ) -> Ledger:
     """Find the root, expand the paths and load; a bad path or root raises UsageError.
 
@@ -106,7 +115,7 @@ def open_ledger(
     are then not held in memory (see `load_ledger`).
     """
     from ..ledger import load_ledger
-    from ..load.discover import expand_paths, find_root
+    from ..load.discover import expand_paths, find_root, refuse_outside
     from .progress import LoadProgress
 
     root = find_root(ledger, Path.cwd())
@@ -114,6 +123,8 @@ def open_ledger(
     if paths:
         stdin = sys.stdin if "-" in paths else None
         targets = expand_paths(paths, stdin, on_empty_folder=_note_empty_folder)
+        if not anywhere:
+            refuse_outside(targets, root)
     with LoadProgress() as progress:
         loaded = load_ledger(
             root,

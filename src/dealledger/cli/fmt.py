@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..domain.errors import UsageError
 from .app import app
-from .common import LedgerOption, PathsArgument
+from .common import ForceOption, LedgerOption, PathsArgument
+
+if TYPE_CHECKING:
+    from ..load.discover import Target
 
 
 @app.command()
@@ -23,6 +27,7 @@ def fmt(
     diff: Annotated[
         bool, typer.Option("--diff", help="Change nothing; show what fmt would change as a diff.")
     ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Lay deal files out canonically, keeping every comment and every amount as written.
 
@@ -43,7 +48,7 @@ def fmt(
     from ..authoring.canonical import format_files
     from ..domain.safe_text import terminal_safe
 
-    targets = _targets(ledger, paths)
+    targets = _targets(ledger, paths, force=force)
     outcome = format_files(targets, write=not (check or diff))
     if diff:
         for patch in outcome.diffs:
@@ -64,15 +69,25 @@ def fmt(
     raise typer.Exit(1 if failed else 0)
 
 
-def _targets(ledger, paths):  # type: ignore[no-untyped-def]
-    from pathlib import Path
+def _targets(ledger: Path | None, paths: list[str] | None, *, force: bool) -> list[Target]:
+    from ..load.discover import (
+        DEALS_DIR,
+        SETTINGS_FILE,
+        deal_files,
+        expand_paths,
+        find_root,
+        refuse_outside,
+    )
 
-    from ..load.discover import DEALS_DIR, deal_files, expand_paths, find_root
-
+    root = find_root(ledger, Path.cwd())
     if paths:
         stdin = sys.stdin if "-" in paths else None
-        return expand_paths(paths, stdin)
-    root = find_root(ledger, Path.cwd())
+        targets = expand_paths(paths, stdin)
+        if not force:
+            refuse_outside(targets, root)
+            # The settings are no deal file: fmt leaves them as written.
+            targets = [target for target in targets if target.path.name != SETTINGS_FILE]
+        return targets
     if root is None or not (root / DEALS_DIR).is_dir():
         raise UsageError(
             "no ledger found: run inside a folder that has a deals/ folder, or pass --ledger"

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from .codes import COUNTRIES, CURRENCIES
 from .limits import money_breach
 from .money import MoneyError, Precision, float_hint, parse_money_text, precision_of_integer
-from .periods import Period, parse_period
+from .periods import Period, impossible_date, parse_period
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _PERCENT_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
@@ -211,9 +211,11 @@ def _date(value: object) -> date:
     if isinstance(value, datetime):
         raise _fail("DL106", f"expected a date without a time; write {value.date().isoformat()}")
     if isinstance(value, str) and _DATE_TEXT_RE.fullmatch(value.strip()):
-        raise _fail(
-            "DL106", f"dates are TOML dates, not strings; remove the quotes: {value.strip()}"
-        )
+        text = value.strip()
+        impossible = impossible_date(text)
+        if impossible:
+            raise _fail("DL106", f"{text} is not a date: {impossible}; write YYYY-MM-DD")
+        raise _fail("DL106", f"dates are TOML dates, not strings; remove the quotes: {text}")
     raise _fail("DL106", f"expected a date such as 2025-06-13, found {_type_name(value)}")
 
 

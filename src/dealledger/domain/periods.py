@@ -58,3 +58,19 @@ def due_start(due: DueDate) -> date:
 
 def due_text(due: DueDate) -> str:
     return due.text if isinstance(due, Period) else due.isoformat()
+
+
+def impossible_date(text: str) -> str | None:
+    """What is wrong with a date-shaped text that names no day, or None if it is a day.
+
+    Told before "remove the quotes", which would only turn the mistake into a TOML syntax
+    error (TOML refuses 2024-13-07 too).
+    """
+    try:
+        date.fromisoformat(text[:10])
+    except ValueError:
+        year, month, day = (int(part) for part in text[:10].split("-"))
+        if not 1 <= month <= 12:
+            return f"month {month} does not exist (months run 01 to 12; day and month swapped?)"
+        return f"{year}-{month:02d} has no day {day}"
+    return None

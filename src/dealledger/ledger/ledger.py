@@ -279,10 +279,15 @@ def load_ledger(
         settings,
         tuple(item[2] for item in entries),
         tuple(problems),
-        len(selected),
+        len(selected) + _settings_named(targets),
         tuple(all_entries),
         file_cache,
     )
+
+
+def _settings_named(targets: list[Target] | None) -> int:
+    """1 when dealledger.toml was named on the command line: it was checked, so it counts."""
+    return int(any(target.path.name == SETTINGS_FILE for target in targets or ()))
 
 
 SPANS = "spans"

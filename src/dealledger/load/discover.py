@@ -207,6 +207,36 @@ def expand_paths(
     return targets
 
 
+def outside_the_ledger(targets: Iterable[Target], root: Path) -> list[Target]:
+    """Targets that are neither a file under `root/deals/` nor the ledger's dealledger.toml.
+
+    `check` and `fmt` act on the ledger's own files; a pre-commit hook or a shell glob that
+    hands them `pyproject.toml` must not get six "unknown key" errors or a rewritten file.
+    """
+    deals = (root / DEALS_DIR).absolute()
+    settings = (root / SETTINGS_FILE).absolute()
+    return [
+        target
+        for target in targets
+        if target.path.absolute() != settings and not is_within(target.path.absolute(), deals)
+    ]
+
+
+def refuse_outside(targets: list[Target], root: Path | None) -> None:
+    """A usage error for paths outside the ledger (`--force` skips this call)."""
+    if root is None:
+        return
+    outside = outside_the_ledger(targets, root)
+    if outside:
+        listed = ", ".join(repr(target.display) for target in outside[:3])
+        more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+        raise UsageError(
+            f"{listed}{more} {'is' if len(outside) == 1 else 'are'} not in the ledger's "
+            f"{DEALS_DIR}/ folder (ledger root: {str(root)!r}); give deal files under "
+            f"{DEALS_DIR}/ or {SETTINGS_FILE}, or pass --force to use them anyway"
+        )
+
+
 def file_identity(path: Path) -> Path:
     """Identity for de-duplication: the real path, or the path itself where none resolves."""
     return resolved(path) or path.absolute()

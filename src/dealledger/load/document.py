@@ -21,6 +21,7 @@ from ..domain.limits import (
     too_many_problems,
 )
 from ..domain.models import Settings
+from ..domain.periods import impossible_date
 from ..domain.problems import Finding, Problem, Severity
 from .positions import PositionIndex, Span, decode_error_span, scan_positions, utf8_error_span
 from .reading import NotRegularFile, TooLarge, read_bounded
@@ -122,8 +123,12 @@ def read_document(
         parsed = toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         span, message = decode_error_span(str(exc), text)
+        hint = _date_hint(text, span) if message.startswith("Invalid date") else None
         return failed(
-            "DL003", f"TOML syntax error: {message}{_syntax_hint(message)}", span.line, span.column
+            "DL003",
+            f"TOML syntax error: {message}{hint or _syntax_hint(message)}",
+            span.line,
+            span.column,
         )
     except RecursionError:
         return failed("DL004", "nesting too deep to parse; flatten the arrays or tables", 1, 1)
@@ -146,6 +151,19 @@ _SYNTAX_HINTS = {
     "Cannot declare": "; this table is declared twice: merge the two",
     "Invalid statement": "; each line is `key = value`, a [table] or an [[array of tables]]",
 }
+
+
+_DATE_AT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_hint(text: str, span: Span) -> str | None:
+    """For a date TOML refuses: what is wrong with it (month 13, 30 February)."""
+    lines = text.splitlines()
+    if not 0 < span.line <= len(lines):
+        return None
+    found = _DATE_AT.search(lines[span.line - 1], max(span.column - 1, 0))
+    wrong = impossible_date(found.group()) if found else None
+    return f" ({found.group()}: {wrong}; write YYYY-MM-DD)" if found and wrong else None
 
 
 def _syntax_hint(message: str) -> str:

@@ -85,7 +85,10 @@ def _finding(model: type[BaseModel], item: Any) -> Finding:
     if kind == "extra_forbidden":
         known = known_keys(model, loc[:-1])
         nearest = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f"did you mean `{nearest[0]}`?" if nearest else f"known keys: {', '.join(known)}"
+        if nearest:
+            hint = f"did you mean `{nearest[0]}`?"
+        else:
+            hint = f"known keys: {', '.join(known)}" if known else "remove it"
         return error("DL102", loc, f"unknown key `{key}` in {_table_name(loc[:-1])}; {hint}", "key")
     if kind in ("literal_error", "enum"):
         allowed = _allowed_values(model, loc)
@@ -150,18 +153,18 @@ def _field_model(annotation: Any) -> type[BaseModel] | None:
 
 def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
     current: type[BaseModel] | None = model
+    keyed = False  # the next part is a key of a table of tables ([parties."Name"])
     for part in loc:
         if current is None:
             return None
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         field = _field_by_key(current, part)
         if field is None:
             return None
-        inner = _field_model(field.annotation)
-        if inner is None and typing.get_origin(field.annotation) is dict:
-            return None
-        current = inner
+        keyed = typing.get_origin(field.annotation) is dict
+        current = _field_model(field.annotation)
     return current
 
 
