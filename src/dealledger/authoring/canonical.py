@@ -1,10 +1,10 @@
 """`fmt`: one canonical layout for deal files, keeping every comment and every amount as written.
 
-The layout: the root keys in the order of the format's table, then every `[[parties]]`,
-`[[assets]]`, `[[tranches]]` and `[[sources]]` element (each group in file order, since the
-order of tranches is meaningful), then any other table as it was. Inside an element, keys
-follow the format's table order too; keys the format does not know keep their order, after
-the known ones.
+The layout: the root keys in the order the `Deal` model declares them, then every element of
+each array of tables it declares (`[[parties]]`, `[[assets]]`, `[[tranches]]`, `[[sources]]`,
+`[[forecast]]`; each group in file order, since the order of tranches is meaningful), then any
+other table as it was. Inside an element, keys follow its model's order too; keys the format
+does not know keep their order, after the known ones.
 
 Comments belong to the statement below them: a comment block above a key moves with the key,
 one directly above a `[[tranches]]` header (no blank line between) moves with that element,
@@ -21,7 +21,8 @@ single-line arrays and inline tables. Keys keep their quoting, and the spaces be
 end-of-line comment are kept (people align them). Values are otherwise kept verbatim:
 `110_000_000` and `"1.62B"` stay as they are; multi-line strings and arrays are untouched.
 
-Safety: the result must parse to exactly the same data as the input, or nothing is written.
+Safety: the text is read as `check` reads it (encoding, TOML, structure limits) before
+anything else, and the result must parse to exactly the same data, or nothing is written.
 """
 
 from __future__ import annotations

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.limits import (
     MAX_FILE_BYTES,
+    MAX_NESTING,
     MAX_PROBLEMS,
+    TABLES_TOO_DEEP,
+    LimitBreach,
     nesting_breach,
     shorten_message,
     structure_breach,
@@ -129,7 +132,7 @@ def text_document(path: Path, display: str, text: str, *, settings: bool = False
             span.line,
             span.column,
         )
-    breach = nesting_breach(text)
+    breach = nesting_breach(text) or _dotted_breach(text)
     if breach is not None:
         span = _span_at(text, breach.offset or 0)
         return failed("DL004", breach.message, span.line, span.column)
@@ -154,6 +157,23 @@ def text_document(path: Path, display: str, text: str, *, settings: bool = False
         finding = Finding("DL004", Severity.ERROR, breach.loc, breach.message, "value")
         return Document(path, display, None, None, place_findings([finding], text, display, None))
     return Document(path, display, text, parsed, ())
+
+
+#: Below this many dots no key can have the hundreds of parts that make `tomllib` slow (its
+#: cost grows with the square of a key's parts), so the scan is skipped; `structure_breach`
+#: still finds a key of a few dozen parts after parsing.
+_DOTS_WORTH_SCANNING = 256
+
+
+def _dotted_breach(text: str) -> LimitBreach | None:
+    """A dotted key or table header of more parts than the nesting limit, before `tomllib`
+    spends seconds on it: `a.a.a…` of 100,000 parts would take minutes to parse."""
+    if text.count(".") < _DOTS_WORTH_SCANNING:
+        return None
+    for statement in statements(text):
+        if len(statement.key) > MAX_NESTING + 1:
+            return LimitBreach(TABLES_TOO_DEEP, offset=statement.key_start)
+    return None
 
 
 # A decimal integer as TOML writes it; its digits are counted against int()'s limit.

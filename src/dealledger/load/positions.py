@@ -208,8 +208,10 @@ def _record(text: str, root: _Node) -> None:
     recorder = _Recorder()
     for statement in statements(text, 1 if text.startswith("\ufeff") else 0):
         kind = statement.kind
-        if kind == "header":
-            table = _header(root, statement)
+        if kind == "header" or (kind == "invalid" and text[statement.key_start] == "["):
+            # A header, or one followed by more than a comment: keys below belong to no
+            # known table where its key could not be read.
+            table = _header(root, statement) if statement.key else None
         elif statement.key:  # a key/value, or one whose value could not be read to its end
             node = _define(table, statement.key, statement.key_start)
             start = statement.value_start
@@ -219,8 +221,6 @@ def _record(text: str, root: _Node) -> None:
                 recorder.node = node
                 walk_value(text, start, recorder)
                 recorder.stack.clear()
-        elif kind == "invalid" and text[statement.key_start] == "[":
-            table = None  # keys under a header that cannot be read belong to no known table
 
 
 def _header(root: _Node, statement: Statement) -> _Node | None:

@@ -39,6 +39,8 @@ StatementKind = Literal["blank", "comment", "header", "keyvalue", "invalid"]
 _SKIP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 _INDENT = re.compile(r"[ \t]*")
 _BLANK = re.compile(r"[ \t\r]*(?:\n|\Z)")
+# What may follow a value or a header on its line.
+_TAIL = re.compile(r"[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)")
 # One part of a (possibly dotted) key, with the whitespace around it; group 1, 2 or 3 is the
 # part as written (quotes included). Basic strings use the "unrolled loop" form so that a
 # failing match is linear, not exponential.
@@ -188,8 +190,9 @@ def _header(text: str, pos: int, first: int, line_end: int) -> Statement:
     if key is None or not text.startswith(close, key.end):
         return Statement("invalid", pos, line_end, text, first, is_array=is_array)
     after = key.end + len(close)
+    kind: StatementKind = "header" if _TAIL.match(text, after) else "invalid"
     return Statement(
-        "header", pos, line_end, text, first, key.parts, key.written, is_array, after, after, after
+        kind, pos, line_end, text, first, key.parts, key.written, is_array, after, after, after
     )
 
 
@@ -201,7 +204,7 @@ def _key_value(text: str, pos: int, first: int, line_end: int) -> Statement:
     value_end, complete = walk_value(text, value_start)
     end = _line_end(text, value_end)
     return Statement(
-        "keyvalue" if complete else "invalid",
+        "keyvalue" if complete and _TAIL.match(text, value_end) else "invalid",
         pos,
         max(end, line_end),
         text,
