@@ -9,14 +9,10 @@ fails one of these.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import os
 import random
 import re
 import time
 import tomllib
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,21 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dealledger.load.toml_text import Statement, TomlTextError, layout, parse_key, statements
-
-TOML_TEST_DIR = Path(
-    os.environ.get("TOML_TEST_DIR") or Path(__file__).parents[2] / "shared" / "toml-test" / "tests"
-)
-LISTING = TOML_TEST_DIR / "files-toml-1.0.0"
-
-
-def _same(left: Any, right: Any) -> bool:
-    if isinstance(left, float) and isinstance(right, float):
-        return (math.isnan(left) and math.isnan(right)) or left == right
-    if isinstance(left, dict) and isinstance(right, dict):
-        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(map(_same, left, right))
-    return type(left) is type(right) and left == right
+from toml_documents import DOCUMENTS, TOML_TEST_DIR, corpus, same
 
 
 def _at(data: Any, key: tuple[str, ...]) -> Any:
@@ -55,7 +37,7 @@ def check_against_tomllib(text: str) -> list[Statement]:
         if statement.kind == "keyvalue":
             alone = tomllib.loads(statement.text)
             value = tomllib.loads(f"v = {statement.value_text}")["v"]
-            assert _same(_at(alone, statement.key), value), statement
+            assert same(_at(alone, statement.key), value), statement
             assert re.fullmatch(r"[ \t]*(?:#.*)?", statement.tail), statement
             assert _at(tomllib.loads(".".join(statement.written) + " = 0"), statement.key) == 0
         elif statement.kind == "header":
@@ -65,51 +47,16 @@ def check_against_tomllib(text: str) -> list[Statement]:
     return found
 
 
-def _corpus() -> list[Any]:
-    if not LISTING.is_file():
-        reason = f"toml-test corpus not found at {TOML_TEST_DIR} (set TOML_TEST_DIR)"
-        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="no-corpus")]
-    names = LISTING.read_text(encoding="utf-8").split()
-    return [name for name in names if name.startswith("valid/") and name.endswith(".toml")]
-
-
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
-@pytest.mark.parametrize("name", _corpus())
+@pytest.mark.parametrize("name", corpus("valid"))
 def test_every_valid_corpus_document(name: str, newline: str) -> None:
     text = (TOML_TEST_DIR / name).read_bytes().decode("utf-8").removeprefix("\ufeff")
     check_against_tomllib(text.replace("\r\n", "\n").replace("\n", newline))
 
 
-_KEYS = st.text(alphabet=st.sampled_from("abz_-09 .\"'\\#[]=\nÅ北😀"), min_size=0, max_size=6)
-_STRINGS = st.lists(
-    st.one_of(
-        st.sampled_from(['"', "'", "\n", "#", "[", "]", "[[", "=", "\\", '"""', "'''", ","]),
-        st.characters(exclude_categories=("Cs",)),
-    ),
-    max_size=12,
-).map("".join)
-_LEAVES = st.one_of(
-    _STRINGS,
-    st.integers(min_value=-(2**63), max_value=2**63 - 1),
-    st.floats(),
-    st.booleans(),
-    st.dates(),
-    st.datetimes(),
-    st.datetimes(timezones=st.just(dt.UTC)),
-    st.times(),
-)
-_TREES = st.recursive(
-    _LEAVES,
-    lambda children: st.one_of(
-        st.lists(children, max_size=3), st.dictionaries(_KEYS, children, max_size=3)
-    ),
-    max_leaves=12,
-)
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    document=st.dictionaries(_KEYS, _TREES, max_size=5),
+    document=DOCUMENTS,
     multiline=st.booleans(),
     indent=st.sampled_from([0, 4]),
 )
