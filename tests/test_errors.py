@@ -34,8 +34,8 @@ INTERNAL = {
     "dealledger.load.reading.TooLarge": "read_bounded's refusal; becomes a problem",
     "dealledger.ledger.cache_index.CacheFormatError": "a cached record that does not decode; "
     "the file is read instead",
-    "dealledger.authoring.toml_layout.LayoutError": "the scanner met text tomllib accepted; "
-    "a bug guard",
+    "dealledger.load.toml_text.TomlTextError": "the scanner met text tomllib accepted; "
+    "a bug guard (callers parse first)",
 }
 
 

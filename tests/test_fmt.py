@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from dealledger.authoring.canonical import FormatError, format_text
 from dealledger.cli import app
+from ledger_builders import check, deal_text, write_ledger
 
 FIXTURES = Path(__file__).parent / "fixtures" / "commented"
 REPO = Path(__file__).parent.parent
@@ -217,7 +218,10 @@ def test_deep_nesting_is_refused_not_a_crash(ledger: Path) -> None:
     deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
     result = CliRunner().invoke(app, ["fmt", "--ledger", str(ledger), str(deep)])
     assert result.exit_code == 1
-    assert "nesting too deep" in result.output
+    assert "deep.toml:1:21: error: DL004 arrays or inline tables nested more than 16" in (
+        result.output
+    )
+    assert deep.read_text() == "x = " + "[" * 5000 + "]" * 5000 + "\n"
 
 
 def test_tricky_values_keep_their_bytes() -> None:
@@ -238,3 +242,70 @@ def test_tricky_values_keep_their_bytes() -> None:
     assert "f = 1979-05-27 07:32:00Z  # space in a date-time\n" in out
     assert "g = 1  #tight\n" in out
     assert format_text(out) == out
+
+
+# --- structure limits: what `check` refuses, `fmt` refuses the same way ------------------
+
+OVER_LIMITS = {
+    "4302-digit integer": {"top": "big = " + "1" * 4302 + "\n"},
+    "1000-part table header": {"tail": "[" + ".".join(["a"] * 1000) + "]\nb = 1\n"},
+    "10000-part dotted key": {"top": ".".join(["k"] * 10_000) + " = 1\n"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVER_LIMITS))
+@pytest.mark.parametrize("mode", [[], ["--check"], ["--diff"]], ids=["write", "check", "diff"])
+def test_a_file_over_a_structure_limit_is_checks_dl004_not_a_crash(
+    tmp_path: Path, name: str, mode: list[str]
+) -> None:
+    path = write_ledger(tmp_path, {"over.toml": deal_text("over", **OVER_LIMITS[name])})[
+        "over.toml"
+    ]
+    before = path.read_bytes()
+    problem = check(tmp_path).one(path, "DL004")
+    result = CliRunner().invoke(app, ["fmt", *mode, "--ledger", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    where = f"over.toml:{problem['line']}:{problem['column']}"
+    assert f"{where}: error: DL004 {problem['message']}; not reformatted" in result.output
+    assert problem["line"] > 1 or name != "4302-digit integer"  # at the integer, not 1:1
+    assert path.read_bytes() == before
+
+
+def test_format_text_applies_the_limits_too() -> None:
+    with pytest.raises(FormatError, match="DL004 array of 1,001 items") as refused:
+        format_text('id = "x"\n' + '[[tranches]]\ntype = "upfront"\n' * 1001)
+    assert (refused.value.line, refused.value.column) == (2, 1)
+
+
+def test_forecast_tables_follow_the_model_order() -> None:
+    """`fmt` takes its order from the models: a table the model adds is laid out like the rest."""
+    source = (
+        'id = "f"\n\n[[other]]\nx = 1\n\n'
+        '[[forecast]]\nnet_sales = "400M"\nyear = 2030\nasset = "G-1"\n\n'
+        '[[sources]]\nurl = "https://a.example"\n'
+    )
+    assert format_text(source) == (
+        'id = "f"\n\n[[sources]]\nurl = "https://a.example"\n\n'
+        '[[forecast]]\nasset = "G-1"\nyear = 2030\nnet_sales = "400M"\n\n[[other]]\nx = 1\n'
+    )
+
+
+def test_the_layout_is_linear_in_the_number_of_tables() -> None:
+    """100,000 `[[tranches]]` (4.6 MB, under the size limit): the limits refuse such a file
+    before the layout runs, but the layout itself must not be quadratic either."""
+    import time
+
+    from dealledger.authoring.canonical import _layout
+
+    block = '[[tranches]]\ntype = "milestone"\namount = "5M"\n'
+
+    def seconds(count: int) -> float:
+        text = 'id = "big"\n' + block * count
+        start = time.process_time()
+        _layout(text)
+        return time.process_time() - start
+
+    small, large = seconds(12_500), seconds(100_000)
+    # Linear: about 8 times the work; quadratic would be 64 times.
+    assert large < 20 * max(small, 0.01), (small, large)

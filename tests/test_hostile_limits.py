@@ -126,6 +126,28 @@ def test_dotted_keys_deeper_than_the_limit(tmp_path: Path) -> None:
     assert problem["line"] == 2
 
 
+@pytest.mark.parametrize("header", [False, True], ids=["key", "header"])
+def test_a_key_of_a_million_parts_is_refused_before_parsing(tmp_path: Path, header: bool) -> None:
+    """tomllib's cost grows with the square of a dotted key's parts: 2 MB of `a.a.a…` would
+    take hours to parse, so such a key is refused from the text, where it is written."""
+    import time
+
+    key = ".".join(["a"] * 1_000_000)
+    content = VALID + (f"[{key}]\nb = 1\n" if header else f"{key} = 1\n")
+    start = time.process_time()
+    document = read_document(Path("long.toml"), "long.toml", content.encode())
+    assert time.process_time() - start < 10
+    [problem] = document.problems
+    assert (problem.code, problem.line, problem.column) == ("DL004", VALID.count("\n") + 1, 1)
+    assert problem.message == limits.TABLES_TOO_DEEP
+
+
+def test_a_key_of_many_parts_inside_a_string_is_no_key() -> None:
+    text = VALID.replace('"A valid deal"', '"""' + ".".join(["a"] * 1000) + ' = 1\n"""')
+    document = read_document(Path("ok.toml"), "ok.toml", text.encode())
+    assert document.problems == ()
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -187,6 +209,24 @@ def test_integer_of_5000_digits(tmp_path: Path) -> None:
     root = ledger_with(tmp_path, "digits.toml", VALID.replace('"5M"', "9" * 5000))
     [problem] = problems_of(check_json(root), "digits.toml")
     assert problem["code"] == "DL004"
+    # tomllib does not say where; the problem points at the integer all the same.
+    assert (problem["line"], problem["column"]) == (VALID.count("\n"), 10)
+
+
+@pytest.mark.parametrize(
+    ("where", "line", "column"),
+    [
+        ("x = [1, 2, { y = BIG }]", 0, 18),
+        ('x = "BIG"\ny = 1.BIG\nz = -BIG', 2, 5),
+        ("x = 1979-05-27\ny = BIG", 1, 5),
+    ],
+    ids=["in-an-inline-table", "after-a-string-and-a-float", "after-a-date"],
+)
+def test_a_long_integer_is_found_where_it_is_written(where: str, line: int, column: int) -> None:
+    text = VALID + where.replace("BIG", "1_" * 4400 + "1") + "\n"
+    [problem] = read_document(Path("n.toml"), "n.toml", text.encode()).problems
+    assert problem.code == "DL004"
+    assert (problem.line, problem.column) == (VALID.count("\n") + 1 + line, column)
 
 
 @pytest.mark.parametrize(

@@ -205,3 +205,13 @@ def test_prompts_reask_until_each_answer_is_valid() -> None:
     assert len(complaints) == 5
     assert any("did you mean" in message for message in complaints)
     assert ("Id (lowercase, digits, hyphens)", "gizmo-licence") in questions
+
+
+def test_a_draft_over_a_limit_is_refused_with_checks_dl004(ledger: Path) -> None:
+    """The draft is read exactly as `check` reads a file, limits included."""
+    flags = list(FLAGS)
+    flags[flags.index("--title") + 1] = "x" * 100_001
+    result = new(ledger, *flags)
+    assert result.exit_code == 1, result.output
+    assert "error DL004 string of 100,001 characters, over the 100,000-character" in result.output
+    assert not (ledger / "deals" / "acme-gizmo-2025.toml").exists()

@@ -9,13 +9,10 @@ the position is re-parsed and compared exactly; otherwise the lighter checks sti
 from __future__ import annotations
 
 import datetime as dt
-import math
-import os
 import random
 import re
 import tomllib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +27,7 @@ from dealledger.load.positions import (
     scan_positions,
     utf8_error_span,
 )
+from toml_documents import DOCUMENTS, TOML_TEST_DIR, corpus, same
 
 try:  # private, but the strongest oracle there is: tomllib's own value parser
     from tomllib import _parser as _toml_parser
@@ -40,10 +38,6 @@ except (ImportError, AttributeError):  # pragma: no cover - other Python version
     _PARSE_VALUE = _PARSE_KEY = None
 
 BOM = "\ufeff"
-TOML_TEST_DIR = Path(
-    os.environ.get("TOML_TEST_DIR") or Path(__file__).parents[2] / "shared" / "toml-test" / "tests"
-)
-LISTING = TOML_TEST_DIR / "files-toml-1.0.0"
 _SCALAR_TOKEN = re.compile(r"[A-Za-z0-9_+\-.:]+")
 
 
@@ -69,17 +63,6 @@ def _walk(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, 
     elif isinstance(node, list):
         for position, child in enumerate(node):
             yield from _walk(child, (*path, position))
-
-
-def _same(left: Any, right: Any) -> bool:
-    """Equality that treats nan as equal to nan, recursively."""
-    if isinstance(left, float) and isinstance(right, float):
-        return (math.isnan(left) and math.isnan(right)) or left == right
-    if isinstance(left, dict) and isinstance(right, dict):
-        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(map(_same, left, right))
-    return type(left) is type(right) and left == right
 
 
 class _Checker:
@@ -132,7 +115,7 @@ class _Checker:
         elif isinstance(node, bool | int | float):
             token = _SCALAR_TOKEN.match(self.text, raw)
             assert token is not None, where
-            assert _same(tomllib.loads(f"v = {token.group()}")["v"], node), where
+            assert same(tomllib.loads(f"v = {token.group()}")["v"], node), where
         elif isinstance(node, dt.datetime | dt.date):
             assert self.text.startswith(node.isoformat()[:10], raw), where
         elif isinstance(node, dt.time):
@@ -143,7 +126,7 @@ class _Checker:
             assert char == "{", where
         if _PARSE_VALUE is not None:
             _, parsed = _PARSE_VALUE(self.normal, normal, float)
-            assert _same(parsed, node), where
+            assert same(parsed, node), where
 
     def check_key(self, path: tuple, node: Any, span: Span, value: Span | None) -> None:
         raw, normal = self.offsets(span)
@@ -172,19 +155,11 @@ class _Checker:
                 assert value is not None, where
 
 
-def _corpus(kind: str) -> list[Any]:
-    if not LISTING.is_file():
-        reason = f"toml-test corpus not found at {TOML_TEST_DIR} (set TOML_TEST_DIR)"
-        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="no-corpus")]
-    names = LISTING.read_text(encoding="utf-8").split()
-    return [name for name in names if name.startswith(f"{kind}/") and name.endswith(".toml")]
-
-
 # --------------------------------------------------------------------------------------------
 # the toml-test corpus
 
 
-@pytest.mark.parametrize("name", _corpus("valid"))
+@pytest.mark.parametrize("name", corpus("valid"))
 def test_valid_corpus_document(name: str) -> None:
     text = (TOML_TEST_DIR / name).read_bytes().decode("utf-8").removeprefix(BOM)
     checker = _Checker(text)
@@ -192,7 +167,7 @@ def test_valid_corpus_document(name: str) -> None:
     assert checker.index.nearest(("no", "such", "path")) == Span(1, 1)
 
 
-@pytest.mark.parametrize("name", _corpus("invalid"))
+@pytest.mark.parametrize("name", corpus("invalid"))
 def test_invalid_corpus_document(name: str) -> None:
     data = (TOML_TEST_DIR / name).read_bytes()
     try:
@@ -471,37 +446,9 @@ def test_utf8_error_span() -> None:
 # property test: anything tomli-w writes
 
 
-_KEYS = st.text(alphabet=st.sampled_from("abz_-09 .\"'\\#[]=\nÅ北😀"), min_size=0, max_size=6)
-_STRINGS = st.lists(
-    st.one_of(
-        st.sampled_from(['"', "'", "\n", "\r\n", "#", "[", "]", "[[", "=", "\\", '"""', "'''"]),
-        st.characters(exclude_categories=("Cs",)),
-    ),
-    max_size=12,
-).map("".join)
-_LEAVES = st.one_of(
-    _STRINGS,
-    st.integers(min_value=-(2**63), max_value=2**63 - 1),
-    st.floats(),
-    st.booleans(),
-    st.dates(),
-    st.datetimes(),
-    st.datetimes(timezones=st.just(dt.UTC)),
-    st.times(),
-)
-_TREES = st.recursive(
-    _LEAVES,
-    lambda children: st.one_of(
-        st.lists(children, max_size=3),
-        st.dictionaries(_KEYS, children, max_size=3),
-    ),
-    max_leaves=12,
-)
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    document=st.dictionaries(_KEYS, _TREES, max_size=5),
+    document=DOCUMENTS,
     multiline=st.booleans(),
     indent=st.sampled_from([0, 4]),
 )

@@ -218,3 +218,26 @@ def test_inline_tranches_are_refused_cleanly(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "[[tranches]] tables" in result.output
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "big = " + "1" * 4302 + "\n",
+        "[" + ".".join(["a"] * 1000) + "]\nb = 1\n",
+        ".".join(["k"] * 10_000) + " = 1\n",
+    ],
+    ids=["4302-digit-integer", "1000-part-header", "10000-part-dotted-key"],
+)
+def test_a_deal_file_over_a_limit_gives_checks_dl004_not_a_crash(ledger: Path, extra: str) -> None:
+    path = ledger / "deals" / "messy.toml"
+    path.write_text(path.read_text() + extra)
+    before = path.read_bytes()
+    checked = CliRunner().invoke(app, ["check", "--ledger", str(ledger)])
+    [dl004] = [line for line in checked.output.splitlines() if " DL004 " in line]
+    result = run(ledger, "--tranche", "1", "--paid", "2024-04-01")
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    assert "no deal file that can be read has id 'acme-widget-2024'" in result.output
+    assert dl004 in result.output.splitlines()
+    assert path.read_bytes() == before

@@ -67,6 +67,13 @@ def test_dates_times_and_numbers_match() -> None:
     assert outcome(loads, text) == outcome(tomllib.loads, text)
 
 
+@pytest.mark.parametrize("quotes", ['"""', "'''"])
+def test_crlf_inside_a_multiline_string_reads_as_tomllib_reads_it(quotes: str) -> None:
+    text = f"notes = {quotes}first\r\nsecond{quotes}\r\nid = 'x'\r\n"
+    assert outcome(loads, text) == outcome(tomllib.loads, text)
+    assert loads(text)["notes"] == "first\nsecond"
+
+
 def test_full_times_use_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not toml_reader._maybe_toml_11("a = 07:32:00\nb = 1979-05-27T07:32:00Z\n")
     assert toml_reader._maybe_toml_11("a = 07:32\n")

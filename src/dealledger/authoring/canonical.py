@@ -1,10 +1,10 @@
 """`fmt`: one canonical layout for deal files, keeping every comment and every amount as written.
 
-The layout: the root keys in the order of the format's table, then every `[[parties]]`,
-`[[assets]]`, `[[tranches]]` and `[[sources]]` element (each group in file order, since the
-order of tranches is meaningful), then any other table as it was. Inside an element, keys
-follow the format's table order too; keys the format does not know keep their order, after
-the known ones.
+The layout: the root keys in the order the `Deal` model declares them, then every element of
+each array of tables it declares (`[[parties]]`, `[[assets]]`, `[[tranches]]`, `[[sources]]`,
+`[[forecast]]`; each group in file order, since the order of tranches is meaningful), then any
+other table as it was. Inside an element, keys follow its model's order too; keys the format
+does not know keep their order, after the known ones.
 
 Comments belong to the statement below them: a comment block above a key moves with the key,
 one directly above a `[[tranches]]` header (no blank line between) moves with that element,
@@ -21,7 +21,8 @@ single-line arrays and inline tables. Keys keep their quoting, and the spaces be
 end-of-line comment are kept (people align them). Values are otherwise kept verbatim:
 `110_000_000` and `"1.62B"` stay as they are; multi-line strings and arrays are untouched.
 
-Safety: the result must parse to exactly the same data as the input, or nothing is written.
+Safety: the text is read as `check` reads it (encoding, TOML, structure limits) before
+anything else, and the result must parse to exactly the same data, or nothing is written.
 """
 
 from __future__ import annotations
@@ -30,62 +31,32 @@ import difflib
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import tomlkit
 from tomlkit.items import Array, InlineTable, String, StringType
 
 from ..domain.errors import LedgerError
-from ..domain.limits import MAX_FILE_BYTES
+from ..domain.field_order import file_keys, plain_keys, table_arrays
+from ..domain.models import Deal
 from ..load.discover import Target
+from ..load.document import Document, read_document, text_document
+from ..load.toml_parse import loads as toml_loads
+from ..load.toml_text import Statement, layout, parse_key
 from .safe_write import WriteError, update_file
-from .toml_layout import Statement, scan
 
-ROOT_ORDER = (
-    "id",
-    "title",
-    "kind",
-    "status",
-    "announced",
-    "signed",
-    "effective",
-    "terminated",
-    "currency",
-    "financials",
-    "total",
-    "territory",
-    "therapeutic_areas",
-    "tags",
-    "related",
-    "summary",
-    "notes",
-)
-TABLE_ORDER: dict[str, tuple[str, ...]] = {
-    "parties": ("name", "role", "parent", "country"),
-    "assets": ("name", "code", "modality", "target", "owner", "indications", "phase"),
-    "tranches": (
-        "type",
-        "label",
-        "amount",
-        "currency",
-        "payer",
-        "payee",
-        "status",
-        "due",
-        "achieved",
-        "paid",
-        "phase",
-        "asset",
-        "probability",
-        "rate",
-        "tiers",
-    ),
-    "sources": ("url", "title", "publisher", "published"),
-}
+ROOT_ORDER = plain_keys(Deal)
+TABLE_ORDER = {name: file_keys(element) for name, element in table_arrays(Deal).items()}
 ARRAY_TABLES = tuple(TABLE_ORDER)
 
 
 class FormatError(LedgerError, ValueError):
-    """The file cannot be formatted (it does not parse); the message says why."""
+    """The file cannot be formatted; the message says why, `line` and `column` where."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
 
 
 @dataclass
@@ -107,39 +78,53 @@ class _Section:
     trailing: list[str] = field(default_factory=list)
 
 
-def format_text(text: str) -> str:
-    """The canonical layout of `text`; raises FormatError where the text is not TOML."""
+def format_text(text: str, display: str = "<text>") -> str:
+    """The canonical layout of `text`; raises FormatError where `check` could not read it.
+
+    The text goes through the loader's limits first (size of strings, arrays and tables,
+    nesting, numbers), so a hostile file gets the DL004 that `check` gives it, never a crash.
+    """
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text.removeprefix(bom)
-    try:
-        before = tomllib.loads(body)
-    except tomllib.TOMLDecodeError as exc:
-        raise FormatError(f"TOML syntax error: {exc}; fix it first") from None
-    except RecursionError:
-        raise FormatError("nesting too deep to parse; flatten the arrays or tables") from None
+    return bom + _format_document(text_document(Path(display), display, body), body)
+
+
+def _format_document(document: Document, body: str) -> str:
+    before = document.data
+    if before is None:
+        problem = document.problems[0]
+        if problem.code != "DL005":
+            raise FormatError(f"{problem.code} {problem.message}", problem.line, problem.column)
+        before = {}  # blank text (an empty deal file, for `check`): laid out as nothing
     crlf = "\r\n" in body
     lf_body = body.replace("\r\n", "\n") if crlf else body
     result = _layout(lf_body)
     try:
-        after = tomllib.loads(result)
-    except tomllib.TOMLDecodeError as exc:  # pragma: no cover - a bug guard
+        after = toml_loads(result)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:  # pragma: no cover
         raise FormatError(f"formatting would break the file ({exc}); left unchanged") from None
     if after != before:  # pragma: no cover - a bug guard
         raise FormatError("formatting would change the file's data; left unchanged")
     if crlf:
         result = result.replace("\n", "\r\n")
-    return bom + result
+    return result
 
 
 def _layout(text: str) -> str:
-    statements = scan(text)
+    statements = layout(text)
     pending: list[str] = []
     file_header: list[str] = []
     root = _Section(None, order=ROOT_ORDER)
     current = root
-    roots: list[_Section] = [root]
+    # Top-level sections: each `[[name]]` group of the format in file order, and the other
+    # tables in file order. `latest` maps a top-level header's key to the last section
+    # opened with it (and when), so that finding the table a `[a.b]` header extends does not
+    # walk back over every table so far: a file may have thousands.
+    groups: dict[str, list[_Section]] = {name: [] for name in ARRAY_TABLES}
+    others: list[_Section] = []
+    latest: dict[tuple[str, ...], tuple[int, _Section]] = {}
     seen_statement = False
-    for statement in statements:
+    for number, statement in enumerate(statements):
         if statement.kind in ("blank", "comment"):
             pending.append(_trivia_line(statement))
             continue
@@ -160,41 +145,24 @@ def _layout(text: str) -> str:
             current.keys.append(unit)
             continue
         section = _Section(unit)
+        current = section
         key = statement.key
         if statement.is_array and len(key) == 1 and key[0] in TABLE_ORDER:
             section.order = TABLE_ORDER[key[0]]
-            roots.append(section)
+            groups[key[0]].append(section)
         else:
-            parent = next(
-                (
-                    candidate
-                    for candidate in reversed(roots)
-                    if candidate.header is not None
-                    and len(key) > len(candidate.header.statement.key)
-                    and key[: len(candidate.header.statement.key)] == candidate.header.statement.key
-                ),
-                None,
-            )
-            if parent is None:
-                roots.append(section)
-            else:
-                parent.children.append(section)
-        current = section
+            extended = [latest[key[:size]] for size in range(1, len(key)) if key[:size] in latest]
+            if extended:
+                max(extended, key=lambda pair: pair[0])[1].children.append(section)
+                continue
+            others.append(section)
+        latest[key] = (number, section)
 
     lines = _collapse(file_header)
     while lines and lines[0] == "":
         lines.pop(0)
 
-    ordered = [root]
-    for name in ARRAY_TABLES:
-        ordered += [
-            section
-            for section in roots[1:]
-            if section.header is not None
-            and section.header.statement.is_array
-            and section.header.statement.key == (name,)
-        ]
-    ordered += [section for section in roots[1:] if section not in ordered]
+    ordered = [root, *(section for name in ARRAY_TABLES for section in groups[name]), *others]
     for section in ordered:
         _emit_section(section, lines)
     footer = _collapse(pending)
@@ -253,7 +221,9 @@ def _trivia_line(statement: Statement) -> str:
 
 
 def _render_statement(statement: Statement) -> str:
-    key = _render_key(statement.key_text)
+    # Keys keep their quoting (a registry name may be quoted for consistency with its
+    # neighbours); only the space around dots goes.
+    key = ".".join(statement.written)
     tail = _render_tail(statement.tail)
     if statement.kind == "header":
         brackets = ("[[", "]]") if statement.is_array else ("[", "]")
@@ -262,35 +232,9 @@ def _render_statement(statement: Statement) -> str:
 
 
 def _render_key(written: str) -> str:
-    """Keys keep their quoting (a registry name may be quoted for consistency with its
-    neighbours); only the space around dots goes."""
-    return ".".join(piece.strip() for piece in _split_dotted(written))
-
-
-def _split_dotted(written: str) -> list[str]:
-    pieces: list[str] = []
-    current = ""
-    quote = ""
-    escaped = False
-    for char in written:
-        if quote:
-            current += char
-            if escaped:
-                escaped = False
-            elif char == "\\" and quote == '"':
-                escaped = True
-            elif char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-            current += char
-        elif char == ".":
-            pieces.append(current)
-            current = ""
-        else:
-            current += char
-    pieces.append(current)
-    return pieces
+    """An inline table's key as `_render_statement` writes keys: no space around dots."""
+    key = parse_key(written, 0)
+    return written.strip() if key is None else ".".join(key.written)
 
 
 def _render_tail(tail: str) -> str:
@@ -343,20 +287,25 @@ def _safe_as_basic(content: str) -> bool:
 
 @dataclass
 class FormatOutcome:
+    """What `format_files` did; `failed` holds (file, or file:line:column, and the reason)."""
+
     files: int = 0
     changed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
 
 
-def format_bytes(data: bytes) -> bytes:
-    if len(data) > MAX_FILE_BYTES:
-        raise FormatError(f"over the {MAX_FILE_BYTES:,}-byte limit for a deal file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise FormatError("not UTF-8; save the file as UTF-8 first") from None
-    return format_text(text).encode("utf-8")
+def format_bytes(data: bytes, display: str = "<bytes>") -> bytes:
+    """`format_text` for a file's bytes, read (size, encoding, limits) as `check` reads them."""
+    document = read_document(Path(display), display, data)
+    if document.text is None and document.problems[0].code != "DL005":
+        problem = document.problems[0]
+        raise FormatError(f"{problem.code} {problem.message}", problem.line, problem.column)
+    text = document.text
+    if text is None:  # blank, which the loader does not keep
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    return (bom + _format_document(document, text)).encode("utf-8")
 
 
 def format_files(targets: Iterable[Target], *, write: bool) -> FormatOutcome:
@@ -364,14 +313,21 @@ def format_files(targets: Iterable[Target], *, write: bool) -> FormatOutcome:
     outcome = FormatOutcome()
     for target in targets:
         outcome.files += 1
+
+        def formatted(data: bytes, display: str = target.display) -> bytes:
+            return format_bytes(data, display)
+
         try:
             if write:
-                old, new = update_file(target.path, format_bytes)
+                old, new = update_file(target.path, formatted)
             else:
                 old = target.path.read_bytes()
-                new = format_bytes(old)
+                new = formatted(old)
         except FormatError as exc:
-            outcome.failed.append((target.display, f"{exc}; not reformatted"))
+            where = target.display
+            if exc.line is not None:
+                where += f":{exc.line}:{exc.column or 1}"
+            outcome.failed.append((where, f"{exc}; not reformatted"))
             continue
         except (OSError, WriteError) as exc:
             outcome.failed.append((target.display, str(exc)))

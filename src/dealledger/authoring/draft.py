@@ -8,30 +8,29 @@ declared totals, dates in the future), with every other deal file as it is now.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..domain.facts import DealFile
-from ..domain.models import Deal, Settings
+from ..domain.models import Settings
 from ..domain.problems import Problem, Severity
 from ..load.discover import DEALS_DIR, SETTINGS_FILE, deal_files
 from ..load.document import load_settings_file, place_findings, read_document
-from ..load.validate import validate_model
 from ..rules.deal_file import load_deal_file
 from ..rules.ledger_wide import check_ledger
-from ..rules.within_deal import check_deal
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerFile:
-    """A deal file under deals/ and the id it declares (None where it has none)."""
+    """A deal file under deals/ and the id it declares (None where it has none or cannot be
+    read; `problems` then says why)."""
 
     path: Path
     display: str
     deal_id: str | None
+    problems: tuple[Problem, ...] = ()
 
 
 def ledger_files(root: Path) -> Iterator[LedgerFile]:
@@ -42,7 +41,8 @@ def ledger_files(root: Path) -> Iterator[LedgerFile]:
     for target in deal_files(folder, display_path(folder)):
         document = read_document(target.path, target.display)
         value = document.data.get("id") if document.data is not None else None
-        yield LedgerFile(target.path, target.display, value if isinstance(value, str) else None)
+        deal_id = value if isinstance(value, str) else None
+        yield LedgerFile(target.path, target.display, deal_id, document.problems)
 
 
 @dataclass(frozen=True)
@@ -93,17 +93,10 @@ def errors_of(problems: tuple[Problem, ...]) -> list[Problem]:
 
 
 def _draft_file(path: Path, display: str, text: str) -> DealFile:
-    try:
-        data = tomllib.loads(text.removeprefix("\ufeff"))
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        problem = Problem("DL003", Severity.ERROR, display, None, None, f"TOML syntax error: {exc}")
-        return DealFile(path, display, None, (problem,))
-    deal, findings = validate_model(Deal, data)
-    if deal is not None:
-        findings = check_deal(deal)
-    deal_id = deal.id if deal is not None else None
-    problems = place_findings(findings, text.removeprefix("\ufeff"), display, deal_id)
-    return DealFile(path, display, deal, problems, deal_id)
+    """The draft read exactly as `check` reads a file: the same limits, model and rules."""
+    # A lone surrogate (from an argument that was not UTF-8) becomes bytes that are not
+    # UTF-8 either, and so the DL002 that such a file would get.
+    return load_deal_file(path, display, text.encode("utf-8", "surrogatepass"))
 
 
 def _key(path: Path) -> Path:

@@ -11,7 +11,6 @@ date; a change that would add an error is refused, and the file stays byte-ident
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,13 +18,13 @@ from pathlib import Path
 from typing import Any, get_args
 
 from ..domain.errors import LedgerError, UsageError, did_you_mean
-from ..domain.limits import MAX_FILE_BYTES
 from ..domain.models import DealStatus, TrancheStatus
 from ..domain.problems import Problem
+from ..load.document import read_document
+from ..load.toml_text import Statement, layout
 from .canonical import ROOT_ORDER, TABLE_ORDER
 from .draft import check_draft, errors_of, ledger_files, surroundings
 from .safe_write import WriteError, update_file
-from .toml_layout import Statement, scan
 from .toml_values import amount_toml, due_toml, parse_date, toml_string
 
 TRANCHE_STATUSES: tuple[str, ...] = get_args(TrancheStatus)
@@ -135,14 +134,25 @@ def deal_changes(*, status: str | None, terminated: str | None) -> list[Change]:
 # --- locating the deal and the tranche ------------------------------------------------
 
 
-def find_deal(root: Path, deal_id: str) -> tuple[Path, str]:
+def locate_deal_file(root: Path, deal_id: str) -> tuple[Path, str]:
+    """The file under deals/ that declares `deal_id`, valid or not, and its display path.
+
+    Files that cannot be read at all (over a limit, not TOML) declare no id as far as anyone
+    can tell: where no file has the id and such files exist, their problems are the answer.
+    """
     files = list(ledger_files(root))
     matches = [item for item in files if item.deal_id == deal_id]
     if not matches:
         ids = sorted({item.deal_id for item in files if item.deal_id})
-        raise RecordUsageError(
-            f"no deal in the ledger has id {deal_id!r}{did_you_mean(deal_id, ids)}"
-        )
+        hint = did_you_mean(deal_id, ids)
+        unreadable = [problem for item in files for problem in item.problems]
+        if unreadable:
+            raise RecordRefused(
+                f"not recorded: no deal file that can be read has id {deal_id!r}; the files "
+                f"below cannot be read, and one of them may hold it{hint}",
+                unreadable,
+            )
+        raise RecordUsageError(f"no deal in the ledger has id {deal_id!r}{hint}")
     if len(matches) > 1:
         listed = ", ".join(item.display for item in matches)
         raise RecordUsageError(
@@ -192,7 +202,7 @@ def select_tranche(tranches: list[dict[str, Any]], selector: str) -> int:
 
 def apply_change(text: str, table: tuple[str, int] | None, change: Change) -> str:
     """Set `change.key` in the root table (None) or in element N of an array of tables."""
-    statements = scan(text)
+    statements = layout(text)
     body = _section_body(statements, table)
     order = ROOT_ORDER if table is None else TABLE_ORDER.get(table[0], ())
     existing = next(
@@ -293,24 +303,17 @@ def record(
             amount=amount,
             current_status=None,
         )
-    path, display = find_deal(root, deal_id)
+    path, display = locate_deal_file(root, deal_id)
     outcome: dict[str, Any] = {}
 
     def change(old: bytes) -> bytes | None:
-        try:
-            text = old.decode("utf-8")
-        except UnicodeDecodeError:
-            raise WriteError(f"{display} is not UTF-8; fix it with `dealledger check`") from None
-        bom = "\ufeff" if text.startswith("\ufeff") else ""
-        text = text.removeprefix(bom)
-        if len(old) > MAX_FILE_BYTES:
-            raise WriteError(f"{display} is over the size limit for a deal file; see check")
-        try:
-            data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, RecursionError) as exc:
-            raise WriteError(
-                f"{display} does not parse; fix it first (dealledger check {display})"
-            ) from exc
+        document = read_document(path, display, old)
+        if document.data is None or document.text is None:
+            raise RecordRefused(
+                f"not recorded: {display} cannot be read; fix it first", list(document.problems)
+            )
+        data, text = document.data, document.text
+        bom = "\ufeff" if old.startswith(b"\xef\xbb\xbf") else ""
         if data.get("id") != deal_id:
             raise WriteError(f"{display} no longer holds deal {deal_id!r}; run the command again")
         if tranche is None:
@@ -333,7 +336,7 @@ def record(
             table = ("tranches", index)
             headers = [
                 item
-                for item in scan(text)
+                for item in layout(text)
                 if item.kind == "header" and item.is_array and item.key == ("tranches",)
             ]
             if len(headers) != len(tranches):

@@ -58,6 +58,8 @@ MAX_DIGITS = 80
 #: Digits after the decimal point of an amount or rate, after applying k/M/B.
 MAX_MONEY_DECIMALS = 10
 
+TABLES_TOO_DEEP = f"arrays or tables nested more than {MAX_NESTING} deep; flatten the value"
+
 _NAMED_ARRAY_LIMITS = {
     "tranches": MAX_TRANCHES,
     "parties": MAX_PARTIES,
@@ -171,10 +173,7 @@ def _first_breach(data: dict[str, Any], *, settings: bool) -> LimitBreach | None
         # at level N (the document is level 0) has a key path of N parts.
         nested_container = isinstance(value, dict | list) and len(loc) > MAX_NESTING
         if nested_container or len(loc) > MAX_NESTING + 1:
-            return LimitBreach(
-                f"arrays or tables nested more than {MAX_NESTING} deep; flatten the value",
-                loc[: MAX_NESTING + 1],
-            )
+            return LimitBreach(TABLES_TOO_DEEP, loc[: MAX_NESTING + 1])
         if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
             return LimitBreach(
                 f"string of {len(value):,} characters, over the {MAX_STRING_CHARS:,}-character "

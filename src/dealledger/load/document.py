@@ -7,26 +7,32 @@ problem with the best position available at that stage; the caller always gets a
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.limits import (
     MAX_FILE_BYTES,
+    MAX_NESTING,
     MAX_PROBLEMS,
+    TABLES_TOO_DEEP,
+    LimitBreach,
     nesting_breach,
     shorten_message,
     structure_breach,
     too_many_problems,
 )
-from ..domain.models import Settings
 from ..domain.periods import impossible_date
 from ..domain.problems import Finding, Problem, Severity
 from .positions import PositionIndex, Span, decode_error_span, scan_positions, utf8_error_span
 from .reading import NotRegularFile, TooLarge, read_bounded
 from .toml_parse import loads as toml_loads
-from .validate import validate_model
+from .toml_text import statements, walk_value
+
+if TYPE_CHECKING:
+    from ..domain.models import Settings
 
 _BOM = "\ufeff"
 # TOML whitespace and newlines only: a form feed is not blank to TOML, so it is a syntax error.
@@ -59,8 +65,7 @@ def read_document(
     def failed(
         code: str, message: str, line: int | None = None, column: int | None = None
     ) -> Document:
-        problem = Problem(code, Severity.ERROR, display, line, column, message)
-        return Document(path, display, None, None, (problem,))
+        return _refused(path, display, code, message, line, column)
 
     try:
         if data is None:
@@ -96,6 +101,19 @@ def read_document(
             span.line,
             span.column,
         )
+    return text_document(path, display, text, settings=settings)
+
+
+def text_document(path: Path, display: str, text: str, *, settings: bool = False) -> Document:
+    """The TOML of a decoded file, under the same limits as a file read from disk.
+
+    For text that never was a file on disk (a draft of `new` or `record`, a file `fmt` is
+    about to rewrite), so that it gets exactly the problems `check` would give it.
+    """
+
+    def failed(code: str, message: str, line: int, column: int) -> Document:
+        return _refused(path, display, code, message, line, column)
+
     text = text.removeprefix(_BOM)
     if not text.strip(_TOML_WHITESPACE):
         if settings:
@@ -115,7 +133,7 @@ def read_document(
             span.line,
             span.column,
         )
-    breach = nesting_breach(text)
+    breach = nesting_breach(text) or _dotted_breach(text)
     if breach is not None:
         span = _span_at(text, breach.offset or 0)
         return failed("DL004", breach.message, span.line, span.column)
@@ -133,8 +151,10 @@ def read_document(
     except RecursionError:
         return failed("DL004", "nesting too deep to parse; flatten the arrays or tables", 1, 1)
     except ValueError as exc:
-        # tomllib lets int() refuse numbers of more than 4,300 digits.
-        return failed("DL004", f"value too large to read ({exc}); shorten it", 1, 1)
+        # tomllib lets int() refuse numbers of more than 4,300 digits, without saying where.
+        span = _span_at(text, _long_integer_at(text))
+        message = f"value too large to read ({exc}); shorten it"
+        return failed("DL004", message, span.line, span.column)
     breach = structure_breach(parsed, settings=settings)
     if breach is not None and not breach.loc:  # the whole file: no need to scan positions
         return failed("DL004", breach.message, 1, 1)
@@ -142,6 +162,75 @@ def read_document(
         finding = Finding("DL004", Severity.ERROR, breach.loc, breach.message, "value")
         return Document(path, display, None, None, place_findings([finding], text, display, None))
     return Document(path, display, text, parsed, ())
+
+
+#: Below this many dots no key can have the hundreds of parts that make `tomllib` slow (its
+#: cost grows with the square of a key's parts), so the scan is skipped; `structure_breach`
+#: still finds a key of a few dozen parts after parsing.
+_DOTS_WORTH_SCANNING = 256
+
+
+def _dotted_breach(text: str) -> LimitBreach | None:
+    """A dotted key or table header of more parts than the nesting limit, before `tomllib`
+    spends seconds on it: `a.a.a…` of 100,000 parts would take minutes to parse."""
+    if text.count(".") < _DOTS_WORTH_SCANNING:
+        return None
+    for statement in statements(text):
+        if len(statement.key) > MAX_NESTING + 1:
+            return LimitBreach(TABLES_TOO_DEEP, offset=statement.key_start)
+    return None
+
+
+# A decimal integer as TOML writes it; its digits are counted against int()'s limit.
+_DECIMAL = re.compile(r"[+-]?[0-9](?:_?[0-9])*")
+
+
+class _LongInteger:
+    """The first value that is an integer of more digits than `int()` converts."""
+
+    __slots__ = ("found", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found = -1
+
+    def value(self, pos: int) -> None:
+        match = _DECIMAL.match(self.text, pos) if self.found < 0 else None
+        if match is None or self.text[match.end() : match.end() + 1] in (".", "e", "E", ":", "-"):
+            return  # not an integer: a float, a time or a date
+        digits = sum(char.isdigit() for char in match.group())
+        if digits > sys.get_int_max_str_digits() > 0:
+            self.found = pos
+
+    def open(self) -> None:
+        pass
+
+    def element(self, pos: int) -> None:
+        pass
+
+    def key(self, parts: tuple[str, ...], pos: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _long_integer_at(text: str) -> int:
+    """Where the integer that `int()` refused is written (the start of the file if unknown)."""
+    finder = _LongInteger(text)
+    for statement in statements(text):
+        if statement.key:
+            walk_value(text, statement.value_start, finder)
+            if finder.found >= 0:
+                return finder.found
+    return 0
+
+
+def _refused(
+    path: Path, display: str, code: str, message: str, line: int | None, column: int | None
+) -> Document:
+    problem = Problem(code, Severity.ERROR, display, line, column, message)
+    return Document(path, display, None, None, (problem,))
 
 
 _SYNTAX_HINTS = {
@@ -181,6 +270,11 @@ def load_settings_file(
     path: Path, display: str
 ) -> tuple[Settings, tuple[Problem, ...], str | None]:
     """Settings and their own problems; defaults stand in where the file cannot be used."""
+    # Imported here: the rest of this module reads files without Pydantic, so that `fmt`,
+    # which validates no model, starts without loading it.
+    from ..domain.models import Settings
+    from .validate import validate_model
+
     document = read_document(path, display, settings=True)
     if document.data is None or document.text is None:
         return Settings(), document.problems, None

@@ -5,10 +5,9 @@ from, so a validation error found later ("tranche 2 has no amount") could only n
 path. This module re-scans the same text once and remembers where each key path is defined,
 so that messages can say ``deal.toml:41:10`` instead.
 
-The scanner is deliberately *not* a parser: it only ever sees text that ``tomllib`` has
-already accepted, so it trusts the structure and skips everything it does not need (it never
-converts a number or a date). On text that is not valid TOML it does not complain either; it
-resynchronises at the next line and simply knows fewer positions. It never raises.
+The text is read by the shared scanner in `toml_text` (statements, keys, values), which is not
+a parser: on text that is not valid TOML it resynchronises at the next line, so the index
+simply knows fewer positions. Building the index never raises.
 
 Positions are stored as string offsets while scanning and are turned into line/column pairs
 only when asked for, because most files are scanned and never queried.
@@ -21,6 +20,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+
+from .toml_text import Statement, statements, walk_value
 
 __all__ = [
     "Path",
@@ -38,37 +39,6 @@ Path = tuple[str | int, ...]
 # memory stays proportional to what a real document contains, which is never this deep.
 _MAX_DEPTH = 512
 
-# Whitespace, newlines and comments: everything that may separate tokens in an array.
-# Each alternative consumes at least one character, so the outer loop cannot spin or backtrack.
-_SKIP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
-_WS = re.compile(r"[ \t]*")
-# One part of a (possibly dotted) key, with the whitespace around it. Basic strings use the
-# "unrolled loop" form so that a failing match is linear, not exponential.
-_KEY_PART = re.compile(
-    r"""[ \t]*(?:([A-Za-z0-9_-]+)|"([^"\\\n]*(?:\\.[^"\\\n]*)*)"|'([^'\n]*)')[ \t]*"""
-)
-# Fast paths for the most common statements, ``key = "text"`` or ``key = 42`` alone on a line
-# (or followed by "," or "}" in an inline table): one match instead of a token at a time. The
-# lookahead rejects anything more complex (``"""``, a date with a space, a second token), which
-# then takes the general route.
-_SIMPLE_VALUE = r"""([A-Za-z0-9_-]+)[ \t]*=[ \t]*("[^"\\\n]*"|'[^'\n]*'|[A-Za-z0-9_+\-.:]+)"""
-_SIMPLE_KEY_VALUE = re.compile(_SIMPLE_VALUE + r"(?=[ \t]*(?:[#\r\n]|\Z))")
-_SIMPLE_INLINE = re.compile(_SIMPLE_VALUE + r"(?=[ \t]*[,}])")
-_BASIC_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
-# Numbers, booleans, dates and times are skipped as one token. The first alternative exists
-# only because a date-time may use a space instead of "T" (``1979-05-27 07:32:00Z``).
-_SCALAR = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:[0-9:.+\-Zz]*|[^ \t\r\n,\]}#]+")
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2})|(.))", re.DOTALL)
-_SIMPLE_ESCAPES = {
-    "b": "\b",
-    "t": "\t",
-    "n": "\n",
-    "f": "\f",
-    "r": "\r",
-    "e": "\x1b",
-    '"': '"',
-    "\\": "\\",
-}
 _DECODE_COORD = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*\Z")
 _DECODE_END = re.compile(r"\s*\(at end of document\)\s*\Z")
 
@@ -228,223 +198,106 @@ def scan_positions(text: str) -> PositionIndex:
     index = PositionIndex(text)
     # A partial index beats an exception: whatever was recorded before a failure stays valid.
     with contextlib.suppress(Exception):
-        _Scanner(text, index).run()
+        _record(text, index._root)
     return index
 
 
-# Frames of the containers open in ``_Scanner.value``: [is_array, node, index of the current
-# element]. Unrecorded levels share one frame per kind, so a deep ``[[[[`` costs one pointer
-# per level; they are never mutated (the index only matters where something is recorded).
-_SKIPPED_ARRAY = (True, None, 0)
-_SKIPPED_TABLE = (False, None, 0)
+def _record(text: str, root: _Node) -> None:
+    """Walk the statements of `text` and record where each key path is defined."""
+    table: _Node | None = root
+    recorder = _Recorder()
+    for statement in statements(text, 1 if text.startswith("\ufeff") else 0):
+        kind = statement.kind
+        if kind == "header" or (kind == "invalid" and text[statement.key_start] == "["):
+            # A header, or one followed by more than a comment: keys below belong to no
+            # known table where its key could not be read.
+            table = _header(root, statement) if statement.key else None
+        elif statement.key:  # a key/value, or one whose value could not be read to its end
+            node = _define(table, statement.key, statement.key_start)
+            start = statement.value_start
+            if node is not None and node.value < 0 and start < len(text):
+                node.value = start
+            if start < len(text) and text[start] in "[{":
+                recorder.node = node
+                walk_value(text, start, recorder)
+                recorder.stack.clear()
 
 
-class _Scanner:
-    """One pass over the text; a class only to share state between the few rules."""
-
-    __slots__ = ("n", "root", "text")
-
-    def __init__(self, text: str, index: PositionIndex) -> None:
-        self.text = text
-        self.n = len(text)
-        self.root = index._root
-
-    def run(self) -> None:
-        text, n = self.text, self.n
-        skip, simple_match = _SKIP.match, _SIMPLE_KEY_VALUE.match
-        pos = 1 if text.startswith("\ufeff") else 0
-        table: _Node | None = self.root
-        while True:
-            pos = skip(text, pos).end()
-            if pos >= n:
-                return
-            start = pos
-            if text[pos] == "[":
-                table, pos = self.header(pos)  # always moves on, at least to the next line
-                continue
-            simple = simple_match(text, pos)
-            if simple is not None:
-                node = _child(table, simple.group(1))
-                if node is not None:
-                    if node.key < 0:
-                        node.key = pos
-                    if node.value < 0:
-                        node.value = simple.start(2)
-                pos = simple.end()
-                continue
-            pos = self.key_value(table, pos)
-            if pos <= start:
-                pos = _next_line(text, start)
-
-    def header(self, pos: int) -> tuple[_Node | None, int]:
-        """Scan ``[a.b]`` or ``[[a.b]]``; return the table that now receives keys."""
-        text = self.text
-        start = pos
-        is_aot = text.startswith("[[", pos)
-        parsed = _parse_key(text, pos + (2 if is_aot else 1))
-        if parsed is None:
-            return None, _next_line(text, pos)
-        parts, pos = parsed
-        close = "]]" if is_aot else "]"
-        if not text.startswith(close, pos):
-            return None, _next_line(text, pos)
-        pos += len(close)
-
-        node: _Node | None = self.root
-        last = len(parts) - 1
-        for i, part in enumerate(parts):
-            node = _child(node, part)
-            if node is None:
-                return None, pos
-            if i < last or is_aot:
-                # Tables the header passes through: known from here unless defined elsewhere.
-                if node.key < 0:
-                    node.key = start
-                if node.header < 0:
-                    node.header = start
-            if i < last and node.items:
-                # ``[a.b]`` after ``[[a]]`` means b inside the *last* element of a.
-                node = _child(node, node.items - 1)
-                if node is None:
-                    return None, pos
-        if is_aot and node is not None:
-            node.items += 1
+def _header(root: _Node, statement: Statement) -> _Node | None:
+    """The table that a ``[a.b]`` or ``[[a.b]]`` header opens, recording the way to it."""
+    start = statement.key_start
+    is_aot = statement.is_array
+    parts = statement.key
+    node: _Node | None = root
+    last = len(parts) - 1
+    for i, part in enumerate(parts):
+        node = _child(node, part)
+        if node is None:
+            return None
+        if i < last or is_aot:
+            # Tables the header passes through: known from here unless defined elsewhere.
+            if node.key < 0:
+                node.key = start
+            if node.header < 0:
+                node.header = start
+        if i < last and node.items:
+            # ``[a.b]`` after ``[[a]]`` means b inside the *last* element of a.
             node = _child(node, node.items - 1)
             if node is None:
-                return None, pos
-        if node is not None and not node.explicit:
-            node.explicit = True
-            node.key = start
-            node.header = start
-        return node, pos
-
-    def key_value(self, table: _Node | None, pos: int) -> int:
-        """Scan ``dotted.key = value``; return where the statement ends (or gave up)."""
-        text = self.text
-        start = pos
-        parsed = _parse_key(text, pos)
-        if parsed is None:
-            return _next_line(text, pos)
-        parts, pos = parsed
-        if pos >= self.n or text[pos] != "=":
-            return _next_line(text, pos)
-        node = _define(table, parts, start)
-        pos = _WS.match(text, pos + 1).end()
-        return self.value(pos, node)
-
-    def value(self, pos: int, node: _Node | None) -> int:
-        """Scan one value, however deeply nested, with an explicit stack instead of recursion.
-
-        Returns the position just after the value, or where it gave up on malformed text.
-        """
-        text, n = self.text, self.n
-        skip = _SKIP.match
-        stack: list = []
-        # False when the inline-table fast path has already consumed the next value.
-        expecting = True
-        while True:
-            if expecting:
-                # --- a value starts at ``pos`` ---
-                if pos >= n:
-                    return pos
-                char = text[pos]
-                if node is not None and node.value < 0:
-                    node.value = pos
-                if char == "[":
-                    pos = skip(text, pos + 1).end()
-                    if pos < n and text[pos] == "]":
-                        pos += 1
-                    else:
-                        stack.append(_SKIPPED_ARRAY if node is None else [True, node, 0])
-                        node = _child(node, 0)
-                        if node is not None and node.key < 0 and pos < n:
-                            node.key = pos
-                        continue
-                elif char == "{":
-                    pos = skip(text, pos + 1).end()
-                    if pos < n and text[pos] == "}":
-                        pos += 1
-                    else:
-                        stack.append(_SKIPPED_TABLE if node is None else [False, node, 0])
-                        found = self.inline_key(node, pos)
-                        if found is None:
-                            return pos
-                        node, pos, expecting = found
-                        continue
-                elif char == '"' or char == "'":
-                    end = _skip_string(text, n, pos)
-                    if end < 0:
-                        return _next_line(text, pos)
-                    pos = end
-                else:
-                    match = _SCALAR.match(text, pos)
-                    if match is None:
-                        return pos
-                    pos = match.end()
-            expecting = True
-
-            # --- a value ended: close containers until one expects another value ---
-            while stack:
-                frame = stack[-1]
-                pos = skip(text, pos).end()
-                if pos >= n:
-                    return pos
-                char = text[pos]
-                if char == ",":
-                    pos = skip(text, pos + 1).end()
-                    closer = "]" if frame[0] else "}"
-                    if pos < n and text[pos] == closer:  # trailing comma
-                        stack.pop()
-                        pos += 1
-                        continue
-                    if not frame[0]:
-                        found = self.inline_key(frame[1], pos)
-                        if found is None:
-                            return pos
-                        node, pos, expecting = found
-                    elif frame[1] is None:
-                        node = None
-                    else:
-                        frame[2] += 1
-                        node = _child(frame[1], frame[2])
-                        if node is not None and node.key < 0 and pos < n:
-                            node.key = pos
-                    break
-                if char == ("]" if frame[0] else "}"):
-                    stack.pop()
-                    pos += 1
-                    continue
-                return pos
-            else:
-                return pos
-
-    def inline_key(self, table: _Node | None, pos: int) -> tuple[_Node | None, int, bool] | None:
-        """Scan ``key =`` inside ``{ }``; ``None`` on malformed text.
-
-        Returns the key's node, the position after it and whether a value is still expected
-        there: a plain ``key = 1`` is consumed whole, because inline tables of tiers and
-        amounts are where a deal file spends most of its statements.
-        """
-        text = self.text
-        simple = _SIMPLE_INLINE.match(text, pos)
-        if simple is not None:
-            node = _child(table, simple.group(1))
-            if node is not None:
-                if node.key < 0:
-                    node.key = pos
-                if node.value < 0:
-                    node.value = simple.start(2)
-            return node, simple.end(), False
-        parsed = _parse_key(text, pos)
-        if parsed is None:
+                return None
+    if is_aot and node is not None:
+        node.items += 1
+        node = _child(node, node.items - 1)
+        if node is None:
             return None
-        parts, end = parsed
-        if end >= self.n or text[end] != "=":
-            return None
-        return _define(table, parts, pos), _WS.match(text, end + 1).end(), True
+    if node is not None and not node.explicit:
+        node.explicit = True
+        node.key = start
+        node.header = start
+    return node
 
 
-def _define(table: _Node | None, parts: list[str], start: int) -> _Node | None:
+# The frame of a container opened where nothing is recorded (past the depth cap): shared, so
+# a deep ``[[[[`` costs one pointer per level, and never changed.
+_SKIPPED = (None, -1)
+
+
+class _Recorder:
+    """Records the positions inside one array or inline table as `walk_value` reports them."""
+
+    __slots__ = ("node", "stack")
+
+    def __init__(self) -> None:
+        self.node: _Node | None = None
+        # [the container's node, index of its current element] for every open container.
+        self.stack: list = []
+
+    def value(self, pos: int) -> None:
+        node = self.node
+        if node is not None and node.value < 0:
+            node.value = pos
+
+    def open(self) -> None:
+        self.stack.append(_SKIPPED if self.node is None else [self.node, -1])
+
+    def element(self, pos: int) -> None:
+        frame = self.stack[-1]
+        if frame[0] is None:
+            self.node = None
+            return
+        frame[1] += 1
+        node = self.node = _child(frame[0], frame[1])
+        if node is not None and node.key < 0:
+            node.key = pos
+
+    def key(self, parts: tuple[str, ...], pos: int) -> None:
+        self.node = _define(self.stack[-1][0], parts, pos)
+
+    def close(self) -> None:
+        self.stack.pop()
+
+
+def _define(table: _Node | None, parts: tuple[str, ...], start: int) -> _Node | None:
     """Record a (dotted) key: every table it passes through starts where the key starts."""
     node = table
     for part in parts:
@@ -454,85 +307,6 @@ def _define(table: _Node | None, parts: list[str], start: int) -> _Node | None:
         if node.key < 0:
             node.key = start
     return node
-
-
-def _next_line(text: str, pos: int) -> int:
-    """Resynchronise after something unexpected: TOML statements are line-based."""
-    newline = text.find("\n", pos)
-    return len(text) if newline < 0 else newline + 1
-
-
-def _parse_key(text: str, pos: int) -> tuple[list[str], int] | None:
-    """A dotted key and the whitespace after it, as decoded parts (``"a.b"`` is one part)."""
-    parts: list[str] = []
-    match = _KEY_PART.match
-    n = len(text)
-    while True:
-        found = match(text, pos)
-        if found is None:
-            return None
-        bare, basic, literal = found.groups()
-        if bare is not None:
-            parts.append(bare)
-        elif basic is not None:
-            parts.append(_unescape(basic) if "\\" in basic else basic)
-        else:
-            parts.append(literal)
-        pos = found.end()
-        if pos < n and text[pos] == ".":
-            pos += 1
-            continue
-        return parts, pos
-
-
-def _unescape(body: str) -> str:
-    """Decode a basic-string key, so that ``"\\u0061" = 1`` is found under ``a``."""
-
-    def replace(match: re.Match[str]) -> str:
-        digits = match.group(1) or match.group(2) or match.group(3)
-        if digits:
-            code = int(digits, 16)
-            return chr(code) if code <= 0x10FFFF else "\ufffd"
-        return _SIMPLE_ESCAPES.get(match.group(4), match.group(0))
-
-    return _ESCAPE.sub(replace, body)
-
-
-def _skip_string(text: str, n: int, pos: int) -> int:
-    """End of the string starting at ``pos`` (a quote), or -1 if it is not terminated."""
-    quote = text[pos]
-    triple = quote * 3
-    if text.startswith(triple, pos):
-        content = pos + 3
-        search = content
-        while True:
-            found = text.find(triple, search)
-            if found < 0:
-                return -1
-            if quote == '"':
-                # A quote preceded by an odd run of backslashes is escaped.
-                before = found
-                while before > content and text[before - 1] == "\\":
-                    before -= 1
-                if (found - before) & 1:
-                    search = found + 1
-                    continue
-            end = found + 3
-            # Up to two quotes right before the closing delimiter belong to the content:
-            # the delimiter is the *last* three of a run of at most five.
-            if end < n and text[end] == quote:
-                end += 1
-                if end < n and text[end] == quote:
-                    end += 1
-            return end
-    if quote == '"':
-        match = _BASIC_STRING.match(text, pos)
-        return -1 if match is None else match.end()
-    close = text.find("'", pos + 1)
-    if close < 0:
-        return -1
-    newline = text.find("\n", pos + 1, close)
-    return -1 if newline >= 0 else close + 1
 
 
 def decode_error_span(message: str, text: str) -> tuple[Span, str]:

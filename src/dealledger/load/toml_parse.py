@@ -4,7 +4,8 @@ Parsing dominates the cost of a cold run, and rtoml parses deal files about 20x 
 tomllib. Run against the toml-test suite's TOML 1.0 list, rtoml returns the same values as
 tomllib for every valid document, but also accepts some TOML 1.1 syntax that 1.0 forbids
 (newlines and trailing commas in inline tables, `\\x` and `\\e` escapes, times without
-seconds). A document that could use any of those goes straight to tomllib; so does any
+seconds), and keeps a CRLF inside a multi-line string where tomllib reads "\\n". A document
+that could use any of those goes straight to tomllib; so does any
 document rtoml rejects, so every syntax error is reported by tomllib, with its exact position.
 """
 
@@ -23,12 +24,15 @@ _MINUTES = re.compile(r":\d\d(?!:)")  # starts with a literal, so the scan is fa
 
 
 def _maybe_toml_11(text: str) -> bool:
-    """Conservative: any `{`, backslash-x or -e, `H:MM` without `:SS`, or a leading BOM.
+    """Conservative: any `{`, backslash-x or -e, `H:MM` without `:SS`, a leading BOM, or a
+    carriage return in a document with a multi-line string.
 
     (rtoml skips a byte-order mark at the start; tomllib does not, and the loader has already
     removed the one BOM the format allows.)
     """
     if "{" in text or "\\x" in text or "\\e" in text or text.startswith("\ufeff"):
+        return True
+    if "\r" in text and ('"""' in text or "'''" in text):
         return True
     for match in _MINUTES.finditer(text):
         start = match.start()
