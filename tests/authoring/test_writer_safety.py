@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from builders import COMMENTED, REPO
+from builders import COMMENTED, REPO, copy_bundled_ledger
 from dealledger.cli import app
 from hostile_helpers import (
     KillReport,
@@ -63,11 +63,7 @@ KILLS = 4
 @pytest.fixture
 def ledger(tmp_path: Path) -> Path:
     """A copy of the bundled AstraZeneca–CSPC ledger."""
-    root = tmp_path / "ledger"
-    root.mkdir()
-    shutil.copytree(REPO / "deals", root / "deals")
-    shutil.copyfile(REPO / "dealledger.toml", root / "dealledger.toml")
-    return root
+    return copy_bundled_ledger(tmp_path / "ledger")
 
 
 def check_passes(root: Path, *paths: str) -> None:

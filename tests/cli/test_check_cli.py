@@ -56,14 +56,11 @@ def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
     code, document = checked.exit_code, checked.data
     assert (code, document["warnings"], document["errors"]) == (0, 1, 0)
     assert "party 'Licensee Inc' is not in the registry" in document["problems"][0]["message"]
-    checked = check(tmp_path, "--strict")
-    code, _ = checked.exit_code, checked.data
-    assert code == 1
+    assert check(tmp_path, "--strict").exit_code == 1
 
 
-def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
-    make_ledger(tmp_path, {"a.toml": minimal_deal("a")})
-    result = run_cli("check", "--ledger", str(tmp_path), str(tmp_path / "nope.toml"))
+def test_missing_path_is_a_usage_error(minimal_ledger: Path) -> None:
+    result = run_cli("check", "--ledger", str(minimal_ledger), str(minimal_ledger / "nope.toml"))
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr
     assert "Traceback" not in result.output
@@ -167,10 +164,11 @@ def test_every_problem_code_is_documented() -> None:
     assert not missing
 
 
-def test_a_named_folder_without_deal_files_is_noted_on_stderr(tmp_path: Path) -> None:
-    make_ledger(tmp_path, {"a.toml": minimal_deal("a")})
-    (tmp_path / "deals" / "2027").mkdir()
-    result = run_cli("check", "--ledger", str(tmp_path), str(tmp_path / "deals" / "2027"))
+def test_a_named_folder_without_deal_files_is_noted_on_stderr(minimal_ledger: Path) -> None:
+    (minimal_ledger / "deals" / "2027").mkdir()
+    result = run_cli(
+        "check", "--ledger", str(minimal_ledger), str(minimal_ledger / "deals" / "2027")
+    )
     assert result.exit_code == 0
     assert "no deal files" in result.stderr
     assert result.stdout.strip() == "No problems in 0 files."

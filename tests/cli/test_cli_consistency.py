@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from builders import REPO
 from dealledger.cli.filter_options import FilterOptions, takes_deal_filters
 from reports_fixture import write_ledger
 
@@ -90,15 +89,6 @@ BUNDLED_IDS = [
 ]
 
 
-@pytest.fixture
-def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(REPO / "dealledger.toml", tmp_path / "dealledger.toml")
-    shutil.copytree(REPO / "deals", tmp_path / "deals")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DEALLEDGER_LEDGER", raising=False)
-    return tmp_path
-
-
 def complete(words: str) -> list[str]:
     """What bash completion of the real `dealledger` offers for the last word of `words`."""
     from typer.testing import CliRunner
@@ -115,18 +105,18 @@ def complete(words: str) -> list[str]:
     return result.output.split("\n")[:-1]
 
 
-def test_show_completes_deal_ids(bundled: Path) -> None:
+def test_show_completes_deal_ids(bundled_ledger: Path) -> None:
     assert complete("dealledger show azn-cspc-202") == BUNDLED_IDS
     assert complete("dealledger show azn-cspc-2024") == ["azn-cspc-2024-ys2302018"]
 
 
-def test_record_and_value_explain_complete_deal_ids(bundled: Path) -> None:
+def test_record_and_value_explain_complete_deal_ids(bundled_ledger: Path) -> None:
     assert complete("dealledger record azn-cspc-2025") == ["azn-cspc-2025-ai-research"]
     assert complete("dealledger value --explain azn-cspc-2023") == BUNDLED_IDS[:2]
 
 
 @pytest.mark.parametrize("command", ["summarize", "totals", "timeline", "value", "export"])
-def test_party_filter_completes_party_names(bundled: Path, command: str) -> None:
+def test_party_filter_completes_party_names(bundled_ledger: Path, command: str) -> None:
     assert complete(f"dealledger {command} --party Astra") == [
         "AstraZeneca",
         "AstraZeneca Investment (China) Co., Ltd.",

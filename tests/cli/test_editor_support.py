@@ -19,16 +19,6 @@ TAPLO_EXAMPLE = REPO / "docs" / "editor" / "taplo.toml"
 HEADER = "#:schema ./deal.schema.json\n"
 
 
-@pytest.fixture
-def ledger_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(REPO / "dealledger.toml", tmp_path / "dealledger.toml")
-    shutil.copytree(REPO / "deals", tmp_path / "deals")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DEALLEDGER_LEDGER", raising=False)
-    monkeypatch.delenv("DEALLEDGER_FORMAT", raising=False)
-    return tmp_path
-
-
 def write_schemas(root: Path) -> None:
     """`dealledger schema` where that command exists; else the same models' own schema."""
     runner = CliRunner()
@@ -44,15 +34,15 @@ def write_schemas(root: Path) -> None:
         (root / name).write_text(text, encoding="utf-8")
 
 
-def test_schema_header_is_a_comment_to_dealledger(ledger_dir: Path) -> None:
-    files = sorted((ledger_dir / "deals").rglob("*.toml"))
+def test_schema_header_is_a_comment_to_dealledger(bundled_ledger: Path) -> None:
+    files = sorted((bundled_ledger / "deals").rglob("*.toml"))
     for path in files:
         path.write_text(HEADER + path.read_text(encoding="utf-8"), encoding="utf-8")
     result = CliRunner().invoke(app, ["check"])
     assert result.exit_code == 0, result.stdout
     assert result.stdout == f"No problems in {len(files)} files.\n"
     # Positions still count the header line.
-    target = ledger_dir / "deals" / "2024" / "azn-cspc-2024-ys2302018.toml"
+    target = bundled_ledger / "deals" / "2024" / "azn-cspc-2024-ys2302018.toml"
     text = target.read_text(encoding="utf-8").replace('kind = "license"', 'kind = "licence"')
     target.write_text(text, encoding="utf-8")
     line = text.splitlines().index('kind = "licence"') + 1
@@ -74,14 +64,14 @@ def test_taplo_example_covers_the_ledger() -> None:
 
 
 @pytest.mark.skipif(shutil.which("taplo") is None, reason="taplo is not installed")
-def test_taplo_validates_the_bundled_ledger(ledger_dir: Path) -> None:
-    write_schemas(ledger_dir)
-    shutil.copy(TAPLO_EXAMPLE, ledger_dir / ".taplo.toml")
-    clean = subprocess.run(["taplo", "check"], cwd=ledger_dir, capture_output=True, text=True)
+def test_taplo_validates_the_bundled_ledger(bundled_ledger: Path) -> None:
+    write_schemas(bundled_ledger)
+    shutil.copy(TAPLO_EXAMPLE, bundled_ledger / ".taplo.toml")
+    clean = subprocess.run(["taplo", "check"], cwd=bundled_ledger, capture_output=True, text=True)
     assert clean.returncode == 0, clean.stderr
-    target = ledger_dir / "deals" / "2025" / "azn-cspc-2025-ai-research.toml"
+    target = bundled_ledger / "deals" / "2025" / "azn-cspc-2025-ai-research.toml"
     text = target.read_text(encoding="utf-8").replace('kind = "collaboration"', 'kind = "merger"')
     target.write_text(text, encoding="utf-8")
-    broken = subprocess.run(["taplo", "check"], cwd=ledger_dir, capture_output=True, text=True)
+    broken = subprocess.run(["taplo", "check"], cwd=bundled_ledger, capture_output=True, text=True)
     assert broken.returncode != 0
     assert "merger" in broken.stderr

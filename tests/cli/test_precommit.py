@@ -7,7 +7,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from builders import REPO
@@ -34,16 +33,6 @@ def hooks() -> dict[str, dict[str, str]]:
     return found
 
 
-@pytest.fixture
-def ledger_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(REPO / "dealledger.toml", tmp_path / "dealledger.toml")
-    shutil.copytree(REPO / "deals", tmp_path / "deals")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DEALLEDGER_FORMAT", raising=False)
-    monkeypatch.delenv("DEALLEDGER_LEDGER", raising=False)
-    return tmp_path
-
-
 def test_hook_definitions() -> None:
     defined = hooks()
     assert set(defined) == {"dealledger-check", "dealledger-fmt"}
@@ -58,10 +47,10 @@ def test_hook_definitions() -> None:
     assert defined["dealledger-fmt"]["entry"] == "dealledger fmt"
 
 
-def test_changed_file_alone_still_sees_duplicate_ids(ledger_dir: Path) -> None:
+def test_changed_file_alone_still_sees_duplicate_ids(bundled_ledger: Path) -> None:
     """A new file copying an existing id fails even though only it is passed."""
-    copy = ledger_dir / "deals" / "2026" / "copy.toml"
-    shutil.copy(ledger_dir / TARGET, copy)
+    copy = bundled_ledger / "deals" / "2026" / "copy.toml"
+    shutil.copy(bundled_ledger / TARGET, copy)
     result = CliRunner().invoke(app, ["check", "--format", "json", "deals/2026/copy.toml"])
     assert result.exit_code == 1
     document = json.loads(result.stdout)
@@ -70,24 +59,24 @@ def test_changed_file_alone_still_sees_duplicate_ids(ledger_dir: Path) -> None:
     assert codes == {("deals/2026/copy.toml", "DL301")}
 
 
-def test_changed_file_alone_resolves_related_ids_elsewhere(ledger_dir: Path) -> None:
+def test_changed_file_alone_resolves_related_ids_elsewhere(bundled_ledger: Path) -> None:
     """TARGET relates to a deal in another file, which pre-commit does not pass."""
-    assert "related" in (ledger_dir / TARGET).read_text(encoding="utf-8")
+    assert "related" in (bundled_ledger / TARGET).read_text(encoding="utf-8")
     result = CliRunner().invoke(app, ["check", TARGET])
     assert result.exit_code == 0, result.stdout
     assert result.stdout.strip() == "No problems in 1 file."
 
 
-def test_library_load_with_targets_sees_the_whole_ledger(ledger_dir: Path) -> None:
+def test_library_load_with_targets_sees_the_whole_ledger(bundled_ledger: Path) -> None:
     targets = expand_paths([TARGET], None)
-    ledger = load_ledger(ledger_dir, targets)
+    ledger = load_ledger(bundled_ledger, targets)
     assert ledger.files == 1
     assert [entry.deal.id for entry in ledger.entries] == ["azn-cspc-2025-ai-research"]
     assert len(ledger.all_entries) == 5
 
 
-def test_settings_file_passed_by_pre_commit_checks_the_settings(ledger_dir: Path) -> None:
-    settings = ledger_dir / "dealledger.toml"
+def test_settings_file_passed_by_pre_commit_checks_the_settings(bundled_ledger: Path) -> None:
+    settings = bundled_ledger / "dealledger.toml"
     settings.write_text(
         settings.read_text(encoding="utf-8")
         + '\n[parties."Loop A"]\nparent = "Loop B"\n[parties."Loop B"]\nparent = "Loop A"\n',

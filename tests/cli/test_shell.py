@@ -38,15 +38,6 @@ CLEAN_ENV = {
 }
 
 
-@pytest.fixture
-def ledger_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(REPO / "dealledger.toml", tmp_path / "dealledger.toml")
-    shutil.copytree(REPO / "deals", tmp_path / "deals")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DEALLEDGER_LEDGER", raising=False)
-    return tmp_path
-
-
 def test_version() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0
@@ -68,22 +59,24 @@ def test_show_completion_script(shell: str, marker: str, monkeypatch: pytest.Mon
     assert "_DEALLEDGER_COMPLETE" in result.stdout
 
 
-def test_deal_ids_and_party_names(ledger_dir: Path) -> None:
-    ids = deal_ids(ledger_dir)
+def test_deal_ids_and_party_names(bundled_ledger: Path) -> None:
+    ids = deal_ids(bundled_ledger)
     assert [deal_id for deal_id, _ in ids] == IDS
     assert all(title for _, title in ids)
-    names = dict(party_names(ledger_dir))
+    names = dict(party_names(bundled_ledger))
     assert names["CSPC"] == "alias of CSPC Pharmaceutical Group"
     assert names["AstraZeneca"] == "registry"
     assert "Shanghai JMT-Bio Inc." in names
 
 
-def test_completion_survives_broken_files(ledger_dir: Path) -> None:
-    (ledger_dir / "deals" / "broken.toml").write_text("id = [unclosed\n", encoding="utf-8")
-    (ledger_dir / "deals" / "binary.toml").write_bytes(b"\xff\xfe\x00")
-    (ledger_dir / "deals" / "odd.toml").write_text('id = 42\nparties = "nope"\n', encoding="utf-8")
-    assert [deal_id for deal_id, _ in deal_ids(ledger_dir)] == IDS
-    assert party_names(ledger_dir)
+def test_completion_survives_broken_files(bundled_ledger: Path) -> None:
+    (bundled_ledger / "deals" / "broken.toml").write_text("id = [unclosed\n", encoding="utf-8")
+    (bundled_ledger / "deals" / "binary.toml").write_bytes(b"\xff\xfe\x00")
+    (bundled_ledger / "deals" / "odd.toml").write_text(
+        'id = 42\nparties = "nope"\n', encoding="utf-8"
+    )
+    assert [deal_id for deal_id, _ in deal_ids(bundled_ledger)] == IDS
+    assert party_names(bundled_ledger)
 
 
 def _demo_app() -> typer.Typer:
@@ -117,7 +110,7 @@ def _complete(shell: str, words: str) -> str:
     return result.output
 
 
-def test_deal_id_completion_through_typer(ledger_dir: Path) -> None:
+def test_deal_id_completion_through_typer(bundled_ledger: Path) -> None:
     assert _complete("bash", "demo show azn-cspc-2023").split() == IDS[:2]
     fish = _complete("fish", "demo show azn-cspc-2024")
     assert fish == "azn-cspc-2024-ys2302018\tAstraZeneca exclusive licence to CSPC's oral " + (
@@ -127,7 +120,7 @@ def test_deal_id_completion_through_typer(ledger_dir: Path) -> None:
     assert "azn-cspc-2026-obesity-peptides" in zsh
 
 
-def test_party_completion_through_typer(ledger_dir: Path) -> None:
+def test_party_completion_through_typer(bundled_ledger: Path) -> None:
     out = _complete("bash", "demo show x --party Astra")
     assert out.splitlines() == [
         "AstraZeneca",
@@ -147,7 +140,7 @@ def test_completion_follows_ledger_option(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
-def test_bash_script_completes_deal_ids(ledger_dir: Path) -> None:
+def test_bash_script_completes_deal_ids(bundled_ledger: Path) -> None:
     """The generated bash script, sourced in a real bash, completes ids."""
     exe = shutil.which("dealledger")
     if exe is None:
@@ -203,7 +196,7 @@ def _summarize(env: dict[str, str | None]) -> str:
     return result.stdout
 
 
-def test_summarize_respects_colour_variables(ledger_dir: Path) -> None:
+def test_summarize_respects_colour_variables(bundled_ledger: Path) -> None:
     plain = _summarize({})
     assert "\x1b" not in plain and "─" not in plain
     forced = _summarize({"FORCE_COLOR": "1"})
@@ -267,7 +260,7 @@ def test_short_output_no_pager_or_missing_pager_prints(tmp_path: Path) -> None:
     assert not target.exists()
 
 
-def test_no_pager_option_is_accepted(ledger_dir: Path) -> None:
+def test_no_pager_option_is_accepted(bundled_ledger: Path) -> None:
     result = CliRunner().invoke(app, ["summarize", "--no-pager"], env=CLEAN_ENV)
     assert result.exit_code == 0
     assert "azn-cspc-2024-ys2302018" in result.stdout
@@ -286,11 +279,11 @@ def test_every_command_help_has_examples() -> None:
 
 
 @pytest.mark.skipif(shutil.which("fish") is None, reason="needs fish")
-def test_fish_script_completes_commands_and_formats(ledger_dir: Path) -> None:
+def test_fish_script_completes_commands_and_formats(bundled_ledger: Path) -> None:
     exe = shutil.which("dealledger")
     if exe is None:
         pytest.skip("dealledger is not installed as a command")
-    env = {"PATH": f"{Path(exe).parent}:/usr/bin:/bin", "HOME": str(ledger_dir)}
+    env = {"PATH": f"{Path(exe).parent}:/usr/bin:/bin", "HOME": str(bundled_ledger)}
     script = subprocess.run(
         [exe, "--show-completion", "fish"],
         env={**env, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
@@ -298,11 +291,11 @@ def test_fish_script_completes_commands_and_formats(ledger_dir: Path) -> None:
         text=True,
         check=True,
     ).stdout
-    (ledger_dir / "dl.fish").write_text(script, encoding="utf-8")
+    (bundled_ledger / "dl.fish").write_text(script, encoding="utf-8")
     probe = "source dl.fish; complete -C 'dealledger su'; complete -C 'dealledger check --format g'"
     out = subprocess.run(
         ["fish", "--no-config", "-c", probe],
-        cwd=ledger_dir,
+        cwd=bundled_ledger,
         env=env,
         capture_output=True,
         text=True,

@@ -13,7 +13,7 @@ import pytest
 
 import dealledger.reports.check as check_report
 import dealledger.reports.summary as summary_report
-from builders import REPO
+from builders import REPO, make_ledger, minimal_deal, parties
 from dealledger.cli import app
 from dealledger.cli.errors import INTERNAL_ERROR, run
 from hostile_helpers import assert_safe_for_terminal, run_cli_subprocess
@@ -138,14 +138,9 @@ def test_no_ledger_found_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_ascii_only_terminal_does_not_crash(tmp_path: Path) -> None:
-    deals = tmp_path / "deals"
-    deals.mkdir()
-    (deals / "cn.toml").write_text(
-        'id = "cn"\ntitle = "石药集团 licence"\nkind = "license"\nannounced = 2024-01-01\n'
-        'currency = "CNY"\n[[parties]]\nname = "石药集团"\nrole = "licensor"\n'
-        '[[parties]]\nname = "B"\nrole = "licensee"\n'
-        '[[tranches]]\ntype = "upfront"\namount = "5M"\n',
-        encoding="utf-8",
+    chinese = parties(("石药集团", "licensor"), ("B", "licensee"))
+    make_ledger(
+        tmp_path, [minimal_deal("cn", title="石药集团 licence", currency="CNY", parties=chinese)]
     )
     result = subprocess.run(
         [sys.executable, "-m", "dealledger", "summarize", "--ledger", str(tmp_path)],
@@ -158,17 +153,7 @@ def test_ascii_only_terminal_does_not_crash(tmp_path: Path) -> None:
 
 
 def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
-    deals = tmp_path / "deals"
-    deals.mkdir()
-    for index in range(300):
-        (deals / f"d{index}.toml").write_text(
-            f'id = "d{index}"\ntitle = "{"x" * 200}"\nkind = "license"\n'
-            'announced = 2024-01-01\ncurrency = "USD"\n'
-            '[[parties]]\nname = "A"\nrole = "licensor"\n'
-            '[[parties]]\nname = "B"\nrole = "licensee"\n'
-            '[[tranches]]\ntype = "upfront"\namount = "5M"\n',
-            encoding="utf-8",
-        )
+    make_ledger(tmp_path, [minimal_deal(f"d{index}", title="x" * 200) for index in range(300)])
     process = subprocess.Popen(
         [sys.executable, "-m", "dealledger", "summarize", "-f", "json", "--ledger", str(tmp_path)],
         stdout=subprocess.PIPE,

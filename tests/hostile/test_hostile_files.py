@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from builders import make_ledger, minimal_deal
 from dealledger.cli import app
 from dealledger.ledger.ledger import load_ledger
 from dealledger.load.discover import deal_files
@@ -19,33 +20,9 @@ from dealledger.load.discover import deal_files
 runner = CliRunner()
 
 
-def deal_text(deal_id: str) -> str:
-    return f"""\
-id = "{deal_id}"
-title = "Deal {deal_id}"
-kind = "license"
-announced = 2024-01-01
-currency = "USD"
-
-[[parties]]
-name = "A"
-role = "licensor"
-
-[[parties]]
-name = "B"
-role = "licensee"
-
-[[tranches]]
-type = "upfront"
-amount = "5M"
-"""
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    (tmp_path / "deals").mkdir()
-    (tmp_path / "deals" / "a.toml").write_text(deal_text("a"), encoding="utf-8")
-    return tmp_path
+    return make_ledger(tmp_path, {"a.toml": minimal_deal("a")})
 
 
 def check(root: Path, *paths: str) -> tuple[int, dict]:
@@ -112,7 +89,7 @@ def test_link_inside_the_folder_is_read_once(root: Path) -> None:
 
 
 def test_link_to_a_non_toml_file_inside_is_read_through_the_link(root: Path) -> None:
-    (root / "deals" / "b.txt").write_text(deal_text("b"), encoding="utf-8")
+    (root / "deals" / "b.txt").write_text(minimal_deal("b"), encoding="utf-8")
     os.symlink("b.txt", root / "deals" / "b.toml")
     code, document = check(root)
     assert (code, document["deals"]) == (0, 2)
@@ -138,7 +115,7 @@ def test_broken_link_given_explicitly_is_an_error_not_a_usage_error(root: Path) 
 def test_folder_named_like_a_deal_file_is_searched(root: Path) -> None:
     inner = root / "deals" / "x.toml"
     inner.mkdir()
-    (inner / "b.toml").write_text(deal_text("b"), encoding="utf-8")
+    (inner / "b.toml").write_text(minimal_deal("b"), encoding="utf-8")
     code, document = check(root)
     assert (code, document["files"], document["deals"]) == (0, 2, 2)
     code, document = check(root, str(inner))
@@ -154,7 +131,7 @@ def test_fifo_named_like_a_deal_file_does_not_block(root: Path) -> None:
 
 
 def test_file_deleted_mid_run(root: Path) -> None:
-    (root / "deals" / "b.toml").write_text(deal_text("b"), encoding="utf-8")
+    (root / "deals" / "b.toml").write_text(minimal_deal("b"), encoding="utf-8")
 
     def delete_the_next_file(count: int) -> None:
         if count == 1:
@@ -169,7 +146,7 @@ def test_file_deleted_mid_run(root: Path) -> None:
 
 def test_permission_denied_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = root / "deals" / "locked.toml"
-    locked.write_text(deal_text("locked"), encoding="utf-8")
+    locked.write_text(minimal_deal("locked"), encoding="utf-8")
     real_open = os.open
 
     def refusing_open(path: object, flags: int, *args: object) -> int:
@@ -188,7 +165,7 @@ def test_permission_denied_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
 def test_permission_denied_file_for_real(root: Path) -> None:
     locked = root / "deals" / "locked.toml"
-    locked.write_text(deal_text("locked"), encoding="utf-8")
+    locked.write_text(minimal_deal("locked"), encoding="utf-8")
     locked.chmod(0)
     try:
         code, document = check(root)
@@ -201,7 +178,7 @@ def test_permission_denied_file_for_real(root: Path) -> None:
 def test_unlistable_folder_is_reported(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hidden = root / "deals" / "hidden"
     hidden.mkdir()
-    (hidden / "b.toml").write_text(deal_text("b"), encoding="utf-8")
+    (hidden / "b.toml").write_text(minimal_deal("b"), encoding="utf-8")
     real_scandir = os.scandir
 
     def refusing_scandir(path: object = ".") -> object:
@@ -220,13 +197,13 @@ def test_unlistable_folder_is_reported(root: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_utf8_bom_is_accepted(root: Path) -> None:
-    (root / "deals" / "a.toml").write_bytes(b"\xef\xbb\xbf" + deal_text("a").encode())
+    (root / "deals" / "a.toml").write_bytes(b"\xef\xbb\xbf" + minimal_deal("a").encode())
     assert check(root) == (0, check(root)[1])
     assert check(root)[1]["problems"] == []
 
 
 def test_crlf_is_accepted_and_lines_count_right(root: Path) -> None:
-    text = deal_text("a").replace('kind = "license"', 'kind = "licence"')
+    text = minimal_deal("a").replace('kind = "license"', 'kind = "licence"')
     (root / "deals" / "a.toml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
     code, document = check(root)
     [problem] = document["problems"]
@@ -234,14 +211,14 @@ def test_crlf_is_accepted_and_lines_count_right(root: Path) -> None:
 
 
 def test_bare_cr_line_ends_are_a_syntax_error(root: Path) -> None:
-    (root / "deals" / "a.toml").write_bytes(deal_text("a").replace("\n", "\r").encode())
+    (root / "deals" / "a.toml").write_bytes(minimal_deal("a").replace("\n", "\r").encode())
     code, document = check(root)
     assert code == 1
     assert document["problems"][0]["code"] == "DL003"
 
 
 def test_nul_byte_is_located(root: Path) -> None:
-    text = deal_text("a").replace('title = "Deal a"', 'title = "De\x00al a"')
+    text = minimal_deal("a").replace('title = "Example licence"', 'title = "De\x00al a"')
     (root / "deals" / "a.toml").write_text(text, encoding="utf-8")
     code, document = check(root)
     [problem] = document["problems"]
@@ -251,7 +228,7 @@ def test_nul_byte_is_located(root: Path) -> None:
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_is_named(root: Path, encoding: str) -> None:
-    data = deal_text("a").encode(encoding)
+    data = minimal_deal("a").encode(encoding)
     if encoding != "utf-16":
         data = (b"\xff\xfe" if encoding.endswith("le") else b"\xfe\xff") + data
     (root / "deals" / "a.toml").write_bytes(data)
@@ -262,14 +239,14 @@ def test_utf16_is_named(root: Path, encoding: str) -> None:
 
 
 def test_utf16_without_bom_is_refused(root: Path) -> None:
-    (root / "deals" / "a.toml").write_bytes(deal_text("a").encode("utf-16-le"))
+    (root / "deals" / "a.toml").write_bytes(minimal_deal("a").encode("utf-16-le"))
     code, document = check(root)
     [problem] = document["problems"]
     assert (code, problem["code"]) == (1, "DL003")  # NUL bytes: not a text file
 
 
 def test_mixed_encodings_point_at_the_first_bad_byte(root: Path) -> None:
-    text = deal_text("a").replace('title = "Deal a"', 'title = "Zürich"')
+    text = minimal_deal("a").replace('title = "Example licence"', 'title = "Zürich"')
     data = text.encode("utf-8") + '\nnotes = "Zürich"\n'.encode("latin-1")
     (root / "deals" / "a.toml").write_bytes(data)
     code, document = check(root)
@@ -311,7 +288,7 @@ def test_folders_deeper_than_the_limit_are_an_error(root: Path) -> None:
     for _ in range(100):
         deep = deep / "a"
     deep.mkdir(parents=True)
-    (deep / "x.toml").write_text(deal_text("x"), encoding="utf-8")
+    (deep / "x.toml").write_text(minimal_deal("x"), encoding="utf-8")
     code, document = check(root)
     assert code == 1
     [problem] = document["problems"]
@@ -327,7 +304,7 @@ def test_discovery_does_not_recurse_per_folder_level(root: Path) -> None:
     for _ in range(60):
         deep = deep / "a"
     deep.mkdir(parents=True)
-    (deep / "x.toml").write_text(deal_text("x"), encoding="utf-8")
+    (deep / "x.toml").write_text(minimal_deal("x"), encoding="utf-8")
     depth = len(inspect.stack())
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(depth + 40)

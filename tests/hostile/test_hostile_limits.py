@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from builders import minimal_deal
 from dealledger.cli import app
 from dealledger.domain import limits
 from dealledger.domain.limits import MAX_FILE_BYTES, MAX_NESTING, nesting_breach
@@ -16,25 +17,7 @@ from dealledger.rules.deal_file import load_deal_file
 
 runner = CliRunner()
 
-VALID = """\
-id = "ok"
-title = "A valid deal"
-kind = "license"
-announced = 2024-01-01
-currency = "USD"
-
-[[parties]]
-name = "A"
-role = "licensor"
-
-[[parties]]
-name = "B"
-role = "licensee"
-
-[[tranches]]
-type = "upfront"
-amount = "5M"
-"""
+VALID = minimal_deal("ok")
 
 
 def ledger_with(tmp_path: Path, name: str, content: str | bytes) -> Path:
@@ -119,7 +102,7 @@ def test_nesting_one_over_the_limit_with_few_brackets(tmp_path: Path, inner: str
 
 
 def test_dotted_keys_deeper_than_the_limit(tmp_path: Path) -> None:
-    content = VALID.replace('title = "A valid deal"', "title." + ".".join(["a"] * 200) + " = 1")
+    content = VALID.replace('title = "Example licence"', "title." + ".".join(["a"] * 200) + " = 1")
     root = ledger_with(tmp_path, "dotted.toml", content)
     [problem] = problems_of(check_json(root), "dotted.toml")
     assert problem["code"] == "DL004"
@@ -143,7 +126,7 @@ def test_brackets_in_strings_and_comments_do_not_count(text: str) -> None:
 
 
 def test_long_string_is_a_problem_at_its_key(tmp_path: Path) -> None:
-    content = VALID.replace("A valid deal", "x" * (limits.MAX_STRING_CHARS + 1))
+    content = VALID.replace("Example licence", "x" * (limits.MAX_STRING_CHARS + 1))
     root = ledger_with(tmp_path, "long.toml", content)
     [problem] = problems_of(check_json(root), "long.toml")
     assert problem["code"] == "DL004"
@@ -184,7 +167,7 @@ def test_huge_array_of_strings(tmp_path: Path) -> None:
 
 
 def test_integer_of_5000_digits(tmp_path: Path) -> None:
-    root = ledger_with(tmp_path, "digits.toml", VALID.replace('"5M"', "9" * 5000))
+    root = ledger_with(tmp_path, "digits.toml", VALID.replace('"110M"', "9" * 5000))
     [problem] = problems_of(check_json(root), "digits.toml")
     assert problem["code"] == "DL004"
 
@@ -194,13 +177,13 @@ def test_integer_of_5000_digits(tmp_path: Path) -> None:
     ['"999999999999999999999999999999999B"', "99999999999999999999", '"0.00000000000001"'],
 )
 def test_amounts_beyond_exact_arithmetic_are_problems(tmp_path: Path, amount: str) -> None:
-    root = ledger_with(tmp_path, "amount.toml", VALID.replace('"5M"', amount))
+    root = ledger_with(tmp_path, "amount.toml", VALID.replace('"110M"', amount))
     [problem] = problems_of(check_json(root), "amount.toml")
     assert problem["code"] == "DL109"
 
 
 def test_largest_amount_is_accepted_and_exact(tmp_path: Path) -> None:
-    root = ledger_with(tmp_path, "amount.toml", VALID.replace('"5M"', '"1000000000000000"'))
+    root = ledger_with(tmp_path, "amount.toml", VALID.replace('"110M"', '"1000000000000000"'))
     result = runner.invoke(app, ["summarize", "--ledger", str(root), "-f", "json"])
     assert result.exit_code == 0, result.output
     totals = sorted(record["total"] for record in json.loads(result.stdout))
@@ -212,7 +195,7 @@ def test_largest_amount_is_accepted_and_exact(tmp_path: Path) -> None:
     ['"NaN"', '"sNaN"', "nan", "inf", '"1e999999999"', '"-Infinity"', '"1e-999999999"'],
 )
 def test_non_finite_probabilities_are_problems(tmp_path: Path, value: str) -> None:
-    content = VALID.replace('amount = "5M"', f'amount = "5M"\nprobability = {value}')
+    content = VALID.replace('amount = "110M"', f'amount = "110M"\nprobability = {value}')
     root = ledger_with(tmp_path, "probability.toml", content)
     [problem] = problems_of(check_json(root), "probability.toml")
     assert problem["code"] == "DL114"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from xml.dom import minidom
 
@@ -13,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from builders import REPO
+from builders import minimal_deal, parties, write_deal
 from dealledger.cli import app
 from dealledger.domain.models import Settings
 from dealledger.domain.problems import CODES, Problem, Severity
@@ -21,37 +20,20 @@ from dealledger.ledger.ledger import Ledger
 from dealledger.render import ci_formats
 
 BAD = 'id = "bad-deal"\ntitle = "Bad, deal: 100% \\u0007"\nkindd = "license"\n'
-UNREGISTERED = """\
-id = "unregistered-party"
-title = "A deal with a party the registry does not know"
-kind = "license"
-announced = 2024-01-05
-currency = "USD"
-
-[[parties]]
-name = "Nobody Pharma, Inc."
-role = "licensor"
-
-[[parties]]
-name = "AstraZeneca"
-role = "licensee"
-
-[[tranches]]
-type = "upfront"
-amount = "10M"
-"""
+UNREGISTERED = minimal_deal(
+    "unregistered-party",
+    title="A deal with a party the registry does not know",
+    announced="2024-01-05",
+    parties=parties(("Nobody Pharma, Inc.", "licensor"), ("AstraZeneca", "licensee")),
+)
 
 
 @pytest.fixture
-def ledger_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(REPO / "dealledger.toml", tmp_path / "dealledger.toml")
-    shutil.copytree(REPO / "deals", tmp_path / "deals")
-    (tmp_path / "deals" / "bad.toml").write_text(BAD, encoding="utf-8")
-    (tmp_path / "deals" / "unregistered.toml").write_text(UNREGISTERED, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DEALLEDGER_FORMAT", raising=False)
-    monkeypatch.delenv("DEALLEDGER_LEDGER", raising=False)
-    return tmp_path
+def ledger_dir(bundled_ledger: Path) -> Path:
+    """The bundled ledger (the working folder) with a broken and an unregistered deal added."""
+    write_deal(bundled_ledger, BAD, "bad.toml")
+    write_deal(bundled_ledger, UNREGISTERED, "unregistered.toml")
+    return bundled_ledger
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:

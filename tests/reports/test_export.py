@@ -18,14 +18,8 @@ from dealledger.authoring.export_target import write_file_atomically
 from dealledger.cli import app
 from dealledger.ledger.ledger import load_ledger
 from dealledger.reports.export import TABLES, export_rows, minor_units, write_sqlite
-from reports_fixture import write_ledger
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def ledger_root(tmp_path: Path) -> Path:
-    return write_ledger(tmp_path / "ledger")
 
 
 def export(root: Path, *args: str):  # type: ignore[no-untyped-def]
@@ -37,9 +31,9 @@ def totals(root: Path, *args: str) -> dict:
     return json.loads(result.stdout, parse_float=Decimal)
 
 
-def test_sqlite_tables_keys_and_indexes(ledger_root: Path, tmp_path: Path) -> None:
+def test_sqlite_tables_keys_and_indexes(reports_ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "deals.sqlite"
-    result = export(ledger_root, "--output", str(target))
+    result = export(reports_ledger, "--output", str(target))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     with sqlite3.connect(target) as db:
@@ -66,10 +60,10 @@ def test_sqlite_tables_keys_and_indexes(ledger_root: Path, tmp_path: Path) -> No
         assert row == ("12345678.91", "text", 1234567891, "13209876.43", 1320987643)
 
 
-def test_sql_sums_reproduce_totals_to_the_cent(ledger_root: Path, tmp_path: Path) -> None:
+def test_sql_sums_reproduce_totals_to_the_cent(reports_ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "deals.sqlite"
-    export(ledger_root, "--output", str(target))
-    overall = totals(ledger_root)["overall"]
+    export(reports_ledger, "--output", str(target))
+    overall = totals(reports_ledger)["overall"]
     with sqlite3.connect(target) as db:
         total = db.execute("SELECT SUM(reporting_minor) FROM tranches").fetchone()[0]
         paid = db.execute(
@@ -87,49 +81,49 @@ def test_sql_sums_reproduce_totals_to_the_cent(ledger_root: Path, tmp_path: Path
     assert Decimal(total) / 100 == overall["total"] == Decimal("227061285.13")
     assert Decimal(paid) / 100 == overall["paid"]
     assert Decimal(forfeited) / 100 == overall["forfeited"]
-    grouped = totals(ledger_root, "--by", "payee-group")["groups"]
+    grouped = totals(reports_ledger, "--by", "payee-group")["groups"]
     for group in grouped:
         name = group["key"]["payee-group"]
         if group["total"] is not None and name is not None:
             assert Decimal(by_group[name]) / 100 == group["total"]
 
 
-def test_filters_and_currency_apply_to_export(ledger_root: Path, tmp_path: Path) -> None:
+def test_filters_and_currency_apply_to_export(reports_ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "alpha.sqlite"
-    result = export(ledger_root, "-o", str(target), "--party", "Delta Inc", "--currency", "USD")
+    result = export(reports_ledger, "-o", str(target), "--party", "Delta Inc", "--currency", "USD")
     assert result.exit_code == 0
     with sqlite3.connect(target) as db:
         deals = [row[0] for row in db.execute("SELECT id FROM deals ORDER BY id")]
     assert deals == ["us-framework", "us-option"]
 
 
-def test_existing_file_is_refused_unless_force(ledger_root: Path, tmp_path: Path) -> None:
+def test_existing_file_is_refused_unless_force(reports_ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "deals.sqlite"
     target.write_text("keep me")
-    result = export(ledger_root, "--output", str(target))
+    result = export(reports_ledger, "--output", str(target))
     assert result.exit_code == 2
     assert "--force" in result.stderr
     assert target.read_text() == "keep me"
-    result = export(ledger_root, "--output", str(target), "--force")
+    result = export(reports_ledger, "--output", str(target), "--force")
     assert result.exit_code == 0
     with sqlite3.connect(target) as db:
         assert db.execute("SELECT COUNT(*) FROM deals").fetchone()[0] == 4
 
 
-def test_missing_folder_is_a_usage_error(ledger_root: Path, tmp_path: Path) -> None:
+def test_missing_folder_is_a_usage_error(reports_ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "nowhere" / "deals.sqlite"
-    result = export(ledger_root, "--output", str(target))
+    result = export(reports_ledger, "--output", str(target))
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
     assert not target.parent.exists()
 
 
-def test_failed_write_leaves_no_partial_file(ledger_root: Path, tmp_path: Path) -> None:
+def test_failed_write_leaves_no_partial_file(reports_ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "deals.sqlite"
     target.write_text("old")
 
     def explode(path: Path) -> None:
-        write_sqlite(export_rows(load_ledger(ledger_root), "USD"), path)
+        write_sqlite(export_rows(load_ledger(reports_ledger), "USD"), path)
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
@@ -138,17 +132,17 @@ def test_failed_write_leaves_no_partial_file(ledger_root: Path, tmp_path: Path) 
     assert sorted(path.name for path in tmp_path.iterdir()) == ["deals.sqlite", "ledger"]
 
 
-def test_missing_fx_rate_writes_nothing(ledger_root: Path, tmp_path: Path) -> None:
+def test_missing_fx_rate_writes_nothing(reports_ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "deals.sqlite"
-    result = export(ledger_root, "--output", str(target), "--currency", "GBP")
+    result = export(reports_ledger, "--output", str(target), "--currency", "GBP")
     assert result.exit_code == 1
     assert "GBP" in result.stderr
     assert not target.exists()
 
 
-def test_json_export_is_flat_tables(ledger_root: Path, tmp_path: Path) -> None:
+def test_json_export_is_flat_tables(reports_ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "deals.json"
-    assert export(ledger_root, "-f", "json", "-o", str(target)).exit_code == 0
+    assert export(reports_ledger, "-f", "json", "-o", str(target)).exit_code == 0
     document = json.loads(target.read_text(), parse_float=Decimal)
     assert list(document) == [table.name for table in TABLES]
     for table in TABLES:
@@ -156,14 +150,14 @@ def test_json_export_is_flat_tables(ledger_root: Path, tmp_path: Path) -> None:
             assert list(row) == table.column_names
             assert not any(isinstance(value, dict | list) for value in row.values())
     cents = sum(row["reporting_minor"] or 0 for row in document["tranches"])
-    assert Decimal(cents) / 100 == totals(ledger_root)["overall"]["total"]
-    to_stdout = export(ledger_root, "-f", "json", "-o", "-")
+    assert Decimal(cents) / 100 == totals(reports_ledger)["overall"]["total"]
+    to_stdout = export(reports_ledger, "-f", "json", "-o", "-")
     assert json.loads(to_stdout.stdout, parse_float=Decimal) == document
 
 
-def test_csv_export_is_a_folder_of_tables(ledger_root: Path, tmp_path: Path) -> None:
+def test_csv_export_is_a_folder_of_tables(reports_ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "tables"
-    assert export(ledger_root, "-f", "csv", "-o", str(target)).exit_code == 0
+    assert export(reports_ledger, "-f", "csv", "-o", str(target)).exit_code == 0
     assert sorted(path.name for path in target.iterdir()) == sorted(
         f"{table.name}.csv" for table in TABLES
     )
@@ -171,12 +165,12 @@ def test_csv_export_is_a_folder_of_tables(ledger_root: Path, tmp_path: Path) -> 
     assert raw.count(b"\r\n") == 13  # header + 12 tranches, RFC 4180 line ends
     rows = list(csv.DictReader(io.StringIO(raw.decode())))
     assert sum(int(row["reporting_minor"] or 0) for row in rows) == 22706128513
-    assert export(ledger_root, "-f", "csv", "-o", str(target)).exit_code == 2
-    assert export(ledger_root, "-f", "csv", "-o", str(target), "--force").exit_code == 0
+    assert export(reports_ledger, "-f", "csv", "-o", str(target)).exit_code == 2
+    assert export(reports_ledger, "-f", "csv", "-o", str(target), "--force").exit_code == 0
 
 
-def test_stdout_only_for_json(ledger_root: Path) -> None:
-    result = export(ledger_root, "-o", "-")
+def test_stdout_only_for_json(reports_ledger: Path) -> None:
+    result = export(reports_ledger, "-o", "-")
     assert result.exit_code == 2
 
 

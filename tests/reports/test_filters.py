@@ -14,14 +14,8 @@ from typer.testing import CliRunner
 from builders import REPO
 from dealledger.cli import app
 from dealledger.reports.filters import FilterError, build_filter, parse_filter_date
-from reports_fixture import write_ledger
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def ledger_root(tmp_path: Path) -> Path:
-    return write_ledger(tmp_path)
 
 
 def ids(root: Path, *args: str) -> list[str]:
@@ -30,17 +24,21 @@ def ids(root: Path, *args: str) -> list[str]:
     return [record["id"] for record in json.loads(result.stdout)]
 
 
-def test_no_filter_selects_everything(ledger_root: Path) -> None:
-    assert ids(ledger_root) == ["us-option", "eu-licence", "us-framework", "cn-collab"]
+def test_no_filter_selects_everything(reports_ledger: Path) -> None:
+    assert ids(reports_ledger) == ["us-option", "eu-licence", "us-framework", "cn-collab"]
 
 
-def test_party_by_name_alias_and_group(ledger_root: Path) -> None:
-    assert ids(ledger_root, "--party", "Alpha Pharma KK") == ["cn-collab"]
+def test_party_by_name_alias_and_group(reports_ledger: Path) -> None:
+    assert ids(reports_ledger, "--party", "Alpha Pharma KK") == ["cn-collab"]
     # case-insensitive, and a registry alias of the group
-    assert ids(ledger_root, "--party", "alpha holdings") == ["us-option", "eu-licence", "cn-collab"]
+    assert ids(reports_ledger, "--party", "alpha holdings") == [
+        "us-option",
+        "eu-licence",
+        "cn-collab",
+    ]
     # the group matches its subsidiaries (Alpha Bio GmbH, Alpha Pharma KK) and its alias "Alpha"
-    assert ids(ledger_root, "--party", "Alpha Group") == ["us-option", "eu-licence", "cn-collab"]
-    assert ids(ledger_root, "--party", "Delta Inc") == ["us-option", "us-framework"]
+    assert ids(reports_ledger, "--party", "Alpha Group") == ["us-option", "eu-licence", "cn-collab"]
+    assert ids(reports_ledger, "--party", "Delta Inc") == ["us-option", "us-framework"]
 
 
 def test_bundled_party_rolls_up_to_group() -> None:
@@ -53,34 +51,40 @@ def test_bundled_party_rolls_up_to_group() -> None:
     ]
 
 
-def test_dates_are_on_the_deal_date_signed_else_announced(ledger_root: Path) -> None:
+def test_dates_are_on_the_deal_date_signed_else_announced(reports_ledger: Path) -> None:
     # eu-licence: signed 2024-03-15, announced 2024-03-18
-    assert ids(ledger_root, "--since", "2024-03-16", "--until", "2024-12-31") == ["us-framework"]
-    assert ids(ledger_root, "--since", "2024-03-15", "--until", "2024-03-15") == ["eu-licence"]
-    assert ids(ledger_root, "--since", "2024", "--until", "2024") == ["eu-licence", "us-framework"]
-    assert ids(ledger_root, "--until", "2023-Q2") == ["us-option"]
+    assert ids(reports_ledger, "--since", "2024-03-16", "--until", "2024-12-31") == ["us-framework"]
+    assert ids(reports_ledger, "--since", "2024-03-15", "--until", "2024-03-15") == ["eu-licence"]
+    assert ids(reports_ledger, "--since", "2024", "--until", "2024") == [
+        "eu-licence",
+        "us-framework",
+    ]
+    assert ids(reports_ledger, "--until", "2023-Q2") == ["us-option"]
 
 
-def test_filters_and_across_or_within(ledger_root: Path) -> None:
-    assert ids(ledger_root, "--kind", "license", "--kind", "option") == ["us-option", "eu-licence"]
-    assert ids(ledger_root, "--kind", "license,option", "--party", "Delta Inc") == ["us-option"]
-    assert ids(ledger_root, "--area", "Oncology") == ["eu-licence", "cn-collab"]
-    assert ids(ledger_root, "--area", "oncology", "--tag", "china") == ["cn-collab"]
-    assert ids(ledger_root, "--status", "terminated") == ["us-option"]
+def test_filters_and_across_or_within(reports_ledger: Path) -> None:
+    assert ids(reports_ledger, "--kind", "license", "--kind", "option") == [
+        "us-option",
+        "eu-licence",
+    ]
+    assert ids(reports_ledger, "--kind", "license,option", "--party", "Delta Inc") == ["us-option"]
+    assert ids(reports_ledger, "--area", "Oncology") == ["eu-licence", "cn-collab"]
+    assert ids(reports_ledger, "--area", "oncology", "--tag", "china") == ["cn-collab"]
+    assert ids(reports_ledger, "--status", "terminated") == ["us-option"]
 
 
-def test_nothing_matches_is_empty_exit_0_with_note_in_table_mode(ledger_root: Path) -> None:
-    result = runner.invoke(app, ["summarize", "--ledger", str(ledger_root), "--tag", "nope"])
+def test_nothing_matches_is_empty_exit_0_with_note_in_table_mode(reports_ledger: Path) -> None:
+    result = runner.invoke(app, ["summarize", "--ledger", str(reports_ledger), "--tag", "nope"])
     assert result.exit_code == 0
     assert "no deal matches" in result.stderr
     result = runner.invoke(
-        app, ["totals", "--ledger", str(ledger_root), "--tag", "nope", "-f", "json"]
+        app, ["totals", "--ledger", str(reports_ledger), "--tag", "nope", "-f", "json"]
     )
     assert result.exit_code == 0
     assert json.loads(result.stdout)["overall"]["deals"] == 0
     assert result.stderr == ""
     result = runner.invoke(
-        app, ["timeline", "--ledger", str(ledger_root), "--tag", "nope", "-f", "json"]
+        app, ["timeline", "--ledger", str(reports_ledger), "--tag", "nope", "-f", "json"]
     )
     assert result.exit_code == 0 and json.loads(result.stdout) == []
 
@@ -95,10 +99,10 @@ def test_nothing_matches_is_empty_exit_0_with_note_in_table_mode(ledger_root: Pa
     ],
 )
 def test_bad_filter_values_are_usage_errors(
-    ledger_root: Path, option: str, value: str, expected: str
+    reports_ledger: Path, option: str, value: str, expected: str
 ) -> None:
     for command in ("summarize", "totals", "timeline"):
-        result = runner.invoke(app, [command, "--ledger", str(ledger_root), option, value])
+        result = runner.invoke(app, [command, "--ledger", str(reports_ledger), option, value])
         assert result.exit_code == 2, command
         assert expected in result.stderr
         assert result.stdout == ""

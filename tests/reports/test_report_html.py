@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from builders import REPO
 from dealledger.cli import app
 from dealledger.domain.periods import parse_period
 from dealledger.ledger.ledger import load_ledger
@@ -128,15 +127,6 @@ def small_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(REPO / "dealledger.toml", tmp_path / "dealledger.toml")
-    shutil.copytree(REPO / "deals", tmp_path / "deals")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DEALLEDGER_LEDGER", raising=False)
-    return tmp_path
-
-
 class Page(HTMLParser):
     """Collects what the structure tests look at."""
 
@@ -186,13 +176,13 @@ def assert_self_contained(page: Page) -> None:
             assert attrs.get("rel") == "noopener noreferrer"
 
 
-def test_bundled_report_is_self_contained_and_shows_every_deal(bundled: Path) -> None:
+def test_bundled_report_is_self_contained_and_shows_every_deal(bundled_ledger: Path) -> None:
     result = CliRunner().invoke(app, ["report", "--output", "out/report.html"])
     assert result.exit_code == 2  # the folder does not exist
     assert "does not exist" in result.stderr
     result = CliRunner().invoke(app, ["report", "--output", "report.html"])
     assert result.exit_code == 0, result.output
-    html = (bundled / "report.html").read_text(encoding="utf-8")
+    html = (bundled_ledger / "report.html").read_text(encoding="utf-8")
     page = parse(html)
     assert_self_contained(page)
     ids = {attrs.get("id") for _, attrs in page.tags}
@@ -205,7 +195,7 @@ def test_bundled_report_is_self_contained_and_shows_every_deal(bundled: Path) ->
     assert "USD 25.85B" in text  # 2.02B + 5.33B + 18.5B, all disclosed amounts
     sources = [a for a in page.all("a") if (a.get("href") or "").startswith("http")]
     assert len(sources) >= 5
-    assert not list(bundled.glob(".report.html.*"))
+    assert not list(bundled_ledger.glob(".report.html.*"))
 
 
 def test_untrusted_text_is_escaped(small_ledger: Path) -> None:

@@ -6,31 +6,24 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from builders import REPO
 from dealledger.cli import app
-from reports_fixture import write_ledger
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def ledger_root(tmp_path: Path) -> Path:
-    return write_ledger(tmp_path)
 
 
 def show(root: Path, *args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["show", *args, "--ledger", str(root)])
 
 
-def test_json_is_the_summary_object_plus_detail(ledger_root: Path) -> None:
-    result = show(ledger_root, "cn-collab", "-f", "json")
+def test_json_is_the_summary_object_plus_detail(reports_ledger: Path) -> None:
+    result = show(reports_ledger, "cn-collab", "-f", "json")
     assert result.exit_code == 0
     record = json.loads(result.stdout, parse_float=Decimal)
     summary = json.loads(
-        runner.invoke(app, ["summarize", "--ledger", str(ledger_root), "-f", "json"]).stdout,
+        runner.invoke(app, ["summarize", "--ledger", str(reports_ledger), "-f", "json"]).stdout,
         parse_float=Decimal,
     )
     base = next(item for item in summary if item["id"] == "cn-collab")
@@ -43,8 +36,8 @@ def test_json_is_the_summary_object_plus_detail(ledger_root: Path) -> None:
     assert record["total"] == Decimal("168000000")
 
 
-def test_tranches_in_file_order_with_parties_resolved_and_converted(ledger_root: Path) -> None:
-    record = json.loads(show(ledger_root, "cn-collab", "-f", "json").stdout, parse_float=Decimal)
+def test_tranches_in_file_order_with_parties_resolved_and_converted(reports_ledger: Path) -> None:
+    record = json.loads(show(reports_ledger, "cn-collab", "-f", "json").stdout, parse_float=Decimal)
     tranches = record["tranches"]
     assert [t["type"] for t in tranches] == ["upfront", "equity", "milestone", "royalty"]
     assert tranches[0]["payee"] == ["Alpha Bio GmbH", "Alpha Pharma KK"]
@@ -55,8 +48,10 @@ def test_tranches_in_file_order_with_parties_resolved_and_converted(ledger_root:
     assert tranches[3]["amount"] is None
 
 
-def test_default_parties_and_undisclosed(ledger_root: Path) -> None:
-    record = json.loads(show(ledger_root, "eu-licence", "-f", "json").stdout, parse_float=Decimal)
+def test_default_parties_and_undisclosed(reports_ledger: Path) -> None:
+    record = json.loads(
+        show(reports_ledger, "eu-licence", "-f", "json").stdout, parse_float=Decimal
+    )
     first = record["tranches"][0]
     assert first["payer"] == ["Beta Pharma"] and first["payee"] == ["Alpha Bio GmbH"]
     assert record["tranches"][2]["amount"] == "undisclosed"
@@ -64,8 +59,8 @@ def test_default_parties_and_undisclosed(ledger_root: Path) -> None:
     assert record["parties"][0]["group"] == "Alpha Group"
 
 
-def test_related_both_directions(ledger_root: Path) -> None:
-    listed = json.loads(show(ledger_root, "cn-collab", "-f", "json").stdout)["related"]
+def test_related_both_directions(reports_ledger: Path) -> None:
+    listed = json.loads(show(reports_ledger, "cn-collab", "-f", "json").stdout)["related"]
     assert listed == [
         {
             "id": "eu-licence",
@@ -73,26 +68,26 @@ def test_related_both_directions(ledger_root: Path) -> None:
             "direction": "listed here",
         }
     ]
-    back = json.loads(show(ledger_root, "eu-licence", "-f", "json").stdout)["related"]
+    back = json.loads(show(reports_ledger, "eu-licence", "-f", "json").stdout)["related"]
     assert back[0]["id"] == "cn-collab" and back[0]["direction"] == "lists this deal"
 
 
-def test_problems_of_the_deal_are_included(ledger_root: Path) -> None:
-    path = ledger_root / "deals" / "2024" / "eu-licence.toml"
+def test_problems_of_the_deal_are_included(reports_ledger: Path) -> None:
+    path = reports_ledger / "deals" / "2024" / "eu-licence.toml"
     path.write_text(
         path.read_text()
         .replace('name = "Beta Pharma"', 'name = "Beta Pharmaa"')
         .replace('title = "Alpha Bio licenses', 'total = "1B"\ntitle = "Alpha Bio licenses')
     )
-    result = show(ledger_root, "eu-licence", "-f", "json")
+    result = show(reports_ledger, "eu-licence", "-f", "json")
     problems = json.loads(result.stdout)["problems"]
     assert problems, result.stdout
     assert all(problem["deal"] == "eu-licence" for problem in problems)
     assert result.exit_code == 0  # warnings only
 
 
-def test_table_shows_every_section(ledger_root: Path) -> None:
-    result = show(ledger_root, "eu-licence")
+def test_table_shows_every_section(reports_ledger: Path) -> None:
+    result = show(reports_ledger, "eu-licence")
     assert result.exit_code == 0
     out = result.stdout
     for text in (
@@ -113,26 +108,26 @@ def test_table_shows_every_section(ledger_root: Path) -> None:
     assert "\x1b[" not in out
 
 
-def test_unknown_id_suggests_nearest(ledger_root: Path) -> None:
-    result = show(ledger_root, "eu-license")
+def test_unknown_id_suggests_nearest(reports_ledger: Path) -> None:
+    result = show(reports_ledger, "eu-license")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "eu-licence" in result.stderr
 
 
-def test_deal_with_errors_says_so(ledger_root: Path) -> None:
-    path = ledger_root / "deals" / "2024" / "eu-licence.toml"
+def test_deal_with_errors_says_so(reports_ledger: Path) -> None:
+    path = reports_ledger / "deals" / "2024" / "eu-licence.toml"
     path.write_text(path.read_text().replace('kind = "license"', 'kind = "licence"'))
-    result = show(ledger_root, "eu-licence")
+    result = show(reports_ledger, "eu-licence")
     assert result.exit_code == 1
     assert "has errors" in result.stderr
 
 
-def test_markdown_and_csv(ledger_root: Path) -> None:
-    markdown = show(ledger_root, "us-option", "-f", "markdown").stdout
+def test_markdown_and_csv(reports_ledger: Path) -> None:
+    markdown = show(reports_ledger, "us-option", "-f", "markdown").stdout
     assert markdown.startswith("## us-option")
     assert "| upfront |" in markdown.replace("  ", " ")
-    csv_lines = show(ledger_root, "us-option", "-f", "csv").stdout.splitlines()
+    csv_lines = show(reports_ledger, "us-option", "-f", "csv").stdout.splitlines()
     assert csv_lines[0].startswith("id,title,kind,status")
     assert csv_lines[1].startswith("us-option,")
 

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -21,17 +20,12 @@ from reports_fixture import write_ledger
 runner = CliRunner()
 
 
-@pytest.fixture
-def ledger_root(tmp_path: Path) -> Path:
-    return write_ledger(tmp_path)
-
-
 def run(root: Path, *args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["timeline", "--ledger", str(root), *args])
 
 
-def test_events_json_shape_and_order(ledger_root: Path) -> None:
-    result = run(ledger_root, "-f", "json")
+def test_events_json_shape_and_order(reports_ledger: Path) -> None:
+    result = run(reports_ledger, "-f", "json")
     assert result.exit_code == 0
     events = json.loads(result.stdout, parse_float=Decimal)
     assert all(
@@ -76,8 +70,8 @@ def test_period_names() -> None:
     assert period_name(day, "month") == "2024-08"
 
 
-def test_schedule_by_year_in_reporting_currency(ledger_root: Path) -> None:
-    result = run(ledger_root, "--by", "year", "-f", "json")
+def test_schedule_by_year_in_reporting_currency(reports_ledger: Path) -> None:
+    result = run(reports_ledger, "--by", "year", "-f", "json")
     assert result.exit_code == 0
     document = json.loads(result.stdout, parse_float=Decimal)
     assert list(document) == ["currency", "periods", "unscheduled"]
@@ -92,12 +86,12 @@ def test_schedule_by_year_in_reporting_currency(ledger_root: Path) -> None:
     assert document["unscheduled"] == Decimal("14084507.04")
 
 
-def test_schedule_adds_up_to_totals(ledger_root: Path) -> None:
+def test_schedule_adds_up_to_totals(reports_ledger: Path) -> None:
     schedule_doc = json.loads(
-        run(ledger_root, "--by", "month", "-f", "json").stdout, parse_float=Decimal
+        run(reports_ledger, "--by", "month", "-f", "json").stdout, parse_float=Decimal
     )
     totals = json.loads(
-        runner.invoke(app, ["totals", "--ledger", str(ledger_root), "-f", "json"]).stdout,
+        runner.invoke(app, ["totals", "--ledger", str(reports_ledger), "-f", "json"]).stdout,
         parse_float=Decimal,
     )["overall"]
     paid = sum(period["paid"] for period in schedule_doc["periods"])
@@ -106,17 +100,17 @@ def test_schedule_adds_up_to_totals(ledger_root: Path) -> None:
     assert due == totals["outstanding"]
 
 
-def test_quarter_bucket_holds_period_first_day(ledger_root: Path) -> None:
+def test_quarter_bucket_holds_period_first_day(reports_ledger: Path) -> None:
     document = json.loads(
-        run(ledger_root, "--by", "quarter", "-f", "json").stdout, parse_float=Decimal
+        run(reports_ledger, "--by", "quarter", "-f", "json").stdout, parse_float=Decimal
     )
     periods = {period["period"]: period for period in document["periods"]}
     assert periods["2025-Q3"]["due"] == Decimal("54250000")  # "2025-H2" starts 2025-07-01
     assert periods["2026-Q1"]["due"] == Decimal("2816901.41")
 
 
-def test_bad_bucket_lists_accepted_values(ledger_root: Path) -> None:
-    result = run(ledger_root, "--by", "week")
+def test_bad_bucket_lists_accepted_values(reports_ledger: Path) -> None:
+    result = run(reports_ledger, "--by", "week")
     assert result.exit_code == 2
     assert "year, quarter, month" in result.stderr
 
@@ -152,17 +146,17 @@ def test_bars_scale_to_the_biggest_period() -> None:
     assert abs(lines[1].count("█") - 2 * lines[2].count("░")) <= 1
 
 
-def test_terminal_chart_on_request_and_plain_in_pipe(ledger_root: Path) -> None:
-    plain = run(ledger_root).stdout
+def test_terminal_chart_on_request_and_plain_in_pipe(reports_ledger: Path) -> None:
+    plain = run(reports_ledger).stdout
     assert "●" not in plain and "us-option" in plain
-    drawn = run(ledger_root, "--chart").stdout
+    drawn = run(reports_ledger, "--chart").stdout
     assert "●" in drawn and "✕" in drawn
-    bars = run(ledger_root, "--by", "year", "--chart").stdout
+    bars = run(reports_ledger, "--by", "year", "--chart").stdout
     assert "█" in bars and "░" in bars
 
 
-def test_schedule_library_counts_undisclosed(ledger_root: Path) -> None:
-    found = schedule(load_ledger(ledger_root), "year", "USD")
+def test_schedule_library_counts_undisclosed(reports_ledger: Path) -> None:
+    found = schedule(load_ledger(reports_ledger), "year", "USD")
     assert found.undisclosed == 1
 
 
@@ -187,10 +181,10 @@ def test_achieved_without_due_counts_at_its_achieved_date(tmp_path: Path) -> Non
     ).items()
 
 
-def test_filters_apply_to_timeline(ledger_root: Path) -> None:
-    events = json.loads(run(ledger_root, "--party", "Delta Inc", "-f", "json").stdout)
+def test_filters_apply_to_timeline(reports_ledger: Path) -> None:
+    events = json.loads(run(reports_ledger, "--party", "Delta Inc", "-f", "json").stdout)
     assert {event["deal"] for event in events} == {"us-option", "us-framework"}
     schedule_doc = json.loads(
-        run(ledger_root, "--party", "Delta Inc", "--by", "year", "-f", "json").stdout
+        run(reports_ledger, "--party", "Delta Inc", "--by", "year", "-f", "json").stdout
     )
     assert [period["period"] for period in schedule_doc["periods"]] == ["2023"]

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from builders import REPO
+from builders import REPO, make_ledger, minimal_deal, write_deal
 from dealledger.cli import app
 from dealledger.ledger.ledger import load_ledger
 from dealledger.reports.totals import ByKeyError, parse_by, totals_record
@@ -34,11 +34,6 @@ MONEY_TYPES = {
     "funding": "other",
     "other": "other",
 }
-
-
-@pytest.fixture
-def ledger_root(tmp_path: Path) -> Path:
-    return write_ledger(tmp_path)
 
 
 def run(root: Path, *args: str) -> tuple[int, str, str]:
@@ -118,20 +113,20 @@ def _independent(root: Path, target: str = "USD") -> dict[str, object]:
     }
 
 
-def test_overall_matches_an_independent_computation(ledger_root: Path) -> None:
-    code, out, _ = run(ledger_root, "totals", "--format", "json")
+def test_overall_matches_an_independent_computation(reports_ledger: Path) -> None:
+    code, out, _ = run(reports_ledger, "totals", "--format", "json")
     assert code == 0
     document = json.loads(out, parse_float=Decimal)
     assert document["currency"] == "USD"
     assert document["by"] == []
     assert document["groups"] == []
     overall = dict(document["overall"])
-    expected = _independent(ledger_root)
+    expected = _independent(reports_ledger)
     assert overall == expected
 
 
-def test_overall_matches_the_hand_worked_figures(ledger_root: Path) -> None:
-    overall = json.loads(run(ledger_root, "totals", "-f", "json")[1], parse_float=Decimal)[
+def test_overall_matches_the_hand_worked_figures(reports_ledger: Path) -> None:
+    overall = json.loads(run(reports_ledger, "totals", "-f", "json")[1], parse_float=Decimal)[
         "overall"
     ]
     assert overall["total"] == Decimal("227061285.13")
@@ -142,8 +137,8 @@ def test_overall_matches_the_hand_worked_figures(ledger_root: Path) -> None:
     assert overall["incomplete_deals"] == 2
 
 
-def test_json_numbers_are_exact_decimals_not_floats(ledger_root: Path) -> None:
-    out = run(ledger_root, "totals", "-f", "json")[1]
+def test_json_numbers_are_exact_decimals_not_floats(reports_ledger: Path) -> None:
+    out = run(reports_ledger, "totals", "-f", "json")[1]
     assert '"total": 227061285.13' in out
     assert '"forfeited": 131000000.25' in out
     assert "e+" not in out.lower()
@@ -166,9 +161,9 @@ def test_each_tranche_is_rounded_before_summing(tmp_path: Path) -> None:
     assert record["overall"]["other"] == Decimal("0.06")
 
 
-def test_group_rollup_by_payee_group_resolves_joint_payees(ledger_root: Path) -> None:
+def test_group_rollup_by_payee_group_resolves_joint_payees(reports_ledger: Path) -> None:
     document = json.loads(
-        run(ledger_root, "totals", "--by", "payee-group", "-f", "json")[1], parse_float=Decimal
+        run(reports_ledger, "totals", "--by", "payee-group", "-f", "json")[1], parse_float=Decimal
     )
     groups = {group["key"]["payee-group"]: group for group in document["groups"]}
     # Alpha Bio GmbH and Alpha Pharma KK (the joint CNY upfront) both roll up to Alpha Group.
@@ -185,11 +180,11 @@ def test_group_rollup_by_payee_group_resolves_joint_payees(ledger_root: Path) ->
     assert groups[None]["incomplete_deals"] == 1
 
 
-def test_joint_payee_key_and_payer_alias(ledger_root: Path) -> None:
-    by_payee = json.loads(run(ledger_root, "totals", "--by", "payee", "-f", "json")[1])
+def test_joint_payee_key_and_payer_alias(reports_ledger: Path) -> None:
+    by_payee = json.loads(run(reports_ledger, "totals", "--by", "payee", "-f", "json")[1])
     keys = [group["key"]["payee"] for group in by_payee["groups"]]
     assert "Alpha Bio GmbH + Alpha Pharma KK" in keys
-    by_payer = json.loads(run(ledger_root, "totals", "--by", "payer-group", "-f", "json")[1])
+    by_payer = json.loads(run(reports_ledger, "totals", "--by", "payer-group", "-f", "json")[1])
     payers = {group["key"]["payer-group"] for group in by_payer["groups"]}
     # "Alpha" is an alias: it resolves to the registered group name.
     assert "Alpha Group" in payers
@@ -216,9 +211,9 @@ def test_joint_payee_across_groups_stays_joint(tmp_path: Path) -> None:
     assert "Alpha Group + Delta Inc" in keys
 
 
-def test_multiple_keys_repeated_or_comma_separated_agree(ledger_root: Path) -> None:
-    repeated = run(ledger_root, "totals", "--by", "year", "--by", "currency", "-f", "json")[1]
-    commas = run(ledger_root, "totals", "--by", "year,currency", "-f", "json")[1]
+def test_multiple_keys_repeated_or_comma_separated_agree(reports_ledger: Path) -> None:
+    repeated = run(reports_ledger, "totals", "--by", "year", "--by", "currency", "-f", "json")[1]
+    commas = run(reports_ledger, "totals", "--by", "year,currency", "-f", "json")[1]
     assert repeated == commas
     document = json.loads(repeated, parse_float=Decimal)
     assert document["by"] == ["year", "currency"]
@@ -228,9 +223,9 @@ def test_multiple_keys_repeated_or_comma_separated_agree(ledger_root: Path) -> N
     assert jpy["total"] == Decimal("6700000.00")
 
 
-def test_area_counts_a_deal_in_each_of_its_areas(ledger_root: Path) -> None:
+def test_area_counts_a_deal_in_each_of_its_areas(reports_ledger: Path) -> None:
     document = json.loads(
-        run(ledger_root, "totals", "--by", "area", "-f", "json")[1], parse_float=Decimal
+        run(reports_ledger, "totals", "--by", "area", "-f", "json")[1], parse_float=Decimal
     )
     groups = {group["key"]["area"]: group for group in document["groups"]}
     assert groups["oncology"]["deals"] == 2
@@ -239,49 +234,49 @@ def test_area_counts_a_deal_in_each_of_its_areas(ledger_root: Path) -> None:
     assert summed > document["overall"]["total"]
 
 
-def test_kind_and_status_groups_sum_to_overall(ledger_root: Path) -> None:
+def test_kind_and_status_groups_sum_to_overall(reports_ledger: Path) -> None:
     document = json.loads(
-        run(ledger_root, "totals", "--by", "kind", "-f", "json")[1], parse_float=Decimal
+        run(reports_ledger, "totals", "--by", "kind", "-f", "json")[1], parse_float=Decimal
     )
     total = sum(g["total"] for g in document["groups"] if g["total"] is not None)
     assert total == document["overall"]["total"]
     assert sum(g["deals"] for g in document["groups"]) == document["overall"]["deals"]
 
 
-def test_currency_override_and_missing_rate_is_exit_1(ledger_root: Path) -> None:
-    code, out, err = run(ledger_root, "totals", "--currency", "GBP")
+def test_currency_override_and_missing_rate_is_exit_1(reports_ledger: Path) -> None:
+    code, out, err = run(reports_ledger, "totals", "--currency", "GBP")
     assert code == 1
     assert out == ""
     assert "USD→GBP" in err and "2023-05-01" in err
 
 
-def test_unknown_currency_code_is_a_usage_error(ledger_root: Path) -> None:
-    code, _, err = run(ledger_root, "totals", "--currency", "XXQ")
+def test_unknown_currency_code_is_a_usage_error(reports_ledger: Path) -> None:
+    code, _, err = run(reports_ledger, "totals", "--currency", "XXQ")
     assert code == 2
     assert "ISO 4217" in err
 
 
-def test_several_currencies_without_reporting_currency_is_exit_2(ledger_root: Path) -> None:
-    settings = ledger_root / "dealledger.toml"
+def test_several_currencies_without_reporting_currency_is_exit_2(reports_ledger: Path) -> None:
+    settings = reports_ledger / "dealledger.toml"
     settings.write_text(settings.read_text().replace('currency = "USD"\n', "", 1))
-    code, _, err = run(ledger_root, "totals")
+    code, _, err = run(reports_ledger, "totals")
     assert code == 2
     assert "--currency" in err and "CNY, EUR, JPY, USD" in err
-    code, out, _ = run(ledger_root, "totals", "--currency", "USD", "-f", "json")
+    code, out, _ = run(reports_ledger, "totals", "--currency", "USD", "-f", "json")
     assert code == 0
     assert json.loads(out)["currency"] == "USD"
 
 
-def test_single_currency_selection_needs_no_reporting_currency(ledger_root: Path) -> None:
-    settings = ledger_root / "dealledger.toml"
+def test_single_currency_selection_needs_no_reporting_currency(reports_ledger: Path) -> None:
+    settings = reports_ledger / "dealledger.toml"
     settings.write_text(settings.read_text().replace('currency = "USD"\n', "", 1))
-    code, out, _ = run(ledger_root, "totals", "--kind", "option", "-f", "json")
+    code, out, _ = run(reports_ledger, "totals", "--kind", "option", "-f", "json")
     assert code == 0
     assert json.loads(out)["currency"] == "USD"
 
 
-def test_unknown_by_key_lists_accepted_keys(ledger_root: Path) -> None:
-    code, out, err = run(ledger_root, "totals", "--by", "country")
+def test_unknown_by_key_lists_accepted_keys(reports_ledger: Path) -> None:
+    code, out, err = run(reports_ledger, "totals", "--by", "country")
     assert code == 2
     assert out == ""
     assert "payee-group" in err and "area" in err
@@ -290,12 +285,12 @@ def test_unknown_by_key_lists_accepted_keys(ledger_root: Path) -> None:
     assert parse_by(["payee_group", "YEAR", "year"]) == ["payee-group", "year"]
 
 
-def test_table_and_csv_forms(ledger_root: Path) -> None:
-    code, out, _ = run(ledger_root, "totals", "--by", "payee-group")
+def test_table_and_csv_forms(reports_ledger: Path) -> None:
+    code, out, _ = run(reports_ledger, "totals", "--by", "payee-group")
     assert code == 0
     assert "Alpha Group" in out and "Overall" in out and "\x1b[" not in out
     assert "2 of 4 deals have undisclosed amounts" in out
-    code, out, _ = run(ledger_root, "totals", "--by", "payee-group", "-f", "csv")
+    code, out, _ = run(reports_ledger, "totals", "--by", "payee-group", "-f", "csv")
     lines = out.splitlines()
     assert lines[0] == (
         "scope,payee-group,deals,upfront,milestone,commercial,other,total,paid,forfeited,"
@@ -331,16 +326,9 @@ def _random_ledger(root: Path, deals: list[list[tuple]]) -> None:
         text_settings += (
             f'[[fx]]\ndate = 2020-01-01\nfrom = "{source}"\nto = "{target}"\nrate = "{rate}"\n'
         )
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "dealledger.toml").write_text(text_settings)
-    (root / "deals").mkdir()
+    make_ledger(root, settings=text_settings)
     for number, tranches in enumerate(deals):
-        text = (
-            f'id = "deal-{number}"\ntitle = "Deal {number}"\nkind = "license"\n'
-            f'announced = 2024-0{number % 9 + 1}-01\ncurrency = "EUR"\n'
-            '[[parties]]\nname = "L"\nrole = "licensor"\n'
-            '[[parties]]\nname = "P"\nrole = "licensee"\n'
-        )
+        text = ""
         for kind, amount, currency, status in tranches:
             text += f'[[tranches]]\ntype = "{kind}"\n'
             text += f'amount = "{amount}"\n'
@@ -349,7 +337,10 @@ def _random_ledger(root: Path, deals: list[list[tuple]]) -> None:
             text += f'status = "{status}"\n'
             if status == "paid":
                 text += "paid = 2025-01-02\n"
-        (root / "deals" / f"deal-{number}.toml").write_text(text)
+        announced = f"2024-0{number % 9 + 1}-01"
+        write_deal(
+            root, minimal_deal(f"deal-{number}", announced=announced, currency="EUR", tranches=text)
+        )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from builders import PARTIES, UPFRONT, make_ledger, minimal_deal
+from builders import PARTIES, UPFRONT, make_ledger, minimal_deal, parties
 from check_runs import Checked, check, column_of, line_of
 
 
@@ -40,10 +40,6 @@ def only(checked: Checked, path: Path, code: str, severity: str = "error") -> di
 def tranche(**keys: str) -> str:
     """A [[tranches]] table from keys whose values are already TOML."""
     return "[[tranches]]\n" + "".join(f"{key} = {value}\n" for key, value in keys.items()) + "\n"
-
-
-def parties(*roles: tuple[str, str]) -> str:
-    return "".join(f'[[parties]]\nname = "{name}"\nrole = "{role}"\n\n' for name, role in roles)
 
 
 def test_the_builders_valid_deal_is_clean(tmp_path: Path) -> None:

@@ -8,22 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from builders import make_ledger, minimal_deal
 from dealledger.cli import app
 
-DEAL = """id = "one"
-title = "One"
-kind = "license"
-announced = 2024-01-01
-currency = "USD"
-
-[[parties]]
-name = "A"
-role = "licensor"
-
-[[parties]]
-name = "B"
-role = "licensee"
-
+ASSETS = """\
 [[assets]]
 name = "X"
 phase = "phase2"
@@ -32,11 +20,9 @@ phase = "phase2"
 name = "Y"
 code = "Y-1"
 phase = "phase1"
-
-[[tranches]]
-type = "upfront"
-amount = "1M"
 """
+DEAL = minimal_deal("one", announced="2024-01-01", tail=ASSETS)
+LAST = DEAL.count("\n")  # a problem in `deal_extra` is at LAST + its line there
 
 
 def check(root: Path) -> list[dict]:
@@ -45,11 +31,7 @@ def check(root: Path) -> list[dict]:
 
 
 def make(tmp_path: Path, settings: str = "", deal_extra: str = "") -> Path:
-    (tmp_path / "deals").mkdir()
-    if settings:
-        (tmp_path / "dealledger.toml").write_text(settings, encoding="utf-8")
-    (tmp_path / "deals" / "one.toml").write_text(DEAL + deal_extra, encoding="utf-8")
-    return tmp_path
+    return make_ledger(tmp_path, {"one.toml": DEAL + deal_extra}, settings or None)
 
 
 @pytest.mark.parametrize(
@@ -95,18 +77,18 @@ def test_valid_valuation_settings_pass(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "code", "line"),
     [
-        ('\n[[forecast]]\nasset = "Z"\nyear = 2030\nnet_sales = "1B"\n', "DL504", 29),
-        ('\n[[forecast]]\nyear = 2030\nnet_sales = "1B"\n', "DL504", 28),
+        ('\n[[forecast]]\nasset = "Z"\nyear = 2030\nnet_sales = "1B"\n', "DL504", LAST + 3),
+        ('\n[[forecast]]\nyear = 2030\nnet_sales = "1B"\n', "DL504", LAST + 2),
         (
             '\n[[forecast]]\nasset = "X"\nyear = 2030\nnet_sales = "1B"\n'
             '\n[[forecast]]\nasset = "X"\nyear = 2030\nnet_sales = "2B"\n',
             "DL505",
-            35,
+            LAST + 9,
         ),
-        ('\n[[forecast]]\nasset = "X"\nyear = 2030.0\nnet_sales = "1B"\n', "DL506", 30),
-        ('\n[[forecast]]\nasset = "X"\nyear = 30\nnet_sales = "1B"\n', "DL506", 30),
-        ('\n[[forecast]]\nasset = "X"\nyear = 2030\nnet_sales = 1.5e9\n', "DL108", 31),
-        ('\n[[forecast]]\nasset = "X"\nnet_sales = "1B"\n', "DL101", 28),
+        ('\n[[forecast]]\nasset = "X"\nyear = 2030.0\nnet_sales = "1B"\n', "DL506", LAST + 4),
+        ('\n[[forecast]]\nasset = "X"\nyear = 30\nnet_sales = "1B"\n', "DL506", LAST + 4),
+        ('\n[[forecast]]\nasset = "X"\nyear = 2030\nnet_sales = 1.5e9\n', "DL108", LAST + 5),
+        ('\n[[forecast]]\nasset = "X"\nnet_sales = "1B"\n', "DL101", LAST + 2),
     ],
 )
 def test_bad_forecasts_are_errors_at_their_line(
@@ -119,7 +101,7 @@ def test_bad_forecasts_are_errors_at_their_line(
 def test_unknown_forecast_key_suggests_the_known_one(tmp_path: Path) -> None:
     extra = '\n[[forecast]]\nasset = "X"\nyear = 2030\nsales = "1B"\n'
     problems = check(make(tmp_path, deal_extra=extra))
-    assert [(p["code"], p["line"]) for p in problems] == [("DL101", 28), ("DL102", 31)]
+    assert [(p["code"], p["line"]) for p in problems] == [("DL101", LAST + 2), ("DL102", LAST + 5)]
     assert "net_sales" in problems[1]["message"]
 
 
@@ -131,7 +113,7 @@ def test_forecast_by_asset_code_is_valid(tmp_path: Path) -> None:
 def test_probability_outside_unit_interval_is_an_error(tmp_path: Path) -> None:
     extra = '\n[[tranches]]\ntype = "milestone"\namount = "2M"\nasset = "X"\nprobability = 1.5\n'
     problems = check(make(tmp_path, deal_extra=extra))
-    assert [(p["code"], p["line"]) for p in problems] == [("DL114", 32)]
+    assert [(p["code"], p["line"]) for p in problems] == [("DL114", LAST + 6)]
 
 
 def test_settings_rate_used_and_flag_overrides(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from builders import REPO
+from builders import REPO, make_ledger
 from check_runs import run_cli
 from dealledger.cli import app
 from dealledger.domain.assumptions import build_assumptions
@@ -250,13 +250,8 @@ def by_hand(
 
 
 def write_ledger(root: Path, settings: str = SETTINGS, **deals: str) -> Path:
-    (root / "deals").mkdir(parents=True)
-    (root / "dealledger.toml").write_text(settings, encoding="utf-8")
-    for name, text in (
-        deals or {"alpha": ALPHA, "beta": BETA, "gamma": GAMMA, "delta": DELTA}
-    ).items():
-        (root / "deals" / f"{name}.toml").write_text(text, encoding="utf-8")
-    return root
+    deals = deals or {"alpha": ALPHA, "beta": BETA, "gamma": GAMMA, "delta": DELTA}
+    return make_ledger(root, {f"{name}.toml": text for name, text in deals.items()}, settings)
 
 
 def values(root: Path, **options: Decimal) -> dict[str, DealValue]:
