@@ -1,9 +1,9 @@
 """Every command of the app, in every output format, on a ledger of hostile deals.
 
-Commands are discovered from the app, so commands added later (show, totals, timeline,
-export, new, record, fmt, value...) are covered as soon as they are registered: each is run
-with no argument and with a deal id, and every variant that is not a usage error must end
-with exit 0 or 1, without an exception, with terminal-safe text (or valid JSON).
+Commands are discovered from the app, and each must have its argument lists in `ARGUMENTS`
+(a new command fails `test_every_command_has_its_arguments` until it is added there). Every
+variant must end with exit 0, 1 or 2, without an exception, with terminal-safe text (or valid
+JSON), and at least one variant of each command must get past argument checking.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tomli_w
 import typer.main
 from typer.testing import CliRunner
 
-from builders import REPO
+from builders import REPO, make_ledger, minimal_deal
 from dealledger.cli import app
 from hostile_helpers import assert_safe_for_terminal
 
@@ -91,6 +91,45 @@ def command_formats() -> list[tuple[str, str | None]]:
     return found
 
 
+# What each command runs with after its name; LEDGER stands for the hostile ledger's root, and
+# a command with --format also gets each of its formats. Writers write into the working folder,
+# a fresh copy of the ledger. `report` to HTML is left out until it stops crashing on an
+# undisclosed amount that has a due date (test_report_page_with_an_undisclosed_amount_due).
+LEDGER = "<ledger>"
+READ = [["--ledger", LEDGER], ["--ledger", LEDGER, DEAL_ID]]  # the id is a usage error for most
+ARGUMENTS: dict[str, list[list[str]]] = {
+    "check": READ,
+    "export": [["--ledger", LEDGER, "--output", "-"], ["--ledger", LEDGER, "--output", "exported"]],
+    "fmt": READ,
+    "init": [["fresh"], [f"fresh {TITLE}", "--empty"]],
+    "new": [
+        [
+            *("--ledger", LEDGER, "--no-input", "--id", "evil-two", "--title", TITLE),
+            *("--kind", "license", "--announced", "2024-01-01", "--currency", "USD"),
+            *("--party", '=HYPERLINK("https://evil.example"):licensor'),
+            *("--party", "@Acme \x1b[31mred:licensee", "--upfront", "5M"),
+        ],
+        ["--ledger", LEDGER, "--no-input", "--id", DEAL_ID, "--title", TITLE],  # a taken id
+    ],
+    "record": [
+        [DEAL_ID, "--ledger", LEDGER, "-t", "[link=x]m[/link]", "--status", "achieved"],
+        [DEAL_ID, "--ledger", LEDGER, "--status", "terminated", "--terminated", "2025-01-01"],
+        [DEAL_ID, "--ledger", LEDGER, "-t", "\x1b[2J\u202enone", "--status", "paid"],
+    ],
+    "report": [["--ledger", LEDGER, "--output", "timeline.svg", "--title", TITLE]],
+    "schema": [[], ["--settings"]],
+    "show": READ,
+    "summarize": READ,
+    "timeline": READ,
+    "totals": READ,
+    "value": READ,
+}
+
+
+def test_every_command_has_its_arguments() -> None:
+    assert sorted(ARGUMENTS) == sorted({name for name, _ in command_formats()})
+
+
 @pytest.mark.parametrize(("command", "output_format"), command_formats())
 def test_every_command_and_format_is_safe(
     command: str,
@@ -103,9 +142,9 @@ def test_every_command_and_format_is_safe(
     shutil.copytree(ledger, root)  # writers may change the ledger
     monkeypatch.chdir(root)  # and write default output files where they run
     runner = CliRunner()
-    ran = False
-    for extra in ([], [DEAL_ID]):
-        args = [command, "--ledger", str(root), *extra]
+    ran = []
+    for variant in ARGUMENTS[command]:
+        args = [command, *(str(root) if arg == LEDGER else arg for arg in variant)]
         if output_format is not None:
             args += ["--format", output_format]
         result = runner.invoke(app, args, input="")
@@ -117,14 +156,28 @@ def test_every_command_and_format_is_safe(
         assert_safe_for_terminal(result.stderr)
         if result.exit_code == 2:
             continue  # this variant was a usage error (e.g. the command needs an id)
-        ran = True
+        ran.append(variant)
         if output_format == "json" and result.stdout.strip():
             json.loads(result.stdout)
         if output_format not in BINARY_FORMATS:
             assert_safe_for_terminal(result.stdout.replace("\r\n", "\n").replace("\t", " "))
         assert "\x1b" not in result.stdout
-    if not ran:
-        pytest.skip(f"{command} needs arguments this generic test does not know")
+    assert ran, f"every variant of {command} was a usage error: fix its ARGUMENTS"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="render/svg.py schedule_svg adds an undisclosed (None) amount to a Decimal",
+)
+def test_report_page_with_an_undisclosed_amount_due(tmp_path: Path) -> None:
+    """A known bug: when this passes, add the HTML report to ARGUMENTS["report"]."""
+    undisclosed = '[[tranches]]\ntype = "milestone"\namount = "undisclosed"\ndue = "2027-Q2"\n'
+    root = make_ledger(tmp_path, [minimal_deal(tranches=undisclosed)])
+    result = CliRunner().invoke(app, ["report", "-L", str(root), "-o", str(tmp_path / "r.html")])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code == 0, result.output
 
 
 def test_commands_are_discovered() -> None:
