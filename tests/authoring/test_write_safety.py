@@ -39,6 +39,7 @@ def _writer(root: str, tranche: str, years: list[int], barrier) -> None:
         record(Path(root), DEAL, tranche, due=str(year))
 
 
+@pytest.mark.slow
 def test_two_concurrent_writers_both_updates_survive(ledger: Path) -> None:
     """Each process records ten `due` values on its own tranche of the same file at once.
 
@@ -65,6 +66,7 @@ def test_two_concurrent_writers_both_updates_survive(ledger: Path) -> None:
     assert not [p for p in (ledger / "deals").iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_lock_excludes_another_process(ledger: Path) -> None:
     folder = ledger / "deals"
     probe = [

@@ -87,6 +87,7 @@ def assert_some_kills_hit(report: KillReport) -> None:
 # --- deal-file writers ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_record_killed_keeps_the_deal_file_whole(ledger: Path) -> None:
     args = ["record", AI_DEAL, "--tranche", "1", "--paid", "2025-07-15"]
     target = ledger / AI_FILE
@@ -98,6 +99,7 @@ def test_record_killed_keeps_the_deal_file_whole(ledger: Path) -> None:
     check_passes(ledger)
 
 
+@pytest.mark.slow
 def test_fmt_killed_keeps_the_commented_file_whole(tmp_path: Path) -> None:
     (tmp_path / "deals").mkdir()
     target = tmp_path / "deals" / "messy.toml"
@@ -117,6 +119,7 @@ def test_fmt_killed_keeps_the_commented_file_whole(tmp_path: Path) -> None:
     check_passes(tmp_path)
 
 
+@pytest.mark.slow
 def test_new_killed_leaves_no_file_or_the_whole_one(ledger: Path) -> None:
     target = ledger / "deals" / "acme-beta-2025-widget.toml"
     report = assert_kill_safe(dealledger_command(*NEW_DEAL), ledger, target, kill_points=KILLS)
@@ -168,6 +171,7 @@ def old_database(ledger: Path, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("force", [True, False], ids=["force", "no-force"])
 def test_sqlite_export_over_an_existing_database(
     ledger: Path, old_database: Path, tmp_path: Path, force: bool
@@ -193,6 +197,7 @@ def test_sqlite_export_over_an_existing_database(
         assert old_database.read_bytes() == old
 
 
+@pytest.mark.slow
 def test_json_export_killed(ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "deals.json"
 
@@ -210,6 +215,7 @@ def test_json_export_killed(ledger: Path, tmp_path: Path) -> None:
     assert "absent" in report.outcomes
 
 
+@pytest.mark.slow
 def test_csv_export_killed_over_an_existing_folder(ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "tables"
     target.mkdir()
@@ -231,6 +237,7 @@ def test_csv_export_killed_over_an_existing_folder(ledger: Path, tmp_path: Path)
     assert report.kept_original >= 1
 
 
+@pytest.mark.slow
 def test_report_killed_over_an_existing_page(ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     target.write_bytes(b"<!DOCTYPE html><title>the old report</title>\n")
@@ -253,6 +260,7 @@ def test_report_killed_over_an_existing_page(ledger: Path, tmp_path: Path) -> No
     assert report.kept_original >= 1
 
 
+@pytest.mark.slow
 def test_init_killed_leaves_no_half_made_ledger(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
@@ -296,6 +304,7 @@ def test_check_ignores_writers_temporary_files(ledger: Path) -> None:
 # --- concurrent writers --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_records_on_one_file_both_land(ledger: Path) -> None:
     target = ledger / AI_FILE
     for round_number, (first, second) in enumerate([("2031", "2041"), ("2032", "2042")]):
@@ -313,6 +322,7 @@ def test_two_records_on_one_file_both_land(ledger: Path) -> None:
     check_passes(ledger)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "paths", [(), ("deals/a/x.toml", "deals/b/x.toml")], ids=["same-path", "other-paths"]
 )
@@ -329,6 +339,7 @@ def test_two_news_with_one_id_exactly_one_wins(ledger: Path, paths: tuple[str, .
     check_passes(ledger)  # exactly one file with that id, and it is whole
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output_format", ["sqlite", "json", "csv"])
 def test_two_exports_to_one_output_exactly_one_wins(
     ledger: Path, tmp_path: Path, output_format: str

@@ -140,6 +140,7 @@ def test_settings_problems_are_reported_at_their_line(tmp_path: Path) -> None:
     assert code == 1
 
 
+@pytest.mark.slow
 def test_python_dash_m_and_version() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "dealledger", "--version"],

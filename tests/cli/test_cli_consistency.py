@@ -61,6 +61,7 @@ def closed_pipe(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         os.close(write_end)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["check", "-f", "json"], ["check"], ["check", "-f", "junit"]])
 def test_check_into_a_closed_pipe_ends_quietly_with_its_verdict(
     clean_root: Path, broken_root: Path, args: list[str]
@@ -72,6 +73,7 @@ def test_check_into_a_closed_pipe_ends_quietly_with_its_verdict(
     assert (broken.returncode, broken.stderr) == (1, b"")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_check_into_head_under_pipefail(broken_root: Path) -> None:
     result = piped_to_head(broken_root, "check -f json")
@@ -173,6 +175,7 @@ def on_a_terminal(root: Path, pager_file: Path, *args: str) -> tuple[int, bytes]
     return process.returncode, printed
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("args", TABLE_COMMANDS, ids=" ".join)
 def test_long_tables_go_through_the_pager_unless_no_pager(
@@ -192,6 +195,7 @@ def test_long_tables_go_through_the_pager_unless_no_pager(
     assert len(printed.splitlines()) > 6
 
 
+@pytest.mark.slow
 def test_timeline_chart_is_paged_with_its_table(clean_root: Path, tmp_path: Path) -> None:
     paged = tmp_path / "paged.txt"
     code, _ = on_a_terminal(clean_root, paged, "timeline", "--by", "year")

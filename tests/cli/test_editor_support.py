@@ -63,6 +63,7 @@ def test_taplo_example_covers_the_ledger() -> None:
     assert len(matched) == 5
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("taplo") is None, reason="taplo is not installed")
 def test_taplo_validates_the_bundled_ledger(bundled_ledger: Path) -> None:
     write_schemas(bundled_ledger)

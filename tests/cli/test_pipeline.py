@@ -58,6 +58,7 @@ def dealledger(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess[
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_closed_pipe_ends_quietly(ledger_root: Path, args: list[str]) -> None:
     """The reader is gone before the first write: no message, no traceback, exit 0."""
@@ -77,6 +78,7 @@ def test_closed_pipe_ends_quietly(ledger_root: Path, args: list[str]) -> None:
     assert result.returncode == 0
 
 
+@pytest.mark.slow
 def test_head_reads_one_line(ledger_root: Path) -> None:
     result = subprocess.run(
         f"{sys.executable} -m dealledger timeline -f csv | head -1",
@@ -89,6 +91,7 @@ def test_head_reads_one_line(ledger_root: Path) -> None:
     assert result.stderr == b""
 
 
+@pytest.mark.slow
 def test_machine_formats_write_only_data_to_stdout(ledger_root: Path, tmp_path: Path) -> None:
     # A warning in the ledger goes to stderr; stdout stays parseable.
     root = write_ledger(tmp_path / "warned")
@@ -101,6 +104,7 @@ def test_machine_formats_write_only_data_to_stdout(ledger_root: Path, tmp_path: 
         assert b"warning" in result.stderr
 
 
+@pytest.mark.slow
 def test_csv_is_rfc_4180_with_header(ledger_root: Path) -> None:
     result = dealledger(ledger_root, "timeline", "-f", "csv")
     lines = result.stdout.split(b"\r\n")
@@ -111,6 +115,7 @@ def test_csv_is_rfc_4180_with_header(ledger_root: Path) -> None:
     assert b"Alpha Bio GmbH + Alpha Pharma KK" in quoted
 
 
+@pytest.mark.slow
 def test_paths_from_stdin(ledger_root: Path) -> None:
     path = ledger_root / "deals" / "2023" / "us-option.toml"
     result = dealledger(ledger_root, "totals", "-", "-f", "json", input=f"{path}\n".encode())
@@ -145,6 +150,7 @@ def _on_terminal(root: Path, args: list[str], **extra: str) -> bytes:
     return output
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_colour_on_terminal_only_and_never_with_no_color_or_dumb(ledger_root: Path) -> None:
     args = ["timeline", "--by", "year"]

@@ -131,6 +131,7 @@ def _check_jsonschema() -> list[str]:
     return [found]
 
 
+@pytest.mark.slow
 def test_check_jsonschema_validates_bundled_and_test_ledgers(tmp_path: Path) -> None:
     command = _check_jsonschema()
     schema = tmp_path / "deal.schema.json"
@@ -150,6 +151,7 @@ def test_check_jsonschema_validates_bundled_and_test_ledgers(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_check_jsonschema_rejects_a_typo(tmp_path: Path) -> None:
     command = _check_jsonschema()
     schema = tmp_path / "deal.schema.json"

@@ -139,6 +139,7 @@ def test_completion_follows_ledger_option(tmp_path: Path, monkeypatch: pytest.Mo
     assert out.split() == ["azn-cspc-2025-ai-research"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_bash_script_completes_deal_ids(bundled_ledger: Path) -> None:
     """The generated bash script, sourced in a real bash, completes ids."""
@@ -278,6 +279,7 @@ def test_every_command_help_has_examples() -> None:
         assert f"dealledger {name}" in result.stdout, name
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("fish") is None, reason="needs fish")
 def test_fish_script_completes_commands_and_formats(bundled_ledger: Path) -> None:
     exe = shutil.which("dealledger")

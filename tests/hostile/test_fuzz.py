@@ -39,6 +39,7 @@ def load(folder: Path, data: dict, name: str = "deal.toml") -> Deal:
     return deal_file.deal
 
 
+@pytest.mark.slow
 @FAST
 @given(deal_data())
 def test_valid_deals_round_trip_with_the_same_figures(data: dict) -> None:
@@ -51,6 +52,7 @@ def test_valid_deals_round_trip_with_the_same_figures(data: dict) -> None:
     assert deal_figures(again, fx) == deal_figures(first, fx)
 
 
+@pytest.mark.slow
 @FAST
 @given(deal_data(), st.randoms(use_true_random=False))
 def test_mutated_deals_never_break_check(data: dict, rng: random.Random) -> None:
@@ -59,6 +61,7 @@ def test_mutated_deals_never_break_check(data: dict, rng: random.Random) -> None
         check_invariants(Path(folder), mutated)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_never_break_check(data: bytes) -> None:
@@ -75,6 +78,7 @@ SETTINGS = (REPO / "dealledger.toml").read_bytes()
 BUNDLED_DEAL = next(iter(sorted((REPO / "deals").rglob("*.toml"))))
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.randoms(use_true_random=False))
 def test_mutated_settings_never_break_check(rng: random.Random) -> None:

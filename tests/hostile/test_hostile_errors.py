@@ -124,6 +124,7 @@ def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]
     assert captured.err.strip()
 
 
+@pytest.mark.slow
 def test_no_ledger_found_is_a_usage_error(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "dealledger", "check"],
@@ -137,6 +138,7 @@ def test_no_ledger_found_is_a_usage_error(tmp_path: Path) -> None:
     assert "no ledger found" in result.stderr
 
 
+@pytest.mark.slow
 def test_ascii_only_terminal_does_not_crash(tmp_path: Path) -> None:
     chinese = parties(("石药集团", "licensor"), ("B", "licensee"))
     make_ledger(
@@ -152,6 +154,7 @@ def test_ascii_only_terminal_does_not_crash(tmp_path: Path) -> None:
     assert b"\\u77f3" in result.stdout  # 石, written as an escape instead of crashing
 
 
+@pytest.mark.slow
 def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     make_ledger(tmp_path, [minimal_deal(f"d{index}", title="x" * 200) for index in range(300)])
     process = subprocess.Popen(
@@ -168,6 +171,7 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     assert "Traceback" not in stderr and "Exception" not in stderr
 
 
+@pytest.mark.slow
 def test_real_entry_point_reports_bugs_without_traceback(tmp_path: Path) -> None:
     # A ledger whose deals folder is a file: exercised through `python -m dealledger`.
     (tmp_path / "deals").write_text("not a folder", encoding="utf-8")

@@ -315,6 +315,7 @@ def test_discovery_does_not_recurse_per_folder_level(root: Path) -> None:
     assert [target.display.count("/") for target in found] == [1, 61]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that allows any bytes")
 def test_file_name_that_is_not_utf8(root: Path) -> None:
     name = os.path.join(os.fsencode(root / "deals"), b"\xff\x1b.toml")

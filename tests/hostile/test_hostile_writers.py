@@ -66,6 +66,7 @@ def target(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_atomic_writer_passes(tmp_path: Path, target: Path) -> None:
     assert_kill_safe(
         [*writer(tmp_path, ATOMIC_WRITER), str(target)],
@@ -77,6 +78,7 @@ def test_atomic_writer_passes(tmp_path: Path, target: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_naive_writer_is_caught(tmp_path: Path, target: Path) -> None:
     with pytest.raises(AssertionError, match="torn file"):
         assert_kill_safe(
@@ -89,6 +91,7 @@ def test_naive_writer_is_caught(tmp_path: Path, target: Path) -> None:
         )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="uses fcntl")
 def test_locked_writers_keep_every_update(tmp_path: Path, target: Path) -> None:
     target.write_text("", encoding="utf-8")

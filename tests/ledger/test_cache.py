@@ -628,6 +628,7 @@ def test_the_cache_codec_covers_every_field_of_the_deal_model() -> None:
     RecordCodec.build()
 
 
+@pytest.mark.slow
 def test_a_warm_check_imports_no_model_and_validates_no_setting(root: Path) -> None:
     """Start-up matters on every commit: served from the cache, `check` needs no pydantic
     model, no loader and no validation of dealledger.toml."""

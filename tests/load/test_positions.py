@@ -486,6 +486,7 @@ _TREES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     document=st.dictionaries(_KEYS, _TREES, max_size=5),
@@ -543,6 +544,7 @@ def test_deep_array_still_records_its_start() -> None:
     assert index.nearest(("a", *[0] * 99_999)).line == 1
 
 
+@pytest.mark.slow
 def test_five_megabytes() -> None:
     block = """\
 [[tranches]]

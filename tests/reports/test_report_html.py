@@ -399,6 +399,7 @@ def _console_lines(browser: str, page: Path) -> tuple[list[str], str]:
     return lines, done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_chromium() is None, reason="needs chromium")
 def test_opens_in_chromium_without_console_messages(small_ledger: Path) -> None:
     browser = _chromium()

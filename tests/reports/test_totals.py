@@ -343,6 +343,7 @@ def _random_ledger(root: Path, deals: list[list[tuple]]) -> None:
         )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(TRANCHE, min_size=1, max_size=4), min_size=1, max_size=4))
 def test_totals_and_sqlite_agree_with_independent_sums(deals: list[list[tuple]]) -> None:
