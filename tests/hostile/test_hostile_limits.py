@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from builders import minimal_deal
+from builders import make_ledger, minimal_deal
 from dealledger.cli import app
 from dealledger.domain import limits
 from dealledger.domain.limits import MAX_FILE_BYTES, MAX_NESTING, nesting_breach
@@ -21,15 +21,7 @@ VALID = minimal_deal("ok")
 
 
 def ledger_with(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    deals = tmp_path / "deals"
-    deals.mkdir(exist_ok=True)
-    (deals / "other.toml").write_text(VALID.replace('"ok"', '"other"'), encoding="utf-8")
-    target = deals / name
-    if isinstance(content, str):
-        target.write_text(content, encoding="utf-8")
-    else:
-        target.write_bytes(content)
-    return tmp_path
+    return make_ledger(tmp_path, {"other.toml": minimal_deal("other"), name: content})
 
 
 def check_json(root: Path) -> dict:
