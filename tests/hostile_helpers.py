@@ -25,6 +25,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from builders import make_ledger
 from dealledger.cli import app
 
 CHECK_KEYS = {"files", "deals", "errors", "warnings", "problems"}
@@ -41,18 +42,9 @@ class CheckOutcome:
     stderr: str
 
 
-def make_ledger(root: Path) -> Path:
-    """An empty ledger: root/deals/. Returns the deals folder."""
-    deals = root / "deals"
-    deals.mkdir(parents=True, exist_ok=True)
-    return deals
-
-
 def check_invariants(root: Path, data: bytes, name: str = "fuzzed.toml") -> CheckOutcome:
     """Write `data` as a deal file and assert `check --format json` behaves on it."""
-    deals = make_ledger(root)
-    target = deals / name
-    target.write_bytes(data)
+    make_ledger(root, {name: data})
     result = CliRunner().invoke(app, ["check", "--ledger", str(root), "--format", "json"])
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         f"check raised {result.exception!r} on {data[:200]!r}"
@@ -90,8 +82,7 @@ def check_reports(root: Path, expected_exit: int = 0) -> None:
 
 def check_settings_invariants(root: Path, data: bytes, deal: bytes) -> CheckOutcome:
     """`data` as dealledger.toml next to one deal file: the same promises as for deals."""
-    make_ledger(root)
-    (root / "dealledger.toml").write_bytes(data)
+    make_ledger(root, settings=data)
     return check_invariants(root, deal, "deal.toml")
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builders import make_ledger
+
 SETTINGS = """\
 currency = "USD"
 
@@ -234,10 +236,4 @@ due = 2024-05-15
 
 def write_ledger(root: Path) -> Path:
     """Write the ledger under `root` and return it."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "dealledger.toml").write_text(SETTINGS, encoding="utf-8")
-    for name, text in DEALS.items():
-        path = root / "deals" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+    return make_ledger(root, DEALS, SETTINGS)

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from support import REPO
+from builders import REPO
 
 ruff = shutil.which("ruff")
 
