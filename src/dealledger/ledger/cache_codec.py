@@ -33,12 +33,40 @@ from pydantic_core import (
     core_schema,
 )
 
-from ..domain.models import Asset, Deal, Forecast, Party, Source, Tier, Tranche
+from ..domain.models import (
+    Asset,
+    Deal,
+    Event,
+    Forecast,
+    Option,
+    Part,
+    Party,
+    Right,
+    Source,
+    SplitShare,
+    Stock,
+    Tier,
+    Tranche,
+)
 from ..domain.money import Precision
 from ..domain.periods import Period
 from .cache_index import CacheFormatError
 
-MODELS: tuple[type[BaseModel], ...] = (Deal, Party, Asset, Tranche, Tier, Source, Forecast)
+MODELS: tuple[type[BaseModel], ...] = (
+    Deal,
+    Party,
+    Asset,
+    Tranche,
+    Tier,
+    SplitShare,
+    Part,
+    Stock,
+    Option,
+    Right,
+    Event,
+    Source,
+    Forecast,
+)
 _DATACLASSES: dict[type, tuple[tuple[str, type], ...]] = {
     Period: (("start", date), ("text", str)),
     Precision: (("value", Decimal), ("tolerance", Decimal)),
@@ -71,6 +99,8 @@ def plain_schema(annotation: Any) -> core_schema.CoreSchema:
         raise CacheFormatError(f"no cache schema for {annotation!r}")
     if annotation is str:
         return core_schema.str_schema()
+    if annotation is bool:
+        return core_schema.bool_schema(strict=True)
     if annotation is int:
         return core_schema.int_schema(strict=True)
     if annotation is date:

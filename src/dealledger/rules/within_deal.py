@@ -13,6 +13,7 @@ from decimal import Decimal
 from ..domain.models import PAYING_ROLES, RECEIVING_ROLES, Deal, Tranche
 from ..domain.problems import Finding, error
 from ..domain.royalties import check_forecasts
+from .terms import check_terms
 
 
 def check_deal(deal: Deal) -> list[Finding]:
@@ -26,6 +27,7 @@ def check_deal(deal: Deal) -> list[Finding]:
         *_tranche_parties(deal),
         *_related(deal),
         *check_forecasts(deal),
+        *check_terms(deal),
     ]
 
 
@@ -136,7 +138,8 @@ def _assets(deal: Deal) -> Iterator[Finding]:
                 f"write one of {_quoted(sorted(names))}",
             )
     for index, tranche in enumerate(deal.tranches):
-        if tranche.asset is not None and deal.asset_named(tranche.asset) is None:
+        # A list of assets is checked entry by entry with the version-2 terms.
+        if isinstance(tranche.asset, str) and deal.asset_named(tranche.asset) is None:
             known = [asset.name for asset in deal.assets]
             hint = f"write one of {_quoted(known)}" if known else "add it under [[assets]]"
             yield error(
@@ -258,6 +261,8 @@ def _tranche_parties(deal: Deal) -> Iterator[Finding]:
             continue  # both sides defaulted: the common case, nothing to check
         loc = ("tranches", index)
         for key, given in (("payer", tranche.payer), ("payee", tranche.payee)):
+            if given is None and key == "payee" and tranche.split:
+                continue  # the split names the payees (checked with the split)
             if given is None:
                 if not can_default:
                     side = payers if key == "payer" else payees
@@ -307,8 +312,8 @@ def _quoted(names: list[str]) -> str:
 
 def paying_and_receiving(deal: Deal) -> tuple[list[str], list[str]]:
     """Names of the parties on the paying and on the receiving side (`partner`: neither)."""
-    payers = [party.name for party in deal.parties if party.role in PAYING_ROLES]
-    payees = [party.name for party in deal.parties if party.role in RECEIVING_ROLES]
+    payers = [party.name for party in deal.parties if PAYING_ROLES.intersection(party.roles)]
+    payees = [party.name for party in deal.parties if RECEIVING_ROLES.intersection(party.roles)]
     return payers, payees
 
 
@@ -318,4 +323,7 @@ def tranche_parties(deal: Deal, tranche: Tranche) -> tuple[tuple[str, ...], tupl
     defaults = len(payers) == 1 and len(payees) == 1
     default_payer = tuple(payers) if defaults else ()
     default_payee = tuple(payees) if defaults else ()
+    if tranche.payee is None and tranche.split:
+        # A split names its payees: together they are the tranche's payee.
+        default_payee = tuple(dict.fromkeys(name for item in tranche.split for name in item.payee))
     return (tranche.payer or default_payer, tranche.payee or default_payee)
