@@ -460,7 +460,7 @@ class Deal(Model):
     financials: Financials = "disclosed"
     total: DeclaredTotal | None = None
     total_qualifier: Qualifier | None = None
-    total_includes: tuple[PartType, ...] | None = None
+    total_includes: tuple[PartType | Literal["mixed"], ...] | None = None
     total_covers_undisclosed: bool | None = None
     territory: StringOrList | None = None
     therapeutic_areas: tuple[Text, ...] = ()

@@ -155,11 +155,16 @@ def restore_classes(instance: Any) -> Any:
     _share_fields_set(instance)
     values = instance.__dict__
     for name in _NESTED[real]:
-        items = values[name]
+        items = _children(values[name])
         if items:
             for item in items:
                 restore_classes(item)
     return instance
+
+
+def _children(value: Any) -> Any:
+    """The models a nested field holds: a tuple of them, or one model (a tranche's `stock`)."""
+    return (value,) if isinstance(value, BaseModel) else value
 
 
 def _nested_fields(model: type[BaseModel]) -> tuple[str, ...]:
@@ -192,7 +197,7 @@ def share_fields_sets(instance: Any) -> Any:
     _share_fields_set(instance)
     values = instance.__dict__
     for name in _nested_fields(type(instance)):
-        items = values[name]
+        items = _children(values[name])
         if items:
             for item in items:
                 share_fields_sets(item)
@@ -208,7 +213,7 @@ def _restore_only(instance: Any) -> None:
     object.__setattr__(instance, "__class__", real)
     values = instance.__dict__
     for name in _NESTED[real]:
-        items = values[name]
+        items = _children(values[name])
         if items:
             for item in items:
                 _restore_only(item)
@@ -220,7 +225,7 @@ def _as_shadows(instance: Any) -> None:
     object.__setattr__(instance, "__class__", _SHADOWS[real])
     values = instance.__dict__
     for name in _NESTED[real]:
-        items = values[name]
+        items = _children(values[name])
         if items:
             for item in items:
                 _as_shadows(item)

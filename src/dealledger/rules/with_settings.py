@@ -99,7 +99,7 @@ def _declared_total(deal: Deal, fx: FxTable) -> Iterator[Finding]:
     difference = abs(declared.value - computed)
     if qualifier == "over":
         # A floor: the tranches may add up to more than the headline, never less.
-        if computed >= declared.value - declared.tolerance:
+        if computed >= declared.value:
             return
         message = (
             f'declared total "over {readable(declared.value)}" is a floor, but the tranches '

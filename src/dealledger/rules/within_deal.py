@@ -72,30 +72,32 @@ def _status_dates(deal: Deal) -> Iterator[Finding]:
         )
     for index, tranche in enumerate(deal.tranches):
         loc = ("tranches", index)
-        if tranche.status == "achieved" and tranche.achieved is None:
+        if tranche.status == "achieved" and tranche.achieved_date is None:
             yield error(
                 "DL202",
                 (*loc, "status"),
                 'status "achieved" needs the date: add achieved = YYYY-MM-DD',
             )
-        if tranche.status == "paid" and tranche.paid is None:
+        if tranche.status == "paid" and tranche.paid_date is None:
             yield error(
                 "DL202", (*loc, "status"), 'status "paid" needs the date: add paid = YYYY-MM-DD'
             )
-        if tranche.paid is not None and tranche.status != "paid":
-            yield error(
-                "DL202",
-                (*loc, "paid"),
-                f'a paid date needs status = "paid" (status is "{tranche.status}")',
-                anchor="key",
-            )
-        if tranche.achieved is not None and tranche.status == "expected":
-            yield error(
-                "DL202",
-                (*loc, "achieved"),
-                'an achieved date needs status = "achieved" (or "paid" once paid)',
-                anchor="key",
-            )
+        for key in ("paid", "paid_in"):
+            if getattr(tranche, key) is not None and tranche.status != "paid":
+                yield error(
+                    "DL202",
+                    (*loc, key),
+                    f'a paid date needs status = "paid" (status is "{tranche.status}")',
+                    anchor="key",
+                )
+        for key in ("achieved", "achieved_in"):
+            if getattr(tranche, key) is not None and tranche.status == "expected":
+                yield error(
+                    "DL202",
+                    (*loc, key),
+                    'an achieved date needs status = "achieved" (or "paid" once paid)',
+                    anchor="key",
+                )
 
 
 def _parties(deal: Deal) -> Iterator[Finding]:
