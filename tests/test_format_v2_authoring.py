@@ -53,12 +53,8 @@ split = [{ payee = "A", share = "100%" }]
     text = format_text(scrambled)
     assert tomllib.loads(text) == tomllib.loads(scrambled)
     lines = [line for line in text.splitlines() if line and not line.startswith("[")]
-    assert lines[:4] == [
-        "format = 2",
-        'id = "x"',
-        'total_qualifier = "over"',
-        'amends = "base-deal"',
-    ]
+    expected = ["format = 2", 'id = "x"', 'total_qualifier = "over"', 'amends = "base-deal"']
+    assert lines[:4] == expected
     assert text.index("[[tranches]]") < text.index("[[options]]") < text.index("[[events]]")
     assert text.index("split =") < text.index("covers =") < text.index("stock =")
     assert text.index('id = "china"') < text.index("holder =") < text.index("status =")
