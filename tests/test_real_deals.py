@@ -215,3 +215,33 @@ def test_each_gap_row_is_shown_by_a_corpus_file(gap: str) -> None:
 def test_no_corpus_file_leaves_a_term_to_notes() -> None:
     for name, data in _deals().items():
         assert "notes" not in data, name
+
+
+# --- the bundled ledger (deals/ and dealledger.toml, which `init` copies) ------------------
+
+
+def test_the_bundled_ledger_passes_a_strict_check() -> None:
+    result = run("check", "--ledger", str(REPO), "--strict", "--no-cache")
+    assert result.exit_code == 0, result.output
+
+
+def test_no_bundled_file_mentions_internal_notes_or_cites_an_index_page() -> None:
+    files = [REPO / "dealledger.toml", *sorted((REPO / "deals").rglob("*.toml"))]
+    for path in files:
+        text = path.read_text(encoding="utf-8").lower()
+        for phrase in ("domain notes", "seed article", "seed document", "deal-format.md", "spec "):
+            assert phrase not in text, (path.name, phrase)
+    for path in files[1:]:
+        for source in tomllib.loads(path.read_text(encoding="utf-8")).get("sources", []):
+            parts = urlsplit(source["url"])
+            assert parts.path.strip("/") and "press-releases.html" not in parts.path, path.name
+
+
+def test_the_bundled_2026_deal_records_its_split_and_opt_in_as_terms() -> None:
+    path = REPO / "deals" / "2026" / "azn-cspc-2026-obesity-peptides.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    split = data["tranches"][0]["split"]
+    assert [entry["share"] for entry in split] == ["35%", "65%"]
+    opt_in = data["options"][0]
+    assert opt_in["territory"] == ["CN", "HK", "MO", "TW"]
+    assert opt_in["after"] == "approved"
