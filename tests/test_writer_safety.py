@@ -203,7 +203,8 @@ def test_json_export_killed(ledger: Path, tmp_path: Path) -> None:
 
     def is_complete(data: bytes) -> bool:
         document = json.loads(data)
-        return len(document["deals"]) == BUNDLED_DEALS and len(document["tranches"]) == BUNDLED_TRANCHES
+        counts = (len(document["deals"]), len(document["tranches"]))
+        return counts == (BUNDLED_DEALS, BUNDLED_TRANCHES)
 
     report = assert_kill_safe(
         dealledger_command("export", "--format", "json", "--output", str(target)),
