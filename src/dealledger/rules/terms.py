@@ -16,6 +16,7 @@ from ..domain.money import readable
 from ..domain.periods import Period, after_last_day
 from ..domain.problems import Finding, KeyPath, error
 from ..domain.regions import region_problem
+from .parties import tranche_parties
 
 # Roles no party can hold together: each pair is two sides of the same exchange.
 _OPPOSED = (("licensor", "licensee"), ("acquirer", "target"), ("investor", "investee"))
@@ -218,7 +219,7 @@ def _stock(deal: Deal, tranche: Tranche, loc: KeyPath) -> Iterator[Finding]:
     stock = tranche.stock
     if stock is None:
         return
-    payers, payees = _sides(deal, tranche)
+    payers, payees = tranche_parties(deal, tranche)
     sides = set(payers) | set(payees)
     if stock.issuer not in sides:
         yield error(
@@ -444,12 +445,6 @@ def _territories(deal: Deal) -> Iterator[Finding]:
             if problem is not None:
                 where = (*loc, entry_index) if len(entries or ()) > 1 else loc
                 yield error("DL117", where, problem)
-
-
-def _sides(deal: Deal, tranche: Tranche) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    from .within_deal import tranche_parties
-
-    return tranche_parties(deal, tranche)
 
 
 def _not_a_party(key: str, name: str, names: set[str], loc: KeyPath) -> Finding:
