@@ -84,3 +84,14 @@ def check(root: Path, *extra: str, stdin: str | None = None) -> Checked:
     assert "Traceback" not in result.stdout + result.stderr
     data = json.loads(result.stdout) if result.stdout.strip() else {}
     return Checked(result.exit_code, result.stdout, result.stderr, data)
+
+
+def run(*args: str, input: str | None = None) -> Any:
+    """`dealledger ARGS` through CliRunner, stderr kept apart."""
+    return CliRunner().invoke(app, list(args), input=input)
+
+
+def check_json(root: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    """`check --ledger ROOT --format json`: the exit code and the parsed document."""
+    result = run("check", "--ledger", str(root), "--format", "json", *extra)
+    return result.exit_code, json.loads(result.stdout)

@@ -15,11 +15,15 @@ def test_keys_are_spelled_as_in_a_file() -> None:
 
 def test_arrays_of_tables_and_plain_keys_split_the_deal() -> None:
     arrays = table_arrays(Deal)
-    assert list(arrays) == ["parties", "assets", "tranches", "sources", "forecast"]
+    assert list(arrays) == [
+        *("parties", "assets", "tranches", "options", "rights", "events", "sources", "forecast")
+    ]
     assert arrays["tranches"] is Tranche
     assert set(plain_keys(Deal)) | set(arrays) == set(file_keys(Deal))
-    assert plain_keys(Deal)[:3] == ("id", "title", "kind")
-    assert table_arrays(Tranche) == {"tiers": Tier}  # `tuple[Tier, ...] | None` counts too
+    assert plain_keys(Deal)[:4] == ("format", "id", "title", "kind")
+    # `tuple[Tier, ...] | None` counts too
+    assert list(table_arrays(Tranche)) == ["split", "tiers", "parts"]
+    assert table_arrays(Tranche)["tiers"] is Tier
 
 
 def test_fmt_orders_by_the_models() -> None:

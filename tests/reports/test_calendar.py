@@ -55,7 +55,7 @@ type = "milestone"
 label = "IND"
 amount = "2M"
 status = "achieved"
-achieved = 2025-04-01
+achieved = 2025-05-05
 due = "2025-05"
 
 [[tranches]]

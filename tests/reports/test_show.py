@@ -137,8 +137,17 @@ def test_bundled_deal_shows_shared_payee() -> None:
     record = json.loads(
         show(root, "azn-cspc-2026-obesity-peptides", "-f", "json").stdout, parse_float=Decimal
     )
-    assert record["tranches"][1]["payee"] == [
+    upfront = record["tranches"][0]
+    assert upfront["payee"] == [
+        "CSPC Jushi Biopharmaceutical Co., Ltd.",
         "CSPC Pharmaceutical Group Limited",
         "CSPC Zhongqi Pharmaceutical Technology (Shijiazhuang) Co., Ltd.",
     ]
+    assert upfront["split"][1] == {
+        "payee": [
+            "CSPC Pharmaceutical Group Limited",
+            "CSPC Zhongqi Pharmaceutical Technology (Shijiazhuang) Co., Ltd.",
+        ],
+        "share": Decimal("0.65"),
+    }
     assert record["total"] == Decimal("18500000000")

@@ -9,27 +9,16 @@ import subprocess
 import sys
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from builders import REPO, make_ledger, minimal_deal
-from dealledger.cli import app
+from check_runs import check_json, run
 
 # Two problems of different families in one file: DL303 (registry warning, settings) and
 # DL230 (declared total, within the deal).
 SETTINGS = '[parties."Licensor Co"]\n'
 WRONG_TOTAL = 'total = "900M"'
-
-
-def run(*args: str) -> Any:
-    return CliRunner().invoke(app, list(args))
-
-
-def check_json(root: Path, *extra: str) -> tuple[int, dict]:
-    result = run("check", "--ledger", str(root), "--format", "json", *extra)
-    return result.exit_code, json.loads(result.stdout)
 
 
 def codes(document: dict) -> list[str]:

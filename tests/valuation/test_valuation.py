@@ -630,15 +630,14 @@ def test_bundled_ledger_values_only_what_has_a_sourced_probability() -> None:
     assert code == 0
     document = json.loads(out, parse_float=Decimal)
     deals = {deal["id"]: deal for deal in document["deals"]}
-    # upfronts only: 100M and 110M dated before the valuation date, 420M + 780M due 2026-Q2
+    # upfronts only: 100M and 110M dated before the valuation date, 1.2B (split 35/65 among
+    # the licensors) due 2026-Q2
     assert deals["azn-cspc-2024-ys2302018"]["rnpv"] == 100_000_000
     assert deals["azn-cspc-2025-ai-research"]["rnpv"] == 110_000_000
     obesity = deals["azn-cspc-2026-obesity-peptides"]
     q2 = date(2026, 4, 1)
-    assert obesity["rnpv"] == by_hand(
-        "420000000", Decimal(1), q2, as_of=date(2026, 1, 1)
-    ) + by_hand("780000000", Decimal(1), q2, as_of=date(2026, 1, 1))
-    assert obesity["rnpv"] == Decimal("1172146287.69")
+    assert obesity["rnpv"] == by_hand("1200000000", Decimal(1), q2, as_of=date(2026, 1, 1))
+    assert obesity["rnpv"] == Decimal("1172146287.70")
     # every milestone of these preclinical assets is unvalued, with the reason
     for deal_id in ("azn-cspc-2024-ys2302018", "azn-cspc-2025-ai-research"):
         reasons = [item["reason"] for item in deals[deal_id]["unvalued"]]

@@ -27,7 +27,11 @@ from .toml_values import amount_toml, parse_date, toml_string
 
 KINDS: tuple[str, ...] = get_args(Kind)
 ROLES: tuple[str, ...] = get_args(Role)
-PARTY_FORM = '--party "NAME:ROLE", e.g. --party "AstraZeneca:licensee"'
+PARTY_FORM = (
+    '--party "NAME:ROLE", e.g. --party "AstraZeneca:licensee" or "Pfizer:licensee+investor"'
+)
+#: The amounts `new` takes, in the order their tranches are written.
+AMOUNT_KEYS = ("upfront", "milestone", "commercial", "combined")
 
 
 class ScaffoldUsageError(UsageError):
@@ -50,6 +54,7 @@ class NewDeal:
     title: str
     kind: str
     announced: date
+    # Each party's name and its role, or roles joined by "+".
     parties: list[tuple[str, str]]
     signed: date | None = None
     currency: str | None = None
@@ -110,11 +115,21 @@ def check_party(text: str) -> tuple[str, str]:
     role = role.strip().lower()
     if not colon or not name.strip():
         raise ValueError(f"party {text!r} is not NAME:ROLE; write {PARTY_FORM}")
-    if role not in ROLES:
-        raise ValueError(
-            f"party {text!r}: role {role!r} is not one of {', '.join(ROLES)}; write {PARTY_FORM}"
-        )
-    return name.strip(), role
+    for one in role.split("+"):
+        if one.strip() not in ROLES:
+            raise ValueError(
+                f"party {text!r}: role {one.strip()!r} is not one of {', '.join(ROLES)}; "
+                f"write {PARTY_FORM}"
+            )
+    return name.strip(), "+".join(one.strip() for one in role.split("+"))
+
+
+def role_toml(role: str) -> str:
+    """`"licensor"`, or a list for several roles joined by "+"."""
+    roles = role.split("+")
+    if len(roles) == 1:
+        return toml_string(role)
+    return "[" + ", ".join(toml_string(one) for one in roles) + "]"
 
 
 def check_amount(what: str) -> Callable[[str], str]:
@@ -131,19 +146,50 @@ _AMOUNT_LABELS = {
         '  # the "up to" cap of all such milestones',
     ),
     "commercial": ("commercial", "Sales milestones", '  # the "up to" cap of sales milestones'),
+    "combined": (
+        "milestone",
+        "Development, regulatory and sales milestones, announced as one figure",
+        '  # one "up to" cap covering several stages',
+    ),
 }
+
+# Every key format version 2 adds, shown once as a commented example (docs/format.md has a
+# worked example of each).
+_VERSION_2_EXAMPLES = [
+    "",
+    "# Version 2 terms, where the source states them (see docs/format.md):",
+    '# total_qualifier = "over"                 # the headline is a floor; or "about", "up to"',
+    '# total_includes = ["upfront", "milestone", "commercial"]  # what the headline adds up',
+    "# total_covers_undisclosed = true          # the headline includes parts not broken out",
+    '# amends = "<id of the deal this one amends>"',
+    "# In a [[tranches]] table:",
+    '#   qualifier = "about"                    # "up to" (default), "over", "about"',
+    '#   covers = ["development", "regulatory", "sales"]  # a combined milestone figure',
+    '#   sales_share = "40%"                     # its sales part, where disclosed',
+    '#   asset = ["Asset A", "Asset B"]          # a figure disclosed for several assets',
+    '#   due = "by 2026-06-30"                   # or "2026-Q2"; paid_in / achieved_in = "2026-05"',
+    '#   split = [{ payee = "A", share = "35%" }, { payee = ["B", "C"], share = "65%" }]',
+    '#   option = "<option id>"                  # the exercise fee of an [[options]] entry',
+    '#   stock = { issuer = "...", shares = 10_000_000, price = "2.51", amount = "25.1M" }',
+    '#   parts = [{ type = "upfront", amount = "undisclosed" }]  # with type = "mixed"',
+    "# [[options]]  id, holder, right, label, asset, territory, after, deadline, status,",
+    "#              exercised, ended, probability",
+    "# [[rights]]   type, holder, label, territory, share, after, asset",
+    "# [[events]]   date, type, label, asset, option, territory, deal",
+]
 
 
 def render(deal: NewDeal) -> str:
     """The new file's text: valid, in `fmt`'s layout, and commented for a first reader."""
     amounts = {key: value for key, value in deal.amounts.items() if value is not None}
     lines = [
-        "# A deal file (dealledger format version 1). Check it with `dealledger check`; lay it",
+        "# A deal file (dealledger format version 2). Check it with `dealledger check`; lay it",
         "# out with `dealledger fmt`; record payments with",
         f"# `dealledger record {deal.id} --tranche N --paid YYYY-MM-DD`.",
         "# Dates are TOML dates, without quotes. Amounts are integers (110_000_000) or strings",
         '# with a scale ("110M", "1.62B"); write "undisclosed" where a figure is not public.',
         "",
+        "format = 2",
         f"id = {toml_string(deal.id)}",
         f"title = {toml_string(deal.title)}",
         f"kind = {toml_string(deal.kind)}",
@@ -176,7 +222,7 @@ def render(deal: NewDeal) -> str:
     for index, (name, role) in enumerate(deal.parties):
         if index:
             lines.append("")
-        lines += ["[[parties]]", f"name = {toml_string(name)}", f"role = {toml_string(role)}"]
+        lines += ["[[parties]]", f"name = {toml_string(name)}", f"role = {role_toml(role)}"]
     if amounts:
         lines += [
             "",
@@ -194,6 +240,9 @@ def render(deal: NewDeal) -> str:
                 f"label = {toml_string(label)}",
                 f"amount = {amount}{comment}",
             ]
+            if key == "combined":
+                lines.append('covers = ["development", "regulatory", "sales"]')
+    lines += _VERSION_2_EXAMPLES
     lines += [
         "",
         "# Where the facts come from: one [[sources]] table per article or filing, e.g.",

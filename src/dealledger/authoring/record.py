@@ -11,6 +11,7 @@ date; a change that would add an error is refused, and the file stays byte-ident
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from ..domain.errors import LedgerError, UsageError, did_you_mean
-from ..domain.models import DealStatus, TrancheStatus
+from ..domain.models import DealStatus, OptionStatus, TrancheStatus
 from ..domain.problems import Problem
 from ..load.document import read_document
 from ..load.toml_text import Statement, layout
@@ -29,6 +30,7 @@ from .toml_values import amount_toml, due_toml, parse_date, toml_string
 
 TRANCHE_STATUSES: tuple[str, ...] = get_args(TrancheStatus)
 DEAL_STATUSES: tuple[str, ...] = get_args(DealStatus)
+OPTION_STATUSES: tuple[str, ...] = get_args(OptionStatus)
 
 
 class RecordUsageError(UsageError):
@@ -106,10 +108,58 @@ def tranche_changes(
     if due is not None:
         changes.append(Change("due", _checked(due_toml, due)))
     if achieved is not None:
-        changes.append(Change("achieved", _checked(parse_date, achieved, "--achieved").isoformat()))
+        changes.append(_day_or_period("achieved", achieved))
     if paid is not None:
-        changes.append(Change("paid", _checked(parse_date, paid, "--paid").isoformat()))
+        changes.append(_day_or_period("paid", paid))
     return changes
+
+
+def _day_or_period(key: str, text: str) -> Change:
+    """`paid = 2023-01-17`, or `paid_in = "2023-01"` where only the month (quarter, year)
+    is known."""
+    value = text.strip()
+    if _PERIOD_ONLY.fullmatch(value):
+        return Change(f"{key}_in", toml_string(value))
+    return Change(key, _checked(parse_date, value, f"--{key}").isoformat())
+
+
+_PERIOD_ONLY = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2]|Q[1-4]|H[12]))?")
+
+
+def option_changes(*, status: str | None, when: str | None) -> list[Change]:
+    """The keys to set on an option: its status, and the date as `exercised` (status
+    exercised, implied by `--date` alone) or `ended` (declined or lapsed)."""
+    if status is not None and status not in OPTION_STATUSES:
+        raise RecordUsageError(
+            f"--status {status!r} is not an option status; use one of " + ", ".join(OPTION_STATUSES)
+        )
+    if status is None and when is not None:
+        status = "exercised"
+    changes: list[Change] = []
+    if status is not None:
+        changes.append(Change("status", toml_string(status)))
+    if when is not None:
+        if status == "open":
+            raise RecordUsageError("an open option has no date; leave out --date")
+        key = "exercised" if status == "exercised" else "ended"
+        changes.append(Change(key, _checked(parse_date, when, "--date").isoformat()))
+    return changes
+
+
+def select_option(options: list[dict[str, Any]], selector: str) -> int:
+    """0-based index of the option that `selector` (1-based number or id) names."""
+    listing = "\n".join(
+        f"  {index + 1}: {option.get('id', '?')}  status {option.get('status', 'open')}"
+        for index, option in enumerate(options)
+    )
+    where = f"; its options:\n{listing}" if options else "; the deal has no [[options]]"
+    text = selector.strip()
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return int(text) - 1
+    found = [index for index, option in enumerate(options) if option.get("id") == text]
+    if found:
+        return found[0]
+    raise RecordUsageError(f"there is no option {text!r}{where}")
 
 
 def deal_changes(*, status: str | None, terminated: str | None) -> list[Change]:
@@ -256,6 +306,19 @@ def _header_of(statements: list[Statement], table: tuple[str, int]) -> Statement
     return headers[index]
 
 
+def _require_tables(text: str, name: str, count: int, display: str) -> None:
+    headers = [
+        item
+        for item in layout(text)
+        if item.kind == "header" and item.is_array and item.key == (name,)
+    ]
+    if len(headers) != count:
+        raise WriteError(
+            f"{display} does not write its {name} as [[{name}]] tables, which record edits; "
+            f"edit it by hand (or rewrite the {name} as tables)"
+        )
+
+
 # --- the command ----------------------------------------------------------------------
 
 
@@ -271,9 +334,21 @@ def record(
     amount: str | None = None,
     terminated: str | None = None,
     today: date | None = None,
+    option: str | None = None,
+    when: str | None = None,
 ) -> RecordResult:
     tranche_values = {"--achieved": achieved, "--paid": paid, "--due": due, "--amount": amount}
-    if tranche is None:
+    if option is not None:
+        if tranche is not None or terminated is not None or any(tranche_values.values()):
+            raise RecordUsageError(
+                "--option takes only --status and --date; record the tranche separately"
+            )
+        if status is None and when is None:
+            raise RecordUsageError("nothing to record; give --status and/or --date")
+        option_changes(status=status, when=when)
+    elif when is not None:
+        raise RecordUsageError("--date belongs to an option; add --option N or --option ID")
+    elif tranche is None:
         given = [name for name, value in tranche_values.items() if value is not None]
         if given:
             raise RecordUsageError(
@@ -292,9 +367,9 @@ def record(
                 "nothing to record; give --status, --achieved, --paid, --due or --amount"
             )
     # Every value is checked before the ledger is read: a typo is a usage error either way.
-    if tranche is None:
+    if option is None and tranche is None:
         deal_changes(status=status, terminated=terminated)
-    else:
+    elif option is None:
         tranche_changes(
             status=status,
             achieved=achieved,
@@ -316,9 +391,18 @@ def record(
         bom = "\ufeff" if old.startswith(b"\xef\xbb\xbf") else ""
         if data.get("id") != deal_id:
             raise WriteError(f"{display} no longer holds deal {deal_id!r}; run the command again")
-        if tranche is None:
+        table: tuple[str, int] | None
+        if option is not None:
+            options = data.get("options")
+            options = options if isinstance(options, list) else []
+            index = select_option(options, option)
+            changes = option_changes(status=status, when=when)
+            table = ("options", index)
+            _require_tables(text, "options", len(options), display)
+            outcome["target"] = f"option {index + 1}: {options[index].get('id', '?')}"
+        elif tranche is None:
             changes = deal_changes(status=status, terminated=terminated)
-            table: tuple[str, int] | None = None
+            table = None
             outcome["target"] = f"deal {deal_id}"
         else:
             tranches = data.get("tranches")
@@ -334,16 +418,7 @@ def record(
                 current_status=current if isinstance(current, str) else None,
             )
             table = ("tranches", index)
-            headers = [
-                item
-                for item in layout(text)
-                if item.kind == "header" and item.is_array and item.key == ("tranches",)
-            ]
-            if len(headers) != len(tranches):
-                raise WriteError(
-                    f"{display} does not write its tranches as [[tranches]] tables, which "
-                    "record edits; edit it by hand (or rewrite the tranches as tables)"
-                )
+            _require_tables(text, "tranches", len(tranches), display)
             outcome["target"] = describe_tranche(index, tranches[index])
         outcome["changes"] = tuple(changes)
         new_text = text

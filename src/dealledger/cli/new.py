@@ -48,7 +48,8 @@ def new(
         typer.Option(
             "--party",
             metavar="NAME:ROLE",
-            help='A party, repeated: --party "CSPC:licensor" --party "AstraZeneca:licensee".',
+            help='A party, repeated: --party "CSPC:licensor" --party "AstraZeneca:licensee"; '
+            'several roles joined by +: --party "Pfizer:licensee+investor".',
         ),
     ] = None,
     upfront: Annotated[
@@ -60,6 +61,14 @@ def new(
     ] = None,
     commercial: Annotated[
         str | None, typer.Option(metavar="MONEY", help="Up-to cap of sales milestones.")
+    ] = None,
+    combined: Annotated[
+        str | None,
+        typer.Option(
+            metavar="MONEY",
+            help="Up-to cap of development, regulatory and sales milestones announced as one "
+            'figure, e.g. "4.8B" (a milestone tranche with covers = [...]).',
+        ),
     ] = None,
     path: Annotated[
         str | None,
@@ -102,6 +111,7 @@ def new(
         "upfront": upfront,
         "milestone": milestone,
         "commercial": commercial,
+        "combined": combined,
     }
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     root = find_root(ledger, Path.cwd())
@@ -133,6 +143,7 @@ def new(
 def gather(raw: dict[str, Any], ask: Ask | None, say: Say) -> NewDeal:
     """Check every value given; ask for the missing ones (or raise ValueError naming them)."""
     from ..authoring.new_deal import (
+        AMOUNT_KEYS,
         NewDeal,
         check_amount,
         check_currency,
@@ -155,6 +166,7 @@ def gather(raw: dict[str, Any], ask: Ask | None, say: Say) -> NewDeal:
         "upfront": check_amount("--upfront"),
         "milestone": check_amount("--milestone"),
         "commercial": check_amount("--commercial"),
+        "combined": check_amount("--combined"),
     }
     for key, check in checks.items():
         if raw.get(key) is not None:
@@ -164,7 +176,7 @@ def gather(raw: dict[str, Any], ask: Ask | None, say: Say) -> NewDeal:
     missing = [f"--{key}" for key in required if key not in given]
     if len(parties) < 2:
         missing.append('--party "NAME:ROLE" (at least two)')
-    has_amounts = any(key in given for key in ("upfront", "milestone", "commercial"))
+    has_amounts = any(key in given for key in AMOUNT_KEYS)
     if has_amounts and "currency" not in given:
         missing.append("--currency (for the amounts)")
     if missing and ask is None:
@@ -203,11 +215,9 @@ def gather(raw: dict[str, Any], ask: Ask | None, say: Say) -> NewDeal:
                 )
                 if value is not None:
                     given[key] = value
-        if any(key in given for key in ("upfront", "milestone", "commercial")) and (
-            "currency" not in given
-        ):
+        if any(key in given for key in AMOUNT_KEYS) and "currency" not in given:
             given["currency"] = ask_valid(ask, say, "Currency (ISO 4217)", check_currency, "USD")
-    amounts = {key: given[key] for key in ("upfront", "milestone", "commercial") if key in given}
+    amounts = {key: given[key] for key in AMOUNT_KEYS if key in given}
     return NewDeal(
         id=given["id"],
         title=given["title"],

@@ -56,6 +56,24 @@ def record(
         str | None,
         typer.Option(metavar="DATE", help="Deal only: date of termination (implies status)."),
     ] = None,
+    option: Annotated[
+        str | None,
+        typer.Option(
+            "--option",
+            metavar="N|ID",
+            help="An option (format version 2): its number in file order or its id; with "
+            "--status open, exercised, declined, lapsed and --date.",
+        ),
+    ] = None,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="Option only: the day it was exercised (implies status exercised), or "
+            "declined or lapsed.",
+        ),
+    ] = None,
     ledger: LedgerOption = None,
 ) -> None:
     """Record what happened to a tranche (or to the deal), changing nothing else in the file.
@@ -70,6 +88,8 @@ def record(
       dealledger record azn-cspc-2025-ai-research -t "Development milestones" --status forfeited
 
       dealledger record azn-cspc-2023-framework --status terminated --terminated 2026-03-01
+
+      dealledger record azn-cspc-2025-ai-research --option 1 --date 2027-01-15
     """
     from ..authoring.record import RecordRefused
     from ..authoring.record import record as do_record
@@ -87,6 +107,8 @@ def record(
             due=due,
             amount=amount,
             terminated=terminated,
+            option=option,
+            when=when,
         )
     except RecordRefused as exc:  # the headline, then the problems the change would add
         sys.stderr.write(terminal_safe(str(exc)) + "\n")

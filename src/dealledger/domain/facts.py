@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 # A tranche date that must not lie in the future: (tranche index, key, ISO date).
 DatedEvent = tuple[int, str, str]
+# A deal id named by `amends` or an event's `deal`: (key path, id).
+Link = tuple[tuple[str | int, ...], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +30,12 @@ class DealFacts:
     date: str
     related: tuple[str, ...]
     events: tuple[DatedEvent, ...]
+    links: tuple[Link, ...] = ()
 
-    def as_tuple(self) -> tuple[str, str, tuple[str, ...], tuple[DatedEvent, ...]]:
-        return (self.id, self.date, self.related, self.events)
+    def as_tuple(
+        self,
+    ) -> tuple[str, str, tuple[str, ...], tuple[DatedEvent, ...], tuple[Link, ...]]:
+        return (self.id, self.date, self.related, self.events, self.links)
 
 
 def facts_of(deal: Deal) -> DealFacts:
@@ -40,7 +45,13 @@ def facts_of(deal: Deal) -> DealFacts:
         for key, value in (("achieved", tranche.achieved), ("paid", tranche.paid))
         if value is not None
     )
-    return DealFacts(deal.id, deal.date.isoformat(), deal.related, events)
+    links: list[Link] = [(("amends",), deal.amends)] if deal.amends else []
+    links += [
+        (("events", index, "deal"), event.deal)
+        for index, event in enumerate(deal.events)
+        if event.deal is not None
+    ]
+    return DealFacts(deal.id, deal.date.isoformat(), deal.related, events, tuple(links))
 
 
 @dataclass(frozen=True, slots=True)

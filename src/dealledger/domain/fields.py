@@ -256,6 +256,24 @@ def _due_value(value: object) -> date | Period:
         ) from None
 
 
+_PERIOD_BODY = r"\d{4}(?:-(?:0[1-9]|1[0-2]|Q[1-4]|H[12]))?"
+_PERIOD_PATTERN = rf"^(?:by (?:\d{{4}}-\d{{2}}-\d{{2}}|{_PERIOD_BODY})|{_PERIOD_BODY})$"
+
+
+def _period(value: object) -> Period:
+    """A period or bound string only (`paid_in`, `achieved_in`): a day is `paid`'s job."""
+    if isinstance(value, date):
+        raise _fail(
+            "DL107",
+            f"a known day belongs in the date key: write e.g. paid = {value.isoformat()} "
+            '(the `_in` keys take a month, quarter, half or year such as "2023-01")',
+        )
+    due = _due(value)
+    if not isinstance(due, Period) or due.is_bound:
+        raise _fail("DL107", 'expected a period such as "2023-01", "2023-Q1" or "2023"')
+    return due
+
+
 TomlDate = Annotated[
     date, PlainValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
 ]
@@ -266,10 +284,17 @@ Due = Annotated[
         {
             "anyOf": [
                 {"type": "string", "format": "date"},
-                {"type": "string", "pattern": r"^\d{4}(?:-(?:0[1-9]|1[0-2]|Q[1-4]|H[12]))?$"},
+                {"type": "string", "pattern": _PERIOD_PATTERN},
             ]
         }
     ),
+]
+
+
+PeriodText = Annotated[
+    Period,
+    PlainValidator(_period),
+    WithJsonSchema({"type": "string", "pattern": rf"^{_PERIOD_BODY}$"}),
 ]
 
 
@@ -450,6 +475,44 @@ PercentString = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^\s*\d+(?:\.\d+)?\s*%\s*$"}),
 ]
 
+
+def _share(value: object) -> Decimal | str:
+    """A percentage of something ("35%"), or "undisclosed" where the source gives none."""
+    if isinstance(value, str) and value.strip().lower() == UNDISCLOSED:
+        return UNDISCLOSED
+    share = _percent_string(value)
+    if share > 1:
+        raise _fail("DL114", f"a share lies between 0% and 100%, not {value!r}")
+    return share
+
+
+Share = Annotated[
+    Decimal | str,
+    PlainValidator(_share),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*\d+(?:\.\d+)?\s*%\s*$"},
+                {"const": UNDISCLOSED},
+            ]
+        }
+    ),
+]
+
+
+def _share_count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail("DL103", "expected a whole number of shares, e.g. 24_307_322")
+    if value <= 0:
+        raise _fail("DL110", f"a share count is positive, not {value}")
+    return value
+
+
+ShareCount = Annotated[
+    int, PlainValidator(_share_count), WithJsonSchema({"type": "integer", "minimum": 1})
+]
+
+
 ROYALTY_BANDS = (
     "single-digit",
     "low-single-digit",
@@ -459,14 +522,26 @@ ROYALTY_BANDS = (
     "low-double-digit",
     "mid-double-digit",
     "high-double-digit",
+    "teens",
+    "low-teens",
+    "mid-teens",
+    "high-teens",
+    "twenties",
+    "low-twenties",
+    "mid-twenties",
+    "high-twenties",
     "tiered",
 )
 # Bands are letters and hyphens only: joined unescaped, because re.escape's "\\-" is not a
-# valid ECMA-262 regex and the pattern is reused in the JSON Schema.
-_BAND = "|".join(ROYALTY_BANDS)
+# valid ECMA-262 regex and the pattern is reused in the JSON Schema. Longer names first, so
+# that "high-double-digit" is never read as "double-digit".
+_BAND = "|".join(sorted(ROYALTY_BANDS, key=len, reverse=True))
 _PCT = r"\d+(?:\.\d+)?%"
+_ATOM = f"(?:{_PCT}|{_BAND})"
+# Version 2 adds: "undisclosed"; a "tiered" (or "tiered,") prefix before a band or rate
+# ("tiered, up to mid-teens"); a range of any two atoms ("high-teens to 25%").
 ROYALTY_RATE_RE = re.compile(
-    rf"(?:up to )?(?:{_PCT}|{_PCT}\s*-\s*{_PCT}|{_BAND}|(?:{_BAND}) to (?:{_BAND}))"
+    rf"undisclosed|(?:tiered,? )?(?:up to )?(?:{_PCT}\s*-\s*{_PCT}|{_ATOM} to {_ATOM}|{_ATOM})"
 )
 
 
@@ -490,8 +565,9 @@ def _checked_royalty_rate(value: object) -> str:
         raise _fail(
             "DL115",
             f'{text!r} is not a royalty rate; write a percentage ("12%"), a range '
-            '("8%-12%"), or a band such as "single-digit", "up to double-digit" or '
-            '"high-single-digit to low-double-digit"',
+            '("8%-12%"), a band such as "single-digit", "up to double-digit", '
+            '"high-single-digit to low-double-digit" or "tiered, up to mid-teens", '
+            'or "undisclosed"',
         )
     for low, high in re.findall(rf"({_PCT})\s*-\s*({_PCT})", text):
         if Decimal(low[:-1]) > Decimal(high[:-1]):
@@ -502,7 +578,7 @@ def _checked_royalty_rate(value: object) -> str:
 RoyaltyRate = Annotated[
     str,
     PlainValidator(_royalty_rate),
-    WithJsonSchema({"type": "string", "pattern": f"^{ROYALTY_RATE_RE.pattern}$"}),
+    WithJsonSchema({"type": "string", "pattern": f"^(?:{ROYALTY_RATE_RE.pattern})$"}),
 ]
 
 

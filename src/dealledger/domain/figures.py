@@ -25,6 +25,8 @@ CATEGORY_OF_TYPE: dict[str, str] = {
     "equity": "other",
     "option": "other",
     "funding": "other",
+    # A payment combining several kinds (its `parts`) counts as `other`, as in version 1.
+    "mixed": "other",
     "other": "other",
 }
 CATEGORIES = ("upfront", "milestone", "commercial", "other")
@@ -49,8 +51,9 @@ class Figures:
 
 
 def conversion_date(deal: Deal, tranche: Tranche) -> date:
-    """The FX date rule: the tranche's paid date, else the deal's signed, else announced."""
-    return tranche.paid or deal.date
+    """The FX date rule: the tranche's paid date (the first day of `paid_in`), else the
+    deal's signed, else announced."""
+    return tranche.paid_date or deal.date
 
 
 def tranche_currency(deal: Deal, tranche: Tranche) -> str | None:

@@ -31,9 +31,23 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "currency": "ISO 4217 code of every amount in the file (unless a tranche names its own).",
         "financials": "disclosed needs at least one tranche; undisclosed and none allow no "
         "amounts.",
-        "total": 'The headline "up to" value as announced, checked against the tranches.',
+        "format": "The format version the file is written in: 1 or 2. With 2, territory "
+        "entries must be ISO codes or region words.",
+        "total": 'The headline value as announced ("up to" unless total_qualifier says '
+        "otherwise), checked against the tranches.",
+        "total_qualifier": '"up to" (default): a cap; "over": a floor the tranches must reach; '
+        '"about": an approximation, read at its precision.',
+        "total_includes": "The tranche types the headline adds up (default: all); e.g. "
+        '["upfront", "milestone", "commercial"] for a headline that leaves out equity.',
+        "total_covers_undisclosed": "true where the headline includes parts that are not "
+        "broken out: the tranches may then add up to less.",
         "territory": 'e.g. "worldwide", ["ex-CN"], ["CN", "HK", "MO", "TW"].',
         "related": "Ids of related deals in the ledger.",
+        "amends": "Id of the deal this file amends.",
+        "options": "Options a party may exercise (licence, territory, opt-in, programmes).",
+        "rights": "Rights granted outright: co-commercialisation, cost/profit share, "
+        "retained territory.",
+        "events": "What changed the deal after signing: closing, amendments, terminations.",
         "parties": "At least two parties.",
         "tranches": "The money: one table per payment or milestone category.",
     },
@@ -45,8 +59,30 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "payee": "A party name of this deal, or a list of them.",
         "status": "Default expected; achieved needs `achieved`, paid needs `paid`.",
         "due": "A date, or a period: YYYY, YYYY-MM, YYYY-Qn, YYYY-Hn.",
-        "rate": 'Royalty only: "12%", "8%-12%", or a band such as "single-digit".',
+        "rate": 'Royalty only: "12%", "8%-12%", a band such as "single-digit" or '
+        '"high-teens to high-twenties", "tiered, up to mid-teens", or "undisclosed".',
         "tiers": "Royalty only: incremental bands of annual net sales.",
+        "qualifier": '"up to" (default), "over" or "about": how the amount was announced.',
+        "split": "Each payee's percentage of this payment; an undisclosed remainder is "
+        'share = "undisclosed".',
+        "achieved_in": "The month, quarter or year it was achieved, where no day is known.",
+        "paid_in": "The month, quarter or year it was paid, where no day is known.",
+        "covers": "The stages a combined milestone figure covers.",
+        "sales_share": "The part of a combined figure that is sales milestones, where disclosed.",
+        "asset": "The asset (name or code) the tranche depends on, or a list of them.",
+        "option": "The id of the [[options]] entry whose exercise fee this is.",
+        "parts": 'The components of a type = "mixed" payment, with amounts where disclosed.',
+        "stock": "Shares that change hands: an equity purchase, or a payment in the payer's "
+        "own shares.",
+    },
+    "Option": {
+        "holder": "The party (or parties) who may exercise it.",
+        "right": "What is optioned.",
+        "after": "The stage after which it may be exercised (e.g. approved).",
+        "deadline": 'A date, period or bound ("by 2026-06-30").',
+        "status": "open (default), exercised (with `exercised`), declined or lapsed "
+        "(with `ended`).",
+        "probability": "Chance of exercise for valuation.",
     },
 }
 
@@ -60,7 +96,7 @@ def deal_schema() -> dict[str, Any]:
         )
         for key, text in descriptions.items():
             properties[key]["description"] = text
-    return _framed(schema, "dealledger deal file (format version 1)")
+    return _framed(schema, "dealledger deal file (format version 2, a superset of version 1)")
 
 
 def settings_schema() -> dict[str, Any]:

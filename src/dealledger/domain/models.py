@@ -22,9 +22,12 @@ from .fields import (
     Due,
     Money,
     PercentString,
+    PeriodText,
     Probability,
     RoyaltyRate,
     RuleSelector,
+    Share,
+    ShareCount,
     Slug,
     Stage,
     Text,
@@ -47,9 +50,56 @@ DealStatus = Literal["announced", "active", "completed", "terminated", "expired"
 Financials = Literal["disclosed", "undisclosed", "none"]
 Role = Literal["licensor", "licensee", "partner", "acquirer", "target", "investor", "investee"]
 TrancheType = Literal[
-    "upfront", "milestone", "commercial", "royalty", "equity", "option", "funding", "other"
+    "upfront",
+    "milestone",
+    "commercial",
+    "royalty",
+    "equity",
+    "option",
+    "funding",
+    "mixed",
+    "other",
 ]
 TrancheStatus = Literal["expected", "achieved", "paid", "forfeited"]
+# A part of a mixed tranche is one of the money types a tranche can have (not royalty, mixed).
+PartType = Literal["upfront", "milestone", "commercial", "equity", "option", "funding", "other"]
+# How an amount or a headline was announced: a cap (the default), a floor, an approximation.
+Qualifier = Literal["up to", "over", "about"]
+# What a combined milestone figure covers.
+MilestoneStage = Literal["development", "regulatory", "technology-transfer", "sales"]
+OptionRight = Literal[
+    "license",
+    "territory",
+    "programs",
+    "co-commercialization",
+    "co-promotion",
+    "co-development",
+    "cost-profit-share",
+    "other",
+]
+OptionStatus = Literal["open", "exercised", "declined", "lapsed"]
+RightType = Literal[
+    "co-commercialization",
+    "co-promotion",
+    "co-development",
+    "cost-share",
+    "profit-share",
+    "cost-profit-share",
+    "retained",
+    "manufacturing",
+    "supply",
+]
+EventType = Literal[
+    "closing",
+    "amendment",
+    "expansion",
+    "partial-termination",
+    "termination",
+    "option-exercised",
+    "option-declined",
+    "option-lapsed",
+    "other",
+]
 
 PAYING_ROLES = frozenset({"licensee", "acquirer", "investor"})
 RECEIVING_ROLES = frozenset({"licensor", "target", "investee"})
@@ -89,6 +139,61 @@ PartyNames = Annotated[tuple[str, ...], PlainValidator(_names), WithJsonSchema(_
 StringOrList = Annotated[tuple[str, ...], PlainValidator(_strings), WithJsonSchema(_NAMES_SCHEMA)]
 
 
+def _asset_refs(value: object) -> str | tuple[str, ...]:
+    """One asset reference (version 1) or a list of them (a tranche on several assets)."""
+    if isinstance(value, list):
+        return _strings(value) if value else _names(value)  # _names refuses the empty list
+    if not isinstance(value, str) or not value.strip():
+        raise PydanticCustomError(
+            "DL103", 'expected an asset name or a list of them, e.g. ["SSGJ-707"]'
+        )
+    return value
+
+
+AssetRefs = Annotated[
+    str | tuple[str, ...], PlainValidator(_asset_refs), WithJsonSchema(_NAMES_SCHEMA)
+]
+
+
+def _roles(value: object) -> str | tuple[str, ...]:
+    """A role (version 1) or a list of roles: a party that licenses and also issues shares."""
+    allowed = _ROLE_VALUES
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise PydanticCustomError("DL116", 'empty list; give at least one role, e.g. "licensor"')
+    for item in items:
+        if item not in allowed:
+            import difflib
+
+            text = item if isinstance(item, str) else None
+            nearest = difflib.get_close_matches(text, allowed, n=1, cutoff=0.6) if text else []
+            hint = f'; did you mean "{nearest[0]}"?' if nearest else ""
+            choices = ", ".join(f'"{choice}"' for choice in allowed)
+            raise PydanticCustomError(
+                "DL104", f"`role` must be one of {choices} (or a list of them), not {item!r}{hint}"
+            )
+    return tuple(items) if isinstance(value, list) else value
+
+
+_ROLE_VALUES: tuple[str, ...] = (
+    "licensor",
+    "licensee",
+    "partner",
+    "acquirer",
+    "target",
+    "investor",
+    "investee",
+)
+# if/then/else rather than anyOf, so that an editor names the allowed roles for a typo.
+_ROLE_SCHEMA = {
+    "type": ["string", "array"],
+    "if": {"type": "string"},
+    "then": {"enum": list(_ROLE_VALUES)},
+    "else": {"items": {"type": "string", "enum": list(_ROLE_VALUES)}, "minItems": 1},
+}
+Roles = Annotated[str | tuple[str, ...], PlainValidator(_roles), WithJsonSchema(_ROLE_SCHEMA)]
+
+
 class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -101,9 +206,18 @@ class Model(BaseModel):
 
 class Party(Model):
     name: Text
-    role: Role
+    role: Roles
     parent: Text | None = None
     country: Country | None = None
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.role if isinstance(self.role, tuple) else (self.role,)
+
+    @property
+    def role_text(self) -> str:
+        """The role, or the roles joined by ", ": one text column in reports and exports."""
+        return ", ".join(self.roles)
 
 
 class Asset(Model):
@@ -121,22 +235,64 @@ class Tier(Model):
     rate: PercentString
 
 
+class SplitShare(Model):
+    """One payee's percentage of a tranche paid to several parties."""
+
+    payee: PartyNames
+    share: Share
+
+
+class Part(Model):
+    """One component of a `mixed` tranche (an upfront, near-term milestones, option fees)."""
+
+    type: PartType
+    label: Text | None = None
+    amount: Amount | None = None
+
+
+class Stock(Model):
+    """Shares that change hands in a tranche.
+
+    On an `equity` tranche the payer buys shares that the payee issues (an investment); on
+    any other tranche part of the payment is made in the payer's own shares (consideration in
+    stock), `amount` being the value so paid. `issuer` says whose shares they are, which
+    fixes the direction either way.
+    """
+
+    issuer: Text
+    shares: ShareCount | None = None
+    price: Money | None = None
+    currency: Currency | None = None
+    amount: Amount | None = None
+    stake: PercentString | None = None
+    premium: PercentString | None = None
+
+
 class Tranche(Model):
     type: TrancheType
     label: Text | None = None
     amount: Amount | None = None
+    qualifier: Qualifier | None = None
     currency: Currency | None = None
     payer: PartyNames | None = None
     payee: PartyNames | None = None
+    split: tuple[SplitShare, ...] | None = None
     status: TrancheStatus = "expected"
     due: Due | None = None
     achieved: TomlDate | None = None
+    achieved_in: PeriodText | None = None
     paid: TomlDate | None = None
+    paid_in: PeriodText | None = None
     phase: Stage | None = None
-    asset: Text | None = None
+    covers: tuple[MilestoneStage, ...] | None = None
+    sales_share: PercentString | None = None
+    asset: AssetRefs | None = None
+    option: Slug | None = None
     probability: Probability | None = None
     rate: RoyaltyRate | None = None
     tiers: tuple[Tier, ...] | None = None
+    parts: tuple[Part, ...] | None = None
+    stock: Stock | None = None
 
     @property
     def disclosed_amount(self) -> Decimal | None:
@@ -145,6 +301,74 @@ class Tranche(Model):
     @property
     def is_undisclosed(self) -> bool:
         return isinstance(self.amount, str)
+
+    @property
+    def assets(self) -> tuple[str, ...]:
+        """The asset references (none, one, or several)."""
+        if self.asset is None:
+            return ()
+        return self.asset if isinstance(self.asset, tuple) else (self.asset,)
+
+    @property
+    def paid_date(self) -> date | None:
+        """The day paid, or the first day of the period it was paid in."""
+        if self.paid is not None:
+            return self.paid
+        return self.paid_in.start if self.paid_in is not None else None
+
+    @property
+    def achieved_date(self) -> date | None:
+        if self.achieved is not None:
+            return self.achieved
+        return self.achieved_in.start if self.achieved_in is not None else None
+
+
+class Option(Model):
+    """A right one party may exercise: a licence, more territory, an opt-in, more programmes.
+
+    Its exercise fee, where one is disclosed, is an `option` tranche naming it (`option =
+    "<id>"`), so the money is counted once; `probability` is the chance of exercise that a
+    valuation may use.
+    """
+
+    id: Slug
+    holder: PartyNames
+    right: OptionRight
+    label: Text | None = None
+    asset: AssetRefs | None = None
+    territory: StringOrList | None = None
+    after: Stage | None = None
+    deadline: Due | None = None
+    status: OptionStatus = "open"
+    exercised: TomlDate | None = None
+    ended: TomlDate | None = None
+    probability: Probability | None = None
+
+
+class Right(Model):
+    """A right the agreement grants outright: co-commercialisation, cost or profit sharing,
+    the licensor's retained territory."""
+
+    type: RightType
+    holder: PartyNames
+    label: Text | None = None
+    territory: StringOrList | None = None
+    share: Share | None = None
+    after: Stage | None = None
+    asset: AssetRefs | None = None
+
+
+class Event(Model):
+    """Something that changed the deal after signing: closing, an amendment, a (partial)
+    termination, an option exercised or given up."""
+
+    date: Due
+    type: EventType
+    label: Text | None = None
+    asset: AssetRefs | None = None
+    option: Slug | None = None
+    territory: StringOrList | None = None
+    deal: Slug | None = None
 
 
 class Source(Model):
@@ -225,6 +449,7 @@ class Forecast(Model):
 
 
 class Deal(Model):
+    format: Literal[1, 2] | None = None
     id: Slug
     title: Text
     kind: Kind
@@ -236,15 +461,22 @@ class Deal(Model):
     currency: Currency | None = None
     financials: Financials = "disclosed"
     total: DeclaredTotal | None = None
+    total_qualifier: Qualifier | None = None
+    total_includes: tuple[PartType | Literal["mixed"], ...] | None = None
+    total_covers_undisclosed: bool | None = None
     territory: StringOrList | None = None
     therapeutic_areas: tuple[Text, ...] = ()
     tags: tuple[Text, ...] = ()
     related: tuple[Slug, ...] = ()
+    amends: Slug | None = None
     summary: Text | None = None
     notes: Text | None = None
     parties: tuple[Party, ...] = Field(min_length=0)
     assets: tuple[Asset, ...] = ()
     tranches: tuple[Tranche, ...] = ()
+    options: tuple[Option, ...] = ()
+    rights: tuple[Right, ...] = ()
+    events: tuple[Event, ...] = ()
     sources: tuple[Source, ...] = ()
     forecast: tuple[Forecast, ...] = ()
 
@@ -256,8 +488,24 @@ class Deal(Model):
     def party(self, name: str) -> Party | None:
         return next((party for party in self.parties if party.name == name), None)
 
-    def asset_named(self, reference: str) -> Asset | None:
+    def asset_named(self, reference: str | tuple[str, ...]) -> Asset | None:
+        """The asset a reference names; None for a list of several (see `Tranche.assets`)."""
+        if isinstance(reference, tuple):
+            if len(reference) != 1:
+                return None
+            reference = reference[0]
         return next((asset for asset in self.assets if reference in (asset.name, asset.code)), None)
+
+    def option_named(self, option_id: str) -> Option | None:
+        return next((option for option in self.options if option.id == option_id), None)
+
+    @property
+    def start(self) -> tuple[date, str]:
+        """The earliest the deal is known to exist, and its key: signed or announced,
+        whichever is earlier. Nothing is paid, achieved or exercised before it."""
+        if self.signed is not None and self.signed < self.announced:
+            return self.signed, "signed"
+        return self.announced, "announced"
 
 
 # --- dealledger.toml ---------------------------------------------------------------------

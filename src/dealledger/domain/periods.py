@@ -2,17 +2,25 @@
 
 A period is ordered and bucketed by its first day, so one comparable `start` date is all the
 reports need; the original text is kept for display.
+
+Format version 2 adds a bound, `by 2026-06-30` or `by 2026-Q2`: no later than that day (or
+than the period's last day). A bound has no first day, so it is ordered and bucketed by its
+limit: `start` is the last day it allows.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
 _FORMS = (
-    'write a TOML date (2027-06-30, unquoted) or a period "2027", "2027-06", "2027-Q2" or "2027-H1"'
+    'write a TOML date (2027-06-30, unquoted), a period "2027", "2027-06", "2027-Q2" or '
+    '"2027-H1", or a bound "by 2027-06-30" / "by 2027-Q2"'
 )
+_DAY_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+BOUND_PREFIX = "by "
 _PERIOD_RE = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<q>[1-4])|H(?P<h>[12])))?")
 
 
@@ -26,9 +34,32 @@ class Period:
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def is_bound(self) -> bool:
+        return self.text.startswith(BOUND_PREFIX)
+
+    @property
+    def end(self) -> date:
+        """The last day the period (or bound) allows."""
+        if self.is_bound:
+            return self.start
+        return period_end(self.start, self.text)
+
+
+def period_end(start: date, text: str) -> date:
+    """Last day of the period `text` that begins on `start`."""
+    if len(text) == 4:
+        return date(start.year, 12, 31)
+    months = 3 if "Q" in text else 6 if "H" in text else 1
+    last_month = start.month + months - 1
+    return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
+
 
 def parse_period(text: str) -> Period:
-    """Parse `YYYY`, `YYYY-MM`, `YYYY-Qn` or `YYYY-Hn`; ValueError names the accepted forms."""
+    """Parse `YYYY`, `YYYY-MM`, `YYYY-Qn`, `YYYY-Hn` or a bound `by …`; ValueError names the
+    accepted forms."""
+    if text.startswith(BOUND_PREFIX):
+        return _parse_bound(text)
     match = _PERIOD_RE.fullmatch(text)
     if match is None:
         raise ValueError(f"{text!r} is not a date or period; {_FORMS}")
@@ -46,6 +77,35 @@ def parse_period(text: str) -> Period:
     else:
         month = 1
     return Period(date(year, month, 1), text)
+
+
+def _parse_bound(text: str) -> Period:
+    limit_text = text[len(BOUND_PREFIX) :]
+    day = _DAY_RE.fullmatch(limit_text)
+    if day is not None:
+        try:
+            limit = date(int(day[1]), int(day[2]), int(day[3]))
+        except ValueError:
+            raise ValueError(f"{text!r}: {limit_text} is not a calendar date; {_FORMS}") from None
+    else:
+        if limit_text.startswith(BOUND_PREFIX):
+            raise ValueError(f"{text!r} is not a date or period; {_FORMS}")
+        period = parse_period(limit_text)
+        limit = period.end
+    return Period(limit, text)
+
+
+def is_within(day: date, period: Period) -> bool:
+    """Whether a day falls inside a period (or on or before a bound's limit)."""
+    if period.is_bound:
+        return day <= period.start
+    return period.start <= day <= period.end
+
+
+def after_last_day(day: date, due: date | Period) -> bool:
+    """Whether `day` is later than the last day `due` allows."""
+    last = due.end if isinstance(due, Period) else due
+    return day > last
 
 
 DueDate = date | Period

@@ -33,12 +33,40 @@ from pydantic_core import (
     core_schema,
 )
 
-from ..domain.models import Asset, Deal, Forecast, Party, Source, Tier, Tranche
+from ..domain.models import (
+    Asset,
+    Deal,
+    Event,
+    Forecast,
+    Option,
+    Part,
+    Party,
+    Right,
+    Source,
+    SplitShare,
+    Stock,
+    Tier,
+    Tranche,
+)
 from ..domain.money import Precision
 from ..domain.periods import Period
 from .cache_index import CacheFormatError
 
-MODELS: tuple[type[BaseModel], ...] = (Deal, Party, Asset, Tranche, Tier, Source, Forecast)
+MODELS: tuple[type[BaseModel], ...] = (
+    Deal,
+    Party,
+    Asset,
+    Tranche,
+    Tier,
+    SplitShare,
+    Part,
+    Stock,
+    Option,
+    Right,
+    Event,
+    Source,
+    Forecast,
+)
 _DATACLASSES: dict[type, tuple[tuple[str, type], ...]] = {
     Period: (("start", date), ("text", str)),
     Precision: (("value", Decimal), ("tolerance", Decimal)),
@@ -71,6 +99,8 @@ def plain_schema(annotation: Any) -> core_schema.CoreSchema:
         raise CacheFormatError(f"no cache schema for {annotation!r}")
     if annotation is str:
         return core_schema.str_schema()
+    if annotation is bool:
+        return core_schema.bool_schema(strict=True)
     if annotation is int:
         return core_schema.int_schema(strict=True)
     if annotation is date:
@@ -125,11 +155,16 @@ def restore_classes(instance: Any) -> Any:
     _share_fields_set(instance)
     values = instance.__dict__
     for name in _NESTED[real]:
-        items = values[name]
+        items = _children(values[name])
         if items:
             for item in items:
                 restore_classes(item)
     return instance
+
+
+def _children(value: Any) -> Any:
+    """The models a nested field holds: a tuple of them, or one model (a tranche's `stock`)."""
+    return (value,) if isinstance(value, BaseModel) else value
 
 
 def _nested_fields(model: type[BaseModel]) -> tuple[str, ...]:
@@ -162,7 +197,7 @@ def share_fields_sets(instance: Any) -> Any:
     _share_fields_set(instance)
     values = instance.__dict__
     for name in _nested_fields(type(instance)):
-        items = values[name]
+        items = _children(values[name])
         if items:
             for item in items:
                 share_fields_sets(item)
@@ -178,7 +213,7 @@ def _restore_only(instance: Any) -> None:
     object.__setattr__(instance, "__class__", real)
     values = instance.__dict__
     for name in _NESTED[real]:
-        items = values[name]
+        items = _children(values[name])
         if items:
             for item in items:
                 _restore_only(item)
@@ -190,7 +225,7 @@ def _as_shadows(instance: Any) -> None:
     object.__setattr__(instance, "__class__", _SHADOWS[real])
     values = instance.__dict__
     for name in _NESTED[real]:
-        items = values[name]
+        items = _children(values[name])
         if items:
             for item in items:
                 _as_shadows(item)

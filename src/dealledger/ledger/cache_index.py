@@ -49,12 +49,23 @@ def index_schema() -> core_schema.CoreSchema:
     event = core_schema.tuple_schema(
         [core_schema.int_schema(), core_schema.str_schema(), core_schema.str_schema()]
     )
+    # A link: the key path (keys and indexes) and the deal id it names.
+    link = core_schema.tuple_schema(
+        [
+            core_schema.tuple_schema(
+                [core_schema.union_schema([core_schema.str_schema(), core_schema.int_schema()])],
+                variadic_item_index=0,
+            ),
+            core_schema.str_schema(),
+        ]
+    )
     facts = core_schema.tuple_schema(
         [
             core_schema.str_schema(),  # the deal's id
             core_schema.str_schema(),  # the deal's date
             core_schema.tuple_schema([core_schema.str_schema()], variadic_item_index=0),
             core_schema.tuple_schema([event], variadic_item_index=0),
+            core_schema.tuple_schema([link], variadic_item_index=0),  # amends, events' deals
         ]
     )
     return core_schema.tuple_schema(

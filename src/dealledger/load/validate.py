@@ -101,6 +101,8 @@ def _finding(model: type[BaseModel], item: Any) -> Finding:
                 "DL104", loc, f"{text!r} is not a stage; use one of {choices}{hint}", "key"
             )
         found = repr(value) if text is not None else _describe(value)
+        if isinstance(loc[-1], int):
+            key = str(loc[-2])
         return error("DL104", loc, f"`{key}` must be one of {choices}, not {found}{hint}")
     if kind in _TYPE_WORDS:
         expected = _TYPE_WORDS[kind]
@@ -184,6 +186,8 @@ def known_keys(model: type[BaseModel], loc: KeyPath) -> list[str]:
 
 
 def _allowed_values(model: type[BaseModel], loc: KeyPath) -> list[str]:
+    if loc and isinstance(loc[-1], int):
+        loc = loc[:-1]  # an item of a list of choices (`covers`, `total_includes`)
     parent = _model_at(model, loc[:-1])
     key = loc[-1] if loc else None
     if parent is None or not isinstance(key, str):

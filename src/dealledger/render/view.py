@@ -52,8 +52,12 @@ def parties_cell(parties: list[dict[str, Any]]) -> str:
     """`licensor → licensee (+ others)` from a record's `parties`: who pays whom."""
     from ..domain.models import PAYING_ROLES, RECEIVING_ROLES
 
-    paying = [p["name"] for p in parties if p["role"] in PAYING_ROLES]
-    receiving = [p["name"] for p in parties if p["role"] in RECEIVING_ROLES]
+    def side(party: dict[str, Any]) -> str:
+        """A party's first role places it (a licensor that also invests stays a licensor)."""
+        return str(party["role"]).split(", ")[0]
+
+    paying = [p["name"] for p in parties if side(p) in PAYING_ROLES]
+    receiving = [p["name"] for p in parties if side(p) in RECEIVING_ROLES]
     others = [p["name"] for p in parties if p["name"] not in paying + receiving]
     if receiving and paying:
         text = f"{', '.join(receiving)} → {', '.join(paying)}"

@@ -291,7 +291,7 @@ def _tranche_rows(entry: Entry, ledger: Ledger, currency: str | None) -> list[di
                 "achieved": tranche.achieved.isoformat() if tranche.achieved else None,
                 "paid": tranche.paid.isoformat() if tranche.paid else None,
                 "phase": tranche.phase,
-                "asset": tranche.asset,
+                "asset": JOINT.join(tranche.assets) or None,
                 "probability": tranche.probability,
                 "rate": tranche.rate,
                 # A list here; the renderers write it as one compact JSON cell.
@@ -346,7 +346,7 @@ def export_rows(ledger: Ledger, currency: str | None) -> Rows:
                     "deal_id": deal.id,
                     "position": position,
                     "name": party.name,
-                    "role": party.role,
+                    "role": party.role_text,
                     "parent": party.parent,
                     "country": party.country,
                     "registered_name": registry.canonical(party.name),

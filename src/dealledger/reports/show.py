@@ -18,6 +18,7 @@ from ..ledger import Entry, Ledger
 from ..rules.within_deal import tranche_parties
 from .check import problem_record
 from .summary import summary_record
+from .terms import deal_terms, tranche_terms
 
 
 class UnknownDeal(DealledgerError, LookupError):
@@ -77,10 +78,11 @@ def _tranche_record(entry: Entry, ledger: Ledger, position: int) -> dict[str, An
         "achieved": tranche.achieved,
         "paid": tranche.paid,
         "phase": tranche.phase,
-        "asset": tranche.asset,
+        "asset": list(tranche.asset) if isinstance(tranche.asset, tuple) else tranche.asset,
         "probability": tranche.probability,
         "rate": tranche.rate,
         "tiers": [{"from": tier.start, "rate": tier.rate} for tier in tranche.tiers or ()],
+        **tranche_terms(tranche),
     }
 
 
@@ -156,6 +158,7 @@ def show_record(entry: Entry, ledger: Ledger) -> dict[str, Any]:
                 for problem in ledger.problems
                 if problem.deal == deal.id or problem.path == entry.display
             ],
+            **deal_terms(deal),
         }
     )
     return record

@@ -44,7 +44,7 @@ MONEY_FIELDS = FIGURE_NAMES
 
 def _party_rows(deal: Deal, registry: Registry) -> list[dict[str, Any]]:
     return [
-        {"name": party.name, "role": party.role, "group": registry.group(party)}
+        {"name": party.name, "role": party.role_text, "group": registry.group(party)}
         for party in deal.parties
     ]
 

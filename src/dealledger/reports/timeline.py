@@ -181,10 +181,11 @@ def schedule(ledger: Ledger, bucket: str, currency: str | None) -> Schedule:
                 continue
             amount = convert(entry, position, currency, ledger)
             undisclosed += tranche.is_undisclosed
-            if tranche.status == "paid" and tranche.paid is not None:
-                paid.setdefault(period_name(tranche.paid, bucket), []).append(amount)
+            paid_on = tranche.paid_date
+            if tranche.status == "paid" and paid_on is not None:
+                paid.setdefault(period_name(paid_on, bucket), []).append(amount)
                 continue
-            when = due_start(tranche.due) if tranche.due is not None else tranche.achieved
+            when = due_start(tranche.due) if tranche.due is not None else tranche.achieved_date
             if when is None:
                 unscheduled.append(amount)
             else:

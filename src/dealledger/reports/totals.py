@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import UsageError, did_you_mean
@@ -162,6 +162,7 @@ class _Sums:
 
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 
 def _add_item(part: _DealPart, item: _Item) -> None:
@@ -184,13 +185,15 @@ def deal_contributions(
     """What one deal adds to the overall figures and to each group it falls in."""
     overall = _DealPart()
     parts: dict[tuple[Any, ...], _DealPart] = {}
+    by_payee = any(key.startswith("payee") for key in by)
     for item in _items(entry, ledger, currency):
         _add_item(overall, item)
         if not by:
             continue
-        values = [_key_values(key, item, ledger) for key in by]
-        for combination in itertools.product(*values):
-            _add_item(parts.setdefault(combination, _DealPart()), item)
+        for piece, payees in _split_pieces(item) if by_payee else [(item, None)]:
+            values = [_key_values(key, piece, ledger, payees) for key in by]
+            for combination in itertools.product(*values):
+                _add_item(parts.setdefault(combination, _DealPart()), piece)
     incomplete = deal_incomplete(entry)
     return [
         (None, overall.figures(), incomplete),
@@ -233,8 +236,41 @@ def party_key(deal: Deal, names: Iterable[str], registry: Registry, *, group: bo
     return joint_key(groups)
 
 
-def _key_values(key: str, item: _Item, ledger: Ledger) -> list[Any]:
-    """The value(s) of one grouping key for one item; several only for `area`."""
+def _split_pieces(item: _Item) -> list[tuple[_Item, tuple[str, ...] | None]]:
+    """A tranche split among payees, as one piece per payee (format version 2).
+
+    Each disclosed share is rounded to the cent; the entries whose share is undisclosed
+    take the rest together, as one joint payee, so the pieces always add up to the tranche.
+    """
+    if item.position is None:
+        return [(item, None)]
+    split = item.entry.deal.tranches[item.position].split
+    if not split:
+        return [(item, None)]
+    pieces: list[tuple[_Item, tuple[str, ...] | None]] = []
+    rest: list[str] = []
+    left = item.amount
+    for index, entry in enumerate(split):
+        if not isinstance(entry.share, Decimal):
+            rest += entry.payee
+            continue
+        amount = None
+        if item.amount is not None:
+            last = index == len(split) - 1 and not rest
+            share = item.amount * entry.share
+            amount = left if last else share.quantize(CENT, rounding=ROUND_HALF_EVEN)
+            left = (left or ZERO) - amount
+        pieces.append((replace(item, amount=amount), entry.payee))
+    if rest:
+        pieces.append((replace(item, amount=left), tuple(rest)))
+    return pieces
+
+
+def _key_values(
+    key: str, item: _Item, ledger: Ledger, payees: tuple[str, ...] | None = None
+) -> list[Any]:
+    """The value(s) of one grouping key for one item; several only for `area`. `payees`
+    replaces the tranche's payee for one piece of a split tranche."""
     deal = item.entry.deal
     if key == "year":
         return [deal.date.year]
@@ -251,8 +287,8 @@ def _key_values(key: str, item: _Item, ledger: Ledger) -> list[Any]:
         return [tranche_currency(deal, tranche)]
     from ..rules.within_deal import tranche_parties
 
-    payers, payees = tranche_parties(deal, tranche)
-    names = payees if key.startswith("payee") else payers
+    payers, tranche_payees = tranche_parties(deal, tranche)
+    names = (payees or tranche_payees) if key.startswith("payee") else payers
     return [party_key(deal, names, ledger.registry, group=key.endswith("-group"))]
 
 

@@ -44,6 +44,16 @@ def cross_file_findings(
             found = list(_related(files[index].deal_id, deal_facts, ids))
             if found:
                 findings[index].extend(found)
+        for loc, linked in deal_facts.links:
+            if linked not in ids:
+                findings[index].append(
+                    error(
+                        "DL306",
+                        tuple(loc),
+                        f"no deal in the ledger has id {linked!r}; check the spelling or add "
+                        "that deal",
+                    )
+                )
         for position, key, when in deal_facts.events:
             if when > today_text:  # ISO dates of four-digit years sort as dates
                 findings[index].append(_future(position, key, when, today))

@@ -31,7 +31,7 @@ UNSUPPRESSIBLE = frozenset({"DL001", "DL002", "DL003", "DL006"})
 
 # Codes only the ledger-wide rules raise: the per-file pass cannot know whether a suppression
 # of one of them is used, so it never calls it idle.
-ACROSS_FILES = frozenset({"DL203", "DL301", "DL302", "DL305"})
+ACROSS_FILES = frozenset({"DL203", "DL301", "DL302", "DL305", "DL306"})
 
 _DIRECTIVE = re.compile(r"#\s*dealledger:\s*(ignore|ignore-file)\[([^\]]*)\]")
 

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from ..domain.figures import conversion_date, deal_figures, tranche_currency
+from ..domain.figures import (
+    conversion_date,
+    converted_amount,
+    deal_figures,
+    sum_disclosed,
+    tranche_currency,
+)
 from ..domain.fx import FxTable, MissingRate
 from ..domain.models import Deal, Settings
 from ..domain.money import readable
@@ -80,19 +87,51 @@ def _declared_total(deal: Deal, fx: FxTable) -> Iterator[Finding]:
     declared = deal.total
     if declared is None or deal.financials != "disclosed" or deal.currency is None:
         return
-    figures = deal_figures(deal, fx)
-    computed = figures.total
+    if deal.total_includes is None:
+        figures = deal_figures(deal, fx)
+        computed, complete = figures.total, figures.complete
+    else:
+        computed, complete = _included_sum(deal, fx, deal.total_includes)
     if computed is None:
         return
+    qualifier = deal.total_qualifier or "up to"
+    covers_undisclosed = bool(deal.total_covers_undisclosed)
     difference = abs(declared.value - computed)
-    if difference <= declared.tolerance:
+    if qualifier == "over":
+        # A floor: the tranches may add up to more than the headline, never less.
+        if computed >= declared.value:
+            return
+        message = (
+            f'declared total "over {readable(declared.value)}" is a floor, but the tranches '
+            f"it covers add up to {readable(computed)} ({computed}) only; correct the tranches, "
+            "the total, or `total_includes`"
+        )
+    elif covers_undisclosed and computed <= declared.value + declared.tolerance:
+        return  # the rest of the headline is the undisclosed part
+    elif difference <= declared.tolerance:
         return
-    message = (
-        f"declared total {readable(declared.value)} (±{readable(declared.tolerance)} at the "
-        f"precision written) differs from the tranches' {readable(computed)} ({computed}) by "
-        f"{readable(difference)}; correct the tranches, or the total"
-    )
-    if figures.complete:
+    else:
+        basis = f" (the {', '.join(deal.total_includes)} tranches)" if deal.total_includes else ""
+        message = (
+            f"declared total {readable(declared.value)} (±{readable(declared.tolerance)} at the "
+            f"precision written) differs from the tranches' {readable(computed)} ({computed})"
+            f"{basis} by {readable(difference)}; correct the tranches, or the total"
+        )
+    if complete or deal.total_includes is not None or deal.total_qualifier is not None:
         yield error("DL230", ("total",), message)
     else:
         yield warning("DL230", ("total",), message + " (some amounts are undisclosed)")
+
+
+def _included_sum(
+    deal: Deal, fx: FxTable, includes: tuple[str, ...]
+) -> tuple[Decimal | None, bool]:
+    """The disclosed amounts of the tranche types a headline includes, in the deal's
+    currency; and whether all of them are disclosed."""
+    amounts = [
+        converted_amount(deal, tranche, deal.currency or "", fx)
+        for tranche in deal.tranches
+        if tranche.type in includes
+    ]
+    complete = all(amount is not None for amount in amounts)
+    return sum_disclosed(amounts), complete

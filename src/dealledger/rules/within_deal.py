@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..domain.models import PAYING_ROLES, RECEIVING_ROLES, Deal, Tranche
+from ..domain.models import Deal, Tranche
 from ..domain.problems import Finding, error
 from ..domain.royalties import check_forecasts
+from .parties import paying_and_receiving, tranche_parties
+from .terms import check_terms
 
 
 def check_deal(deal: Deal) -> list[Finding]:
@@ -26,6 +28,7 @@ def check_deal(deal: Deal) -> list[Finding]:
         *_tranche_parties(deal),
         *_related(deal),
         *check_forecasts(deal),
+        *check_terms(deal),
     ]
 
 
@@ -70,30 +73,32 @@ def _status_dates(deal: Deal) -> Iterator[Finding]:
         )
     for index, tranche in enumerate(deal.tranches):
         loc = ("tranches", index)
-        if tranche.status == "achieved" and tranche.achieved is None:
+        if tranche.status == "achieved" and tranche.achieved_date is None:
             yield error(
                 "DL202",
                 (*loc, "status"),
                 'status "achieved" needs the date: add achieved = YYYY-MM-DD',
             )
-        if tranche.status == "paid" and tranche.paid is None:
+        if tranche.status == "paid" and tranche.paid_date is None:
             yield error(
                 "DL202", (*loc, "status"), 'status "paid" needs the date: add paid = YYYY-MM-DD'
             )
-        if tranche.paid is not None and tranche.status != "paid":
-            yield error(
-                "DL202",
-                (*loc, "paid"),
-                f'a paid date needs status = "paid" (status is "{tranche.status}")',
-                anchor="key",
-            )
-        if tranche.achieved is not None and tranche.status == "expected":
-            yield error(
-                "DL202",
-                (*loc, "achieved"),
-                'an achieved date needs status = "achieved" (or "paid" once paid)',
-                anchor="key",
-            )
+        for key in ("paid", "paid_in"):
+            if getattr(tranche, key) is not None and tranche.status != "paid":
+                yield error(
+                    "DL202",
+                    (*loc, key),
+                    f'a paid date needs status = "paid" (status is "{tranche.status}")',
+                    anchor="key",
+                )
+        for key in ("achieved", "achieved_in"):
+            if getattr(tranche, key) is not None and tranche.status == "expected":
+                yield error(
+                    "DL202",
+                    (*loc, key),
+                    'an achieved date needs status = "achieved" (or "paid" once paid)',
+                    anchor="key",
+                )
 
 
 def _parties(deal: Deal) -> Iterator[Finding]:
@@ -136,7 +141,8 @@ def _assets(deal: Deal) -> Iterator[Finding]:
                 f"write one of {_quoted(sorted(names))}",
             )
     for index, tranche in enumerate(deal.tranches):
-        if tranche.asset is not None and deal.asset_named(tranche.asset) is None:
+        # A list of assets is checked entry by entry with the version-2 terms.
+        if isinstance(tranche.asset, str) and deal.asset_named(tranche.asset) is None:
             known = [asset.name for asset in deal.assets]
             hint = f"write one of {_quoted(known)}" if known else "add it under [[assets]]"
             yield error(
@@ -258,6 +264,8 @@ def _tranche_parties(deal: Deal) -> Iterator[Finding]:
             continue  # both sides defaulted: the common case, nothing to check
         loc = ("tranches", index)
         for key, given in (("payer", tranche.payer), ("payee", tranche.payee)):
+            if given is None and key == "payee" and tranche.split:
+                continue  # the split names the payees (checked with the split)
             if given is None:
                 if not can_default:
                     side = payers if key == "payer" else payees
@@ -305,17 +313,4 @@ def _quoted(names: list[str]) -> str:
     return ", ".join(f'"{name}"' for name in names) if names else "(none)"
 
 
-def paying_and_receiving(deal: Deal) -> tuple[list[str], list[str]]:
-    """Names of the parties on the paying and on the receiving side (`partner`: neither)."""
-    payers = [party.name for party in deal.parties if party.role in PAYING_ROLES]
-    payees = [party.name for party in deal.parties if party.role in RECEIVING_ROLES]
-    return payers, payees
-
-
-def tranche_parties(deal: Deal, tranche: Tranche) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Payer and payee names of a tranche, applying the spec's default where it applies."""
-    payers, payees = paying_and_receiving(deal)
-    defaults = len(payers) == 1 and len(payees) == 1
-    default_payer = tuple(payers) if defaults else ()
-    default_payee = tuple(payees) if defaults else ()
-    return (tranche.payer or default_payer, tranche.payee or default_payee)
+__all__ = ["check_deal", "paying_and_receiving", "tranche_parties"]
