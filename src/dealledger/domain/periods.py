@@ -6,6 +6,7 @@ reports need; the original text is kept for display.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +26,14 @@ class Period:
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def last(self) -> date:
+        """The period's last day: the day by which something due in it is expected."""
+        kind = self.text[5:6]  # "" (a year), "Q", "H", or a month's first digit
+        months = {"": 12, "Q": 3, "H": 6}.get(kind, 1)
+        month = self.start.month + months - 1
+        return date(self.start.year, month, calendar.monthrange(self.start.year, month)[1])
 
 
 def parse_period(text: str) -> Period:
@@ -58,3 +67,8 @@ def due_start(due: DueDate) -> date:
 
 def due_text(due: DueDate) -> str:
     return due.text if isinstance(due, Period) else due.isoformat()
+
+
+def due_last_day(due: DueDate) -> date:
+    """Last day the due value covers: the date itself, or a period's last day."""
+    return due.last if isinstance(due, Period) else due
