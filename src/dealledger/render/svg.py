@@ -391,7 +391,8 @@ def _bar(
     y_of: Callable[[Decimal], float],
     base: float,
 ) -> Iterator[str]:
-    """One period's stacked bar; `None` (every amount undisclosed) draws nothing, says so."""
+    """One period's stacked bar. `None` (every amount of its kind undisclosed) adds nothing to
+    the bar and says "undisclosed" above it: never 0, never left out silently."""
     paid_value, due_value = paid or Decimal(0), due or Decimal(0)
     hover = f"{label}: paid {money_cell(paid, currency)}, due {money_cell(due, currency)}"
     yield f'<g class="bar"><title>{_text(hover)}</title>'
@@ -408,12 +409,13 @@ def _bar(
             f'height="{_num(y_of(paid_value) - top_y)}" fill="{DUE_COLOUR}"/>'
         )
     yield "</g>"
-    if paid is None and due is None:
-        text, style = "undisclosed", 'fill="#9a3412" font-style="italic"'
-    else:
-        text, style = readable(paid_value + due_value), 'fill="#111827" font-weight="600"'
+    total = paid_value + due_value
+    text, style = readable(total), 'fill="#111827" font-weight="600"'
+    if paid is None or due is None:
+        text = f"{text} + undisclosed" if total else "undisclosed"
+        style = 'fill="#9a3412" font-style="italic"'
     yield (
-        f'<text x="{_num(x + bar_width / 2)}" y="{_num(y_of(paid_value + due_value) - 6)}" '
+        f'<text x="{_num(x + bar_width / 2)}" y="{_num(y_of(total) - 6)}" '
         f'text-anchor="middle" {style}>{_text(text)}</text>'
     )
 
