@@ -7,9 +7,10 @@ generated 200-deal ledger, then takes:
   1920 px wide window (summary, totals, timeline);
 - `bundled-charts-1280.png`: its timeline, payment schedule and Valuation section;
 - `bundled-explain-1280.png`: its last deals' details with their valuation explanations;
-- `l200-1280.png`, `l200-timeline-1280.png`, `l200-schedule-1280.png`: the 200-deal report's
-  summary, timeline, and payment schedule with the Valuation section;
-- `bundled-print-N.png`: the first pages of the bundled report printed to PDF (A4 landscape).
+- `l200-timeline-1280.png`, `l200-schedule-1280.png`: the 200-deal report's timeline, and
+  its payment schedule with the Valuation section;
+- `bundled-print-1.png`: the first page of the bundled report printed to PDF (A4 landscape;
+  `--pages N` for more).
 
 A screenshot shows the top of the page, so the views of later sections are taken of a copy
 of the page with one more `<style>` that hides the sections above them; nothing else
@@ -106,7 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--as-of", default="2026-01-15")
-    parser.add_argument("--pages", type=int, default=2, help="PDF pages to keep as PNG")
+    parser.add_argument("--pages", type=int, default=1, help="PDF pages to keep as PNG")
     parser.add_argument("--keep", action="store_true", help="keep the HTML and PDF too")
     args = parser.parse_args()
     browser = chromium()
@@ -144,7 +145,6 @@ def main() -> None:
                 1280,
                 1600,
             ),
-            (large.as_uri(), "l200-1280.png", 1280, 1200),
             (from_section(large, "timeline"), "l200-timeline-1280.png", 1280, 1000),
             (from_section(large, "schedule"), "l200-schedule-1280.png", 1280, 1300),
         ]
