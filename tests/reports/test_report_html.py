@@ -19,7 +19,7 @@ from dealledger.domain.periods import parse_period
 from dealledger.ledger.ledger import load_ledger
 from dealledger.load.discover import expand_paths
 from dealledger.render.html import render_html
-from dealledger.render.svg import period_end, schedule_svg, timeline_svg
+from dealledger.render.svg import event_span, nice_axis, schedule_svg, timeline_svg
 from dealledger.reports.html import report_data
 from dealledger.reports.timeline import schedule
 from dealledger.reports.totals import totals_record
@@ -300,7 +300,7 @@ def test_svg_output_is_well_formed_with_a_lane_per_deal(small_ledger: Path) -> N
     classes = [g.getAttribute("class") for g in dom.getElementsByTagName("g")]
     assert "event event-paid" in classes
     assert "event event-achieved" in classes
-    assert classes.count("event event-due") == 2
+    assert sum(name.startswith("event event-due") for name in classes) == 2
 
 
 def test_report_paths_select_deals(small_ledger: Path) -> None:
@@ -329,12 +329,18 @@ def test_errors_still_write_the_report_and_exit_1(small_ledger: Path) -> None:
     assert "problems" in {attrs.get("id") for _, attrs in page.tags}
 
 
-def test_period_end() -> None:
-    assert period_end("2026-Q2", date(2026, 4, 1)) == date(2026, 7, 1)
-    assert period_end("2026-H2", date(2026, 7, 1)) == date(2027, 1, 1)
-    assert period_end("2026-12", date(2026, 12, 1)) == date(2027, 1, 1)
-    assert period_end("2026", date(2026, 1, 1)) == date(2027, 1, 1)
-    assert period_end("2026-03-05", date(2026, 3, 5)) == date(2026, 3, 6)
+def test_event_span_covers_the_period_and_stops_at_the_last_day() -> None:
+    def span(text: str) -> tuple[date, date]:
+        when = parse_period(text) if len(text) != 10 else date.fromisoformat(text)
+        return event_span({"date": when})
+
+    assert span("2026-Q2") == (date(2026, 4, 1), date(2026, 7, 1))
+    assert span("2026-H2") == (date(2026, 7, 1), date(2027, 1, 1))
+    assert span("2026-12") == (date(2026, 12, 1), date(2027, 1, 1))
+    assert span("2026") == (date(2026, 1, 1), date(2027, 1, 1))
+    assert span("2026-03-05") == (date(2026, 3, 5), date(2026, 3, 6))
+    assert span("9999") == (date(9999, 1, 1), date(9999, 12, 31))
+    assert span("9999-12-31") == (date(9999, 12, 31), date(9999, 12, 31))
 
 
 def test_empty_charts_render() -> None:
@@ -416,3 +422,327 @@ def test_opens_in_chromium_without_console_messages(small_ledger: Path) -> None:
     assert lines == []
     assert 'id="deal-alpha-license"' in dom and 'id="deal-beta-collab"' in dom
     assert "<script>alert" not in dom
+
+
+def _layout(browser: str, page: Path, width: int, extra_css: str = "") -> dict[str, object]:
+    """What overflows `page` at `width` px: a copy of the page without its CSP runs a probe
+    script after layout and writes its finding into the DOM that `--dump-dom` prints."""
+    import json
+    import re
+    import subprocess
+    import tempfile
+
+    probe = """<script>
+addEventListener('load', () => {
+  const width = document.documentElement.clientWidth;
+  const name = (el) => el.tagName + '#' + (el.id || el.getAttribute('class') || '');
+  const past = [...document.querySelectorAll('table, svg, section, article, aside')]
+    .filter((el) => el.getBoundingClientRect().right > width + 0.5).map(name);
+  const scrolled = [...document.querySelectorAll('.scroll')]
+    .filter((el) => el.scrollWidth > el.clientWidth + 1).map(name);
+  const out = document.createElement('pre');
+  out.id = 'probe';
+  out.textContent = JSON.stringify({width, page: document.documentElement.scrollWidth,
+    past, scrolled});
+  document.body.appendChild(out);
+});
+</script>"""
+    html = page.read_text(encoding="utf-8")
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    html = html.replace("</head>", f"<style>{extra_css}</style>{probe}</head>", 1)
+    copy = page.with_name(page.stem + "-probe.html")
+    copy.write_text(html, encoding="utf-8")
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                f"--window-size={width},900",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                copy.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.S)
+    assert found, done.stderr[-2000:]
+    return json.loads(found[1].replace("&quot;", '"').replace("&amp;", "&"))
+
+
+@pytest.mark.skipif(_chromium() is None, reason="needs chromium")
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_nothing_overflows_the_window_in_chromium(bundled_ledger: Path, width: int) -> None:
+    browser = _chromium()
+    assert browser is not None
+    result = CliRunner().invoke(app, ["report", "--as-of", "2026-01-15", "-o", "r.html"])
+    assert result.exit_code == 0, result.output
+    # Control: a table forced wider than the window must be caught, or the probe proves nothing.
+    control = _layout(browser, bundled_ledger / "r.html", width, "table { min-width: 2500px; }")
+    assert control["past"] and control["page"] > width
+    layout = _layout(browser, bundled_ledger / "r.html", width)
+    assert layout["width"] == width
+    assert layout["page"] <= width
+    assert layout["past"] == [] and layout["scrolled"] == []
+
+
+def _rules(css: str, selector: str) -> list[str]:
+    """The bodies of the CSS rules whose selector list contains `selector`."""
+    import re
+
+    return [
+        body
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+        if selector in [part.strip() for part in selectors.split(",")]
+    ]
+
+
+def test_css_lets_tables_fit_and_never_wraps_numbers() -> None:
+    from dealledger.render.html import CSS
+
+    assert "max-width: 1180px" not in CSS
+    for selector in ("main", "table", ".summary table", ".scroll"):
+        assert not any("max-width" in body for body in _rules(CSS, selector)), selector
+    assert any("width: 100%" in body for body in _rules(CSS, "table"))
+    for selector in ("td.num", ".date"):
+        assert any("white-space: nowrap" in body for body in _rules(CSS, selector)), selector
+    # Text cells may wrap: nothing but numbers, dates, ids and badges is kept on one line.
+    assert not any("nowrap" in body for body in _rules(CSS, "td"))
+    assert not any("nowrap" in body for body in _rules(CSS, "th"))
+    print_css = CSS[CSS.index("@media print") :]
+    assert any("table-header-group" in body for body in _rules(print_css, "thead"))
+    assert any("table-row-group" in body for body in _rules(print_css, "tfoot"))
+    assert "A4 landscape" in CSS
+
+
+def test_amounts_and_dates_are_in_nowrap_cells(small_ledger: Path) -> None:
+    import re
+
+    result = CliRunner().invoke(app, ["report", "--as-of", "2025-06-01", "-o", "r.html"])
+    assert result.exit_code == 0, result.output
+    html = (small_ledger / "r.html").read_text(encoding="utf-8")
+    summary = html[html.index('<section id="summary">') : html.index('<section id="totals">')]
+    for cell in re.findall(r"<td>(.*?)</td>", summary, re.S):
+        assert not re.search(r"\bUSD \d", cell), cell  # money only in class=num cells
+    assert re.search(r"<td class=num>USD 50M</td>", summary)
+    assert '<span class="date">2024-01-15</span>' in summary
+
+
+UNDISCLOSED_DATED = """\
+id = "gamma-undisclosed"
+title = "Gamma"
+kind = "license"
+announced = 2024-05-01
+currency = "USD"
+
+[[parties]]
+name = "Gamma Bio"
+role = "licensor"
+
+[[parties]]
+name = "Big Pharma"
+role = "licensee"
+
+[[tranches]]
+type = "upfront"
+amount = "5M"
+status = "paid"
+paid = 2024-06-01
+
+[[tranches]]
+type = "milestone"
+label = "approval"
+amount = "undisclosed"
+due = 2030-01-01
+"""
+
+
+def test_a_dated_undisclosed_milestone_is_shown_as_undisclosed_not_added(
+    small_ledger: Path,
+) -> None:
+    """It used to crash `report`: Decimal + None in the schedule's period sum."""
+    (small_ledger / "deals" / "c.toml").write_text(UNDISCLOSED_DATED, encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "--as-of", "2025-06-01", "-o", "r.html"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    html = (small_ledger / "r.html").read_text(encoding="utf-8")
+    schedule_part = html[html.index('<section id="schedule">') : html.index('id="valuation"')]
+    svg = minidom.parseString(
+        schedule_part[schedule_part.index("<svg") : schedule_part.index("</svg>") + 6]
+    )
+    texts = [node.firstChild.data for node in svg.getElementsByTagName("text") if node.firstChild]
+    assert "2030" in texts
+    assert texts[texts.index("2030") - 1] == "undisclosed"
+    assert "0" not in texts[texts.index("2030") - 1 :]
+
+
+def test_year_9999_draws_in_every_chart(small_ledger: Path) -> None:
+    text = UNDISCLOSED_DATED.replace(
+        'amount = "undisclosed"\ndue = 2030-01-01', 'amount = "1M"\ndue = "9999"'
+    )
+    text += '\n[[tranches]]\ntype = "milestone"\namount = "2M"\ndue = 9999-12-31\n'
+    (small_ledger / "deals" / "c.toml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "--as-of", "2025-06-01", "-o", "r.html"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["report", "--as-of", "2025-06-01", "-o", "t.svg"])
+    assert result.exit_code == 0, result.output
+    dom = minidom.parse(str(small_ledger / "t.svg"))
+    grid = [n for n in dom.getElementsByTagName("line") if n.getAttribute("class") == "grid"]
+    assert 2 <= len(grid) <= 20  # a round step of years, not one line per year to 9999
+    html = (small_ledger / "r.html").read_text(encoding="utf-8")
+    assert ">9999</text>" in html
+
+
+def test_nice_axis_fits_the_data() -> None:
+    assert nice_axis(Decimal("33.5e9")) == (Decimal("40e9"), Decimal("10e9"))
+    assert nice_axis(Decimal("21e6")) == (Decimal("25e6"), Decimal("5e6"))
+    assert nice_axis(Decimal("20e6")) == (Decimal("20e6"), Decimal("5e6"))
+    for value in ("0.7", "1", "7", "99", "101", "123456789", "5e11"):
+        maximum, step = nice_axis(Decimal(value))
+        assert Decimal(value) <= maximum < Decimal(value) + step
+        assert 2 <= maximum / step <= 5
+
+
+def test_schedule_axis_ignores_undated_caps() -> None:
+    record = {
+        "currency": "USD",
+        "periods": [
+            {"period": "2025", "paid": Decimal("3e9"), "due": Decimal("30.5e9")},
+            {"period": "2026", "paid": Decimal(0), "due": Decimal("1e9")},
+        ],
+        "unscheduled": Decimal("500e9"),
+        "undisclosed_tranches": 0,
+    }
+    dom = minidom.parseString(schedule_svg(record))
+    texts = [node.firstChild.data for node in dom.getElementsByTagName("text") if node.firstChild]
+    assert "40B" in texts and "50B" not in texts
+    assert "500B" not in texts and "no date" not in texts
+    html = render_html_of_schedule(record)
+    assert "No due date: USD 500B" in html
+
+
+def render_html_of_schedule(record: dict[str, object]) -> str:
+    from dealledger.render.html import _schedule_block
+
+    return _schedule_block(record)
+
+
+def test_timeline_draws_grid_and_today_above_stripes_and_stacks_one_period() -> None:
+    lanes = [
+        {"deal": "a", "title": "A", "date": date(2024, 1, 10)},
+        {"deal": "b", "title": "B", "date": date(2024, 2, 10)},
+    ]
+    due = parse_period("2025-Q2")
+    events = [
+        {
+            "date": due,
+            "deal": "b",
+            "event": "due",
+            "type": "milestone",
+            "label": label,
+            "amount": Decimal("1e6"),
+            "currency": "USD",
+            "overdue": overdue,
+        }
+        for label, overdue in (("one", False), ("two", True))
+    ]
+    svg = timeline_svg(lanes, events, date(2025, 8, 1))
+    dom = minidom.parseString(svg)
+    order = [
+        node.getAttribute("class")
+        for node in dom.documentElement.childNodes
+        if node.nodeType == node.ELEMENT_NODE and node.getAttribute("class")
+    ]
+    assert order.index("stripe") < order.index("grid") < order.index("today")
+    assert max(i for i, c in enumerate(order) if c == "stripe") < order.index("grid")
+    marks = [g for g in dom.getElementsByTagName("g") if "event-due" in g.getAttribute("class")]
+    assert len(marks) == 2
+    ys = {g.getElementsByTagName("rect")[0].getAttribute("y") for g in marks}
+    assert len(ys) == 2  # stacked, not drawn on top of each other
+    assert [g.getAttribute("class") for g in marks] == [
+        "event event-due",
+        "event event-due overdue",
+    ]
+    assert "×2" in svg
+
+
+def test_overdue_is_the_last_day_of_the_period(small_ledger: Path) -> None:
+    from dealledger.domain.overdue import is_overdue
+
+    ledger = load_ledger(small_ledger, today=date(2025, 6, 1))
+    alpha = next(entry.deal for entry in ledger.entries if entry.deal.id == "alpha-license")
+    phase2 = alpha.tranches[1]  # expected, due 2025-H2
+    assert not is_overdue(phase2, date(2025, 12, 31))
+    assert is_overdue(phase2, date(2026, 1, 1))
+    assert not is_overdue(alpha.tranches[2], date(2030, 1, 1))  # achieved: not "expected"
+    assert not is_overdue(alpha.tranches[3], date(2030, 1, 1))  # no due
+    assert parse_period("2024-02").end == date(2024, 2, 29)
+    assert parse_period("2025-Q4").end == date(2025, 12, 31)
+    assert parse_period("9999-H2").end == date(9999, 12, 31)
+
+
+def test_overdue_tranches_are_marked_in_the_deal_and_the_timeline(small_ledger: Path) -> None:
+    def page(as_of: str) -> str:
+        result = CliRunner().invoke(app, ["report", "--as-of", as_of, "-o", "r.html"])
+        assert result.exit_code == 0, result.output
+        return (small_ledger / "r.html").read_text(encoding="utf-8")
+
+    def alpha(html: str) -> str:
+        start = html.index('id="deal-alpha-license"')
+        return html[start : html.index("</article>", start)]
+
+    before, after = page("2025-12-31"), page("2026-01-01")
+    assert "as of 2026-01-01" in after
+    # alpha's phase 2 milestone is due 2025-H2: overdue from 2026-01-01 on, not before.
+    assert '<tr class="overdue">' not in alpha(before)
+    assert alpha(after).count('<tr class="overdue">') == 1
+    assert before.count("event event-due overdue") == 1  # beta's upfront, due 2024-06-30
+    assert after.count("event event-due overdue") == 2
+    assert after.count('<span class="badge overdue">1 overdue</span>') == 2
+
+
+def test_problems_wording_follows_what_is_listed(small_ledger: Path) -> None:
+    registry = '\n[parties."Big Pharma"]\n'  # the other parties: DL303 warnings
+    (small_ledger / "dealledger.toml").write_text(SETTINGS + registry, encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "-o", "r.html"])
+    problems = (small_ledger / "r.html").read_text(encoding="utf-8")
+    assert result.exit_code == 0, result.stderr
+    section = problems[problems.index('id="problems"') :]
+    assert "warning" in section
+    assert "left out" not in section and "Only warnings" in section
+    (small_ledger / "deals" / "broken.toml").write_text("id = \n", encoding="utf-8")
+    CliRunner().invoke(app, ["report", "-o", "r.html"])
+    html = (small_ledger / "r.html").read_text(encoding="utf-8")
+    section = html[html.index('id="problems"') :]
+    assert "1 file with errors is left out" in section and "broken.toml" in section
+    assert "Files with only warnings are in the report." in section
+
+
+def test_valuation_section_matches_value_and_links_each_explanation(small_ledger: Path) -> None:
+    import json
+
+    result = CliRunner().invoke(app, ["report", "--as-of", "2025-06-01", "-o", "r.html"])
+    assert result.exit_code == 0, result.output
+    html = (small_ledger / "r.html").read_text(encoding="utf-8")
+    page = parse(html)
+    ids = {attrs.get("id") for _, attrs in page.tags}
+    assert "valuation" in ids
+    links = [a["href"] for a in page.all("a") if (a.get("href") or "").startswith("#value-")]
+    assert links == ["#value-beta-collab", "#value-alpha-license"]
+    assert {link[1:] for link in links} <= ids
+    value = CliRunner().invoke(app, ["value", "--as-of", "2025-06-01", "--format", "json"])
+    document = json.loads(value.stdout, parse_float=Decimal, parse_int=Decimal)
+    data = report_data(load_ledger(small_ledger, today=date(2025, 6, 1)), date(2025, 6, 1))
+    (valuation,) = data["valuations"]
+    assert valuation["overall"]["rnpv"] == document["overall"]["rnpv"] > 0
+    assert valuation["assumptions"]["transition_source"] in html.replace("&quot;", '"')
+    assert "10% a year" in html
+    explanation = html[html.index('id="value-alpha-license"') :]
+    explanation = explanation[: explanation.index("</section>")]
+    assert "Phase 2 start" in explanation and "USD 100,000,000" in explanation

@@ -38,11 +38,22 @@ def report(
     title: Annotated[
         str | None, typer.Option("--title", help="Heading of the page.", show_default=False)
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Date the report is as of (YYYY-MM-DD): the valuation date, the today line "
+            "and the cut-off for overdue tranches. Default: today.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report (or the timeline as SVG) to share or print.
 
     The page holds the summary table, totals in the reporting currency, a timeline chart and
-    a payment-schedule chart (inline SVG), each deal's detail and its sources as links. It
+    a payment-schedule chart (inline SVG), the valuation (rNPV) with its assumptions, each
+    deal's detail, valuation and sources as links, and overdue tranches marked. It
     loads nothing from the network and runs no script, so it opens offline and in mail.
     Problems go to stderr; the report covers the valid deals and the exit code is 1 when any
     file has errors.
@@ -52,11 +63,12 @@ def report(
       dealledger report --output report.html
 
       dealledger report deals/2025 --output timeline.svg
-    """
-    from datetime import date
 
+      dealledger report --as-of 2026-01-01 -o report.html
+    """
     from ..domain.safe_text import terminal_safe
     from ..reports.html import report_data
+    from .value_command import _parse_as_of
 
     suffix = output.suffix.lower()
     if suffix not in (*HTML_SUFFIXES, ".svg"):
@@ -66,9 +78,10 @@ def report(
         )
     if not output.parent.is_dir() and str(output.parent):
         raise UsageError(f"--output {str(output)!r}: folder {str(output.parent)!r} does not exist")
+    day = _parse_as_of(as_of)
     loaded = open_ledger(ledger, paths, no_cache=no_cache)
     report_problems_to_stderr(loaded)
-    data = report_data(loaded, date.today(), title)
+    data = report_data(loaded, day, title)
     if suffix == ".svg":
         from ..render.svg import standalone, timeline_svg
 

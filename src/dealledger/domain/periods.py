@@ -134,3 +134,8 @@ def impossible_date(text: str) -> str | None:
             return f"month {month} does not exist (months run 01 to 12; day and month swapped?)"
         return f"{year}-{month:02d} has no day {day}"
     return None
+
+
+def due_last_day(due: DueDate) -> date:
+    """Last day the due value covers: the date itself, or a period's last day."""
+    return due.end if isinstance(due, Period) else due

@@ -80,8 +80,9 @@ def value_view(
     return View(columns, rows, footer, _title(assumptions, as_of, currency), caption)
 
 
-def _exact(value: Decimal | None, currency: str) -> str:
-    """Exact money for --explain: whole units without decimals, else to the minor unit."""
+def exact_money(value: Decimal | None, currency: str) -> str:
+    """Exact money for --explain (and the report's explanations), so each step can be redone
+    by hand: whole units without decimals, else to the minor unit."""
     if value is None:
         return "—"
     if value == value.to_integral_value():
@@ -109,22 +110,22 @@ def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> Vie
     ]
     rows = []
     for item in value.tranches:
-        high = "" if item.amount_high is None else f" – {_exact(item.amount_high, currency)}"
-        rnpv_high = "" if item.rnpv_high is None else f" – {_exact(item.rnpv_high, currency)}"
+        high = "" if item.amount_high is None else f" – {exact_money(item.amount_high, currency)}"
+        rnpv_high = "" if item.rnpv_high is None else f" – {exact_money(item.rnpv_high, currency)}"
         rows.append(
             [
                 str(item.index + 1),
                 item.label,
                 item.type,
-                _exact(item.amount, currency) + high,
+                exact_money(item.amount, currency) + high,
                 percent(item.probability),
                 item.basis,
                 item.date.isoformat(),
                 item.timing,
                 f"{item.years} ({item.days} d)",
                 str(item.discount_factor),
-                _exact(item.risk_adjusted, currency),
-                _exact(item.rnpv, currency) + rnpv_high,
+                exact_money(item.risk_adjusted, currency),
+                exact_money(item.rnpv, currency) + rnpv_high,
             ]
         )
     for missing, verdict in [
@@ -136,7 +137,7 @@ def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> Vie
                 str(missing.index + 1) if missing.index >= 0 else "",
                 missing.label,
                 missing.type or "",
-                _exact(missing.amount, currency) if missing.amount is not None else "—",
+                exact_money(missing.amount, currency) if missing.amount is not None else "—",
                 "—",
                 f"{verdict}: {missing.reason}",
                 "",
@@ -152,23 +153,28 @@ def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> Vie
             "",
             "Deal total",
             "",
-            _exact(value.nominal, currency),
+            exact_money(value.nominal, currency),
             "",
             "",
             "",
             "",
             "",
             "",
-            _exact(value.risk_adjusted, currency),
-            _exact(value.rnpv, currency)
-            + ("" if value.rnpv_high == value.rnpv else f" – {_exact(value.rnpv_high, currency)}"),
+            exact_money(value.risk_adjusted, currency),
+            exact_money(value.rnpv, currency)
+            + (
+                ""
+                if value.rnpv_high == value.rnpv
+                else f" – {exact_money(value.rnpv_high, currency)}"
+            ),
         ]
     ]
     caption = (
         "rNPV = amount × probability × discount factor, rounded half-even to the minor unit; "
         f"discount factor = 1 / (1 + {percent(assumptions.rate)})^years rounded to 16 "
         "decimal places, years = days from the valuation date / 365.25 (never negative). "
-        f"Headline {_exact(value.headline, currency)}; rNPV/headline {_share_cell(value.share)}."
+        f"Headline {exact_money(value.headline, currency)}; "
+        f"rNPV/headline {_share_cell(value.share)}."
     )
     title = f"{value.deal_id}: " + _title(assumptions, as_of, currency)
     return View(columns, rows, footer, title, caption)

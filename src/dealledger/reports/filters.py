@@ -9,7 +9,6 @@ filtered report still adds up deal by deal.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
@@ -103,22 +102,7 @@ def parse_filter_date(text: str, *, end: bool) -> date:
         period = parse_period(stripped)
     except ValueError:
         raise FilterError(f"{text!r} is not a date; write {DATE_FORMS}") from None
-    if not end:
-        return period.start
-    return _period_end(stripped, period.start)
-
-
-def _period_end(text: str, start: date) -> date:
-    if "-Q" in text:
-        months = 3
-    elif "-H" in text:
-        months = 6
-    elif "-" in text:
-        months = 1
-    else:
-        months = 12
-    last_month = start.month + months - 1
-    return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
+    return period.end if end else period.start
 
 
 def _kinds() -> tuple[str, ...]:

@@ -2,9 +2,12 @@
 report functions the commands use, so the page and the terminal can never disagree.
 
 The summary is `summarize`'s records, the totals `totals --by year`, the timeline
-`timeline`'s events, the payment schedule `timeline --by year`'s schedule and each deal's
-detail `show`'s record. The page renderer (render/html.py) and the chart renderer
-(render/svg.py) only format what is here.
+`timeline`'s events, the payment schedule `timeline --by year`'s schedule, each deal's
+detail `show`'s record and the valuation `value --format json`'s document (with each deal's
+paid and forfeited tranches, as `value --explain` lists them). Tranches still expected whose
+due date or period ended before the as-of date carry `"overdue": true`
+(`domain.overdue.is_overdue`), in the deal details and on the timeline. The page renderer
+(render/html.py) and the chart renderer (render/svg.py) only format what is here.
 
 Where the commands would stop for want of a reporting currency (amounts in several currencies
 and none set), the page instead shows one totals table and one schedule per deal currency:
@@ -17,14 +20,21 @@ import dataclasses
 from collections.abc import Callable
 from datetime import date
 from functools import partial
+from pathlib import PurePath
 from typing import Any, TypeVar
 
-from ..ledger import Ledger
+from ..domain.assumptions import build_assumptions
+from ..domain.overdue import is_overdue
+from ..domain.problems import Severity
+from ..ledger import Entry, Ledger
+from ..load.discover import SETTINGS_FILE
+from ..valuation.model import value_deals
+from ..valuation.report import unvalued_record, value_document
 from .check import problem_record
 from .currency import ConversionError, CurrencyChoiceError, reporting_currency
 from .show import show_record
 from .summary import summary_records
-from .timeline import schedule, timeline_records
+from .timeline import schedule, timeline_events
 from .totals import totals_record
 
 T = TypeVar("T")
@@ -80,10 +90,54 @@ def schedule_record(ledger: Ledger, currency: str) -> dict[str, Any]:
     return {**found.record, "undisclosed_tranches": found.undisclosed}
 
 
+def valuation_record(ledger: Ledger, currency: str, as_of: date) -> dict[str, Any]:
+    """`value --format json`'s document for `ledger` in `currency`, each deal with its
+    `settled` (paid, forfeited) tranches too, so its explanation lists every tranche."""
+    assumptions = build_assumptions(ledger.settings)
+    deals = [entry.deal for entry in ledger.entries]
+    values = value_deals(deals, assumptions, as_of, currency, ledger.fx)
+    document = value_document(values, assumptions, as_of, currency)
+    for record, value in zip(document["deals"], values, strict=True):
+        record["settled"] = [unvalued_record(item) for item in value.settled]
+    return document
+
+
+def timeline_with_overdue(ledger: Ledger, as_of: date) -> list[dict[str, Any]]:
+    """`timeline`'s events, each `due` of an overdue tranche marked."""
+    records = []
+    for event in timeline_events(ledger):
+        record = event.record()
+        if event.event == "due" and event.position is not None:
+            record["overdue"] = is_overdue(event.entry.deal.tranches[event.position], as_of)
+        records.append(record)
+    return records
+
+
+def deal_detail(entry: Entry, ledger: Ledger, as_of: date) -> dict[str, Any]:
+    """`show`'s record, each tranche marked overdue or not."""
+    record = show_record(entry, ledger)
+    for tranche, found in zip(record["tranches"], entry.deal.tranches, strict=True):
+        tranche["overdue"] = is_overdue(found, as_of)
+    return record
+
+
+def files_left_out(ledger: Ledger) -> list[str]:
+    """The deal files an error keeps out of the report (the settings file is not a deal)."""
+    return sorted(
+        {
+            problem.path
+            for problem in ledger.problems
+            if problem.severity is Severity.ERROR and PurePath(problem.path).name != SETTINGS_FILE
+        }
+    )
+
+
 def report_data(ledger: Ledger, today: date, title: str | None = None) -> dict[str, Any]:
+    """Everything the page shows, as of `today` (the valuation date and the overdue cut-off)."""
     currency = report_currency(ledger)
     totals: list[dict[str, Any]] = []
     schedules: list[dict[str, Any]] = []
+    valuations: list[dict[str, Any]] = []
     gaps: list[str] = []
     for code, selected in currency_selections(ledger, currency):
         record, missing = leaving_out_gaps(
@@ -94,20 +148,27 @@ def report_data(ledger: Ledger, today: date, title: str | None = None) -> dict[s
         found, missing = leaving_out_gaps(selected, partial(schedule_record, currency=code))
         schedules.append(found)
         gaps += missing
+        valuations.append(valuation_record(selected, code, today))
     lanes = [
         {"deal": entry.deal.id, "title": entry.deal.title, "date": entry.deal.date}
         for entry in ledger.entries
     ]
+    deals = [deal_detail(entry, ledger, today) for entry in ledger.entries]
     return {
         "title": title or "Deal ledger report",
         "generated": today,
         "currency": currency,
         "summary": summary_records(ledger),
         "totals": totals,
-        "timeline": timeline_records(ledger),
+        "timeline": timeline_with_overdue(ledger, today),
         "lanes": lanes,
         "schedules": schedules,
-        "deals": [show_record(entry, ledger) for entry in ledger.entries],
+        "valuations": valuations,
+        "deals": deals,
+        "overdue": {
+            deal["id"]: sum(tranche["overdue"] for tranche in deal["tranches"]) for deal in deals
+        },
         "problems": [problem_record(problem) for problem in ledger.problems],
+        "files_left_out": files_left_out(ledger),
         "conversion_gaps": sorted(set(gaps)),
     }
