@@ -180,7 +180,7 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s_-]+", " ", text).strip().lower()
 
 
-def mapping_for_headers(header: tuple[str, ...]) -> ImportMapping:
+def mapping_for_headers(header: tuple[str, ...]) -> FieldColumns:
     """Without --map: each column whose header names a field (or a common spelling of one)."""
     columns: dict[str, str] = {}
     names = {header_key(name).replace(" ", "_"): name for name in FIELDS}
@@ -189,4 +189,4 @@ def mapping_for_headers(header: tuple[str, ...]) -> ImportMapping:
         field = names.get(key.replace(" ", "_")) or HEADER_ALIASES.get(key)
         if field is not None and field not in columns:
             columns[field] = text
-    return ImportMapping(columns=FieldColumns(**columns))
+    return FieldColumns(**columns)

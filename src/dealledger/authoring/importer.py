@@ -60,6 +60,15 @@ class CellRef:
         place = f"{self.source}:R{self.row}"
         return place + (f":C{self.column}" if self.column is not None else "")
 
+    @property
+    def label(self) -> str:
+        """What the message starts with: the column's header, or the mapping's constant."""
+        if self.header is None:
+            return ""
+        if self.column is None:
+            return f"{self.header}: "
+        return f"column {self.header!r}: "
+
 
 @dataclass
 class Candidate:
@@ -73,8 +82,7 @@ class Candidate:
 
 def cell_problem(cell: CellRef, code: str, message: str) -> Problem:
     """A problem at a cell, printed `book.xlsx:Sheet1:R12:C5: error DL109 …`."""
-    label = f"column {cell.header!r}: " if cell.header else ""
-    return Problem(code, Severity.ERROR, cell.where, None, None, label + message)
+    return Problem(code, Severity.ERROR, cell.where, None, None, cell.label + message)
 
 
 @dataclass
@@ -251,14 +259,13 @@ def _cell_for(path: KeyPath, cells: dict[KeyPath, CellRef], row: CellRef) -> Cel
 
 
 def _located(problem: Problem, cell: CellRef) -> Problem:
-    label = f"column {cell.header!r}: " if cell.header else ""
     return Problem(
         problem.code,
         problem.severity,
         cell.where,
         None,
         None,
-        label + problem.message,
+        cell.label + problem.message,
         problem.deal,
     )
 
@@ -460,7 +467,6 @@ def _across_files(
             if finding.code == "DL301":
                 continue  # ids against the ledger and within the import are reported above
             cell = _cell_for(finding.loc, cells, item.row)
-            label = f"column {cell.header!r}: " if cell.header else ""
             plan.problems.append(
                 Problem(
                     finding.code,
@@ -468,7 +474,7 @@ def _across_files(
                     cell.where,
                     None,
                     None,
-                    label + finding.message,
+                    cell.label + finding.message,
                     item.deal_id,
                 )
             )

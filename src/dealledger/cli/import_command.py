@@ -86,7 +86,7 @@ def import_(
     from ..domain.safe_text import terminal_safe
     from .progress import LoadProgress
 
-    if not (yes or dry_run or sys.stdin.isatty()):
+    if not (yes or dry_run or _interactive()):
         raise UsageError(
             "standard input is not a terminal, so import cannot ask before writing: pass --yes "
             "to write, or --dry-run to see what would be written"
@@ -134,10 +134,14 @@ def import_(
         raise typer.Exit(1)
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
 def _candidates(source: Path, mapping_file: Path | None) -> Iterator[Candidate]:
     from ..authoring.draft import display_path
     from ..authoring.import_folder import folder_candidates, is_export_folder
-    from ..authoring.import_mapping import load_mapping, mapping_for_headers
+    from ..authoring.import_mapping import ImportMapping, load_mapping, mapping_for_headers
     from ..authoring.import_rows import table_candidates
     from ..load.spreadsheet import read_tables
 
@@ -162,7 +166,10 @@ def _candidates(source: Path, mapping_file: Path | None) -> Iterator[Candidate]:
         encoding=mapping.encoding if mapping else "utf-8-sig",
     )
     for table in tables:
-        yield from table_candidates(table, mapping or mapping_for_headers(table.header))
+        chosen = mapping or ImportMapping()
+        if not chosen.columns.given():  # a mapping of settings only: recognise the headers
+            chosen = chosen.model_copy(update={"columns": mapping_for_headers(table.header)})
+        yield from table_candidates(table, chosen)
 
 
 def _count_line(plan: ImportPlan, blocked: int) -> str:
