@@ -14,10 +14,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from ..domain.errors import LedgerError
 from ..domain.fields import UNDISCLOSED
 
 
-class CellError(ValueError):
+class CellError(LedgerError, ValueError):
     """A cell that cannot be read as its field; `code` is the problem code it would be."""
 
     def __init__(self, code: str, message: str) -> None:
