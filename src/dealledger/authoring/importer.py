@@ -6,8 +6,8 @@ the model, the file's own rules, the settings' rules) and then, once every row i
 rules across files (duplicate ids, `related`, dates in the future) together with the ledger
 as it is. A problem is reported at the sheet, row and column it came from.
 
-The pass is streaming: a row's text is written to a staging folder beside `deals/` (a
-`.….tmp` name no command reads) and only its id, facts and location are kept, so memory
+The pass is streaming: a row's text is appended to one staging file in a folder beside
+`deals/` (a `.….tmp` name no command reads) and only its id, facts and location are kept, so memory
 does not grow with the rows' content. Nothing reaches `deals/` until every row is checked;
 then each file is created atomically (never over an existing file), and an error or Ctrl-C
 part way removes what this run created and restores what it updated.
@@ -42,6 +42,9 @@ from .safe_write import WriteError, write_atomic
 from .toml_layout import scan
 
 MONEY_TYPES = ("upfront", "milestone", "commercial")
+SUMMARIES = 50  # rows whose summary (parties, amounts) is kept for the listing
+_STAGED = "deals.toml.tmp"
+_ACROSS = (("related",), ("tranches",))
 # Keys `--update` never changes: they say which deal (and file) this is.
 _IDENTITY = frozenset({"id", "parties", "assets", "sources", "financials"})
 
@@ -92,7 +95,7 @@ class PlannedFile:
     target: Path
     display: str
     row: CellRef
-    staged: Path
+    staged: tuple[int, int]  # offset and length of the text in the staging file
     action: str  # "create" or "update"
     old: bytes | None = None
     errors: int = 0
@@ -103,6 +106,7 @@ class PlannedFile:
 class ImportPlan:
     root: Path
     staging: Path
+    texts: Any = None  # the staging file, open for appending while planning
     files: list[PlannedFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
@@ -116,7 +120,16 @@ class ImportPlan:
         return [item for item in self.files if not item.errors]
 
     def discard(self) -> None:
+        if self.texts is not None:
+            self.texts.close()
+            self.texts = None
         shutil.rmtree(self.staging, ignore_errors=True)
+
+    def staged_text(self, item: PlannedFile) -> bytes:
+        offset, length = item.staged
+        with (self.staging / _STAGED).open("rb") as handle:
+            handle.seek(offset)
+            return handle.read(length)
 
 
 class ImportStopped(LedgerError):
@@ -324,6 +337,7 @@ def plan_import(
             existing.setdefault(other.deal_id, other)
     staging = Path(tempfile.mkdtemp(prefix=".dealledger-import-", suffix=".tmp", dir=root))
     plan = ImportPlan(root, staging)
+    plan.texts = (staging / _STAGED).open("ab")
     taken = set(existing)
     seen: dict[str, CellRef] = {}
     drafts: list[tuple[PlannedFile, DealFacts | None, dict[KeyPath, CellRef]]] = []
@@ -332,7 +346,7 @@ def plan_import(
         for number, candidate in enumerate(candidates, start=1):
             plan.rows = number
             drafted = _plan_one(
-                candidate, number, deals, staging, existing, taken, seen, rules, update, plan
+                candidate, number, deals, existing, taken, seen, rules, update, plan
             )
             if drafted is not None:
                 drafts.append(drafted)
@@ -340,6 +354,8 @@ def plan_import(
                     replaced.add(drafted[0].target)
             if progress is not None:
                 progress(number)
+        plan.texts.close()
+        plan.texts = None
         _across_files(plan, context.others, drafts, replaced, today)
     except BaseException:
         plan.discard()
@@ -351,7 +367,6 @@ def _plan_one(
     candidate: Candidate,
     number: int,
     deals: Path,
-    staging: Path,
     existing: dict[str, DealFile],
     taken: set[str],
     seen: dict[str, CellRef],
@@ -409,11 +424,12 @@ def _plan_one(
     for problem in loaded.problems:
         path = paths.get(problem.line or 0, ())
         problems.append(_located(problem, _cell_for(path, candidate.cells, candidate.row)))
-    staged = staging / f"{number}.toml"
-    staged.write_text(text, encoding="utf-8")
+    encoded = text.encode("utf-8")
+    staged = (plan.texts.tell(), len(encoded))
+    plan.texts.write(encoded)
     item = PlannedFile(
         deal_id,
-        str(data.get("title", "")),
+        str(data.get("title", "")) if number <= SUMMARIES else "",
         target,
         display,
         candidate.row,
@@ -421,16 +437,18 @@ def _plan_one(
         action,
         old,
         sum(1 for problem in problems if problem.severity is Severity.ERROR),
-        _summary(data),
+        _summary(data) if number <= SUMMARIES else {},
     )
     plan.files.append(item)
     plan.problems.extend(problems)
-    keep = {
-        path: cell
-        for path, cell in candidate.cells.items()
-        if path[:1] in (("id",), ("related",), ("tranches",))
-    }
-    return item, loaded.facts, keep
+    facts = loaded.facts
+    # Cells for the rules across files, kept only where one of them can apply.
+    keep = (
+        {path: cell for path, cell in candidate.cells.items() if path[:1] in _ACROSS}
+        if facts is not None and (facts.related or facts.events)
+        else {}
+    )
+    return item, facts, keep
 
 
 def _summary(data: dict[str, Any]) -> dict[str, Any]:
@@ -493,7 +511,7 @@ def commit_import(plan: ImportPlan, files: list[PlannedFile]) -> list[PlannedFil
     restored: list[tuple[Path, bytes]] = []
     try:
         for item in files:
-            data = item.staged.read_bytes()
+            data = plan.staged_text(item)
             if item.action == "create":
                 folder = item.target.parent
                 if not folder.exists():
