@@ -220,6 +220,7 @@ def test_a_bd_csv_imports_with_a_mapping_and_passes_check(tmp_path: Path) -> Non
     second = (root / "deals/2024/hengrui-kailera-2024-obesity-peptides.toml").read_text()
     assert "amount = 100000000\n" in second  # a bare number in millions
     assert "amount = 5300000000\n" in second
+    assert run("fmt", "--check", str(root / "deals")).exit_code == 0  # fmt's layout
     third = (root / "deals/2023/duality-biontech-2023-adc-option.toml").read_text()
     assert 'financials = "undisclosed"' in third and "amount = 0" not in third
 
@@ -295,6 +296,7 @@ def test_an_xlsx_imports_with_cached_formula_values_and_passes_check(tmp_path: P
     second = (root / "deals/2024/hengrui-kailera-2024-peptides.toml").read_text()
     assert "announced = 2024-05-15" in second  # an Excel serial number
     assert 'notes = "+1 call"' in second
+    assert run("fmt", "--check", str(root / "deals")).exit_code == 0
     assert 'financials = "undisclosed"' in second
 
 

@@ -16,6 +16,7 @@ part way removes what this run created and restores what it updated.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 import tempfile
@@ -35,7 +36,7 @@ from ..load.discover import DEALS_DIR
 from ..rules.across_files import cross_file_findings
 from ..rules.deal_file import load_deal_file
 from ..rules.with_settings import RuleContext
-from .canonical import ARRAY_TABLES, format_text
+from .canonical import ARRAY_TABLES, ROOT_ORDER, TABLE_ORDER
 from .draft import display_path, surroundings
 from .record import Change, apply_change
 from .safe_write import WriteError, write_atomic
@@ -214,27 +215,46 @@ def unique_id(base: str, taken: set[str]) -> str:
 
 def deal_text(data: dict[str, Any]) -> str:
     """The deal file's text in `fmt`'s layout: root keys, then one `[[parties]]`,
-    `[[assets]]`, `[[tranches]]`, `[[sources]]` table per element, keys in the format's
-    order (`fmt` orders them)."""
+    `[[assets]]`, `[[tranches]]`, `[[sources]]` table per element, keys in the format's order.
+
+    Written in that layout directly rather than run through `fmt`, which would double the
+    cost of a row; tests check that `fmt --check` leaves imported files as they are.
+    """
     lines = [
-        f"{key} = {toml_value(value)}" for key, value in data.items() if key not in ARRAY_TABLES
+        f"{key} = {toml_value(data[key])}"
+        for key in _ordered(data, ROOT_ORDER)
+        if key not in ARRAY_TABLES
     ]
     for name in ARRAY_TABLES:
         lines += table_lines(name, data.get(name, ()))
-    return format_text("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def _ordered(table: dict[str, Any], order: tuple[str, ...]) -> list[str]:
+    rank = {name: index for index, name in enumerate(order)}
+    return sorted(table, key=lambda key: rank.get(key, len(order)))
 
 
 def table_lines(name: str, elements: Iterable[dict[str, Any]]) -> list[str]:
     lines: list[str] = []
     for element in elements:
         lines += ["", f"[[{name}]]"]
-        lines += [f"{key} = {toml_value(value)}" for key, value in element.items()]
+        lines += [
+            f"{key} = {toml_value(element[key])}" for key in _ordered(element, TABLE_ORDER[name])
+        ]
     return lines
 
 
 def toml_value(value: Any) -> str:
     """One value as TOML text: strings always quoted (a cell "=1+2" is text here), dates
     bare, lists on one line, tables (royalty tiers) inline."""
+    if isinstance(value, str):
+        # A JSON string is a TOML basic string, but for DEL, which TOML wants escaped.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | date):
+        return str(value) if isinstance(value, int) else value.isoformat()
     if isinstance(value, dict):
         pairs = ", ".join(f"{key} = {toml_value(item)}" for key, item in value.items())
         return "{ " + pairs + " }"
