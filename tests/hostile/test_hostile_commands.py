@@ -97,6 +97,7 @@ def command_formats() -> list[tuple[str, str | None]]:
 # a command with --format also gets each of its formats. Writers write into the working folder,
 # a fresh copy of the ledger.
 LEDGER = "<ledger>"
+HOSTILE_SHEET = "hostile.csv"  # written into the working folder by the test (see below)
 READ = [["--ledger", LEDGER], ["--ledger", LEDGER, DEAL_ID]]  # the id is a usage error for most
 ARGUMENTS: dict[str, list[list[str]]] = {
     "calendar": [["--ledger", LEDGER], ["--ledger", LEDGER, "--output", "deals.ics"]],
@@ -105,6 +106,10 @@ ARGUMENTS: dict[str, list[list[str]]] = {
     "diff": [["--ledger", LEDGER], ["--ledger", LEDGER, "HEAD", "--exit-code"]],
     "export": [["--ledger", LEDGER, "--output", "-"], ["--ledger", LEDGER, "--output", "exported"]],
     "fmt": READ,
+    "import": [
+        [HOSTILE_SHEET, "--ledger", LEDGER, "--dry-run"],
+        [HOSTILE_SHEET, "--ledger", LEDGER, "--yes"],
+    ],
     "init": [["fresh"], [f"fresh {TITLE}", "--empty"]],
     "new": [
         [
@@ -148,6 +153,13 @@ def test_every_command_and_format_is_safe(
     root = tmp_path / "ledger"
     shutil.copytree(ledger, root)  # writers may change the ledger
     monkeypatch.chdir(root)  # and write default output files where they run
+    if command == "import":
+        (root / HOSTILE_SHEET).write_text(
+            "title,licensor,licensee,announced,upfront,currency,kind\n"
+            f'"{TITLE}","=HYPERLINK(""x"")","@Acme \x1b[31m",2024-01-01,$5M,USD,license\n'
+            f'"{TITLE} two",Alpha,Beta,03/06/2025,undisclosed,USD,license\n',
+            encoding="utf-8",
+        )
     if command == "diff":
         _commit_all(root)
         (root / "deals" / "evil.toml").write_text((root / "deals" / "evil.toml").read_text() + "\n")

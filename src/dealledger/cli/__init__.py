@@ -16,6 +16,7 @@ from . import (  # noqa: F401 - each command module registers itself on `app`
     diff,
     export,
     fmt,
+    import_command,
     init_ledger,
     new,
     record,

@@ -16,10 +16,13 @@ _EVERY = 64  # look at the clock once per this many files
 
 
 class LoadProgress:
-    """The `progress` callback of `load_ledger`, called with the count of files loaded."""
+    """The `progress` callback of `load_ledger` (files loaded) and of `import` (rows read)."""
 
-    def __init__(self, stream: Any = None, delay: float = DELAY) -> None:
+    def __init__(
+        self, stream: Any = None, delay: float = DELAY, label: str = "reading deal files"
+    ) -> None:
         self.stream = stream if stream is not None else sys.stderr
+        self.label = label
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
         self.delay = delay
         self.started = time.monotonic()
@@ -37,7 +40,7 @@ class LoadProgress:
 
             console = Console(file=self.stream, markup=False, highlight=False)
             self._bar = Progress(
-                TextColumn("reading deal files"),
+                TextColumn(self.label),
                 BarColumn(),
                 MofNCompleteColumn(),
                 console=console,

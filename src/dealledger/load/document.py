@@ -30,6 +30,7 @@ from .positions import PositionIndex, Span, decode_error_span, scan_positions, u
 from .reading import NotRegularFile, TooLarge, read_bounded
 from .toml_parse import loads as toml_loads
 from .toml_text import statements, walk_value
+from .validate import ModelT, validate_model
 
 if TYPE_CHECKING:
     from ..domain.models import Settings
@@ -281,6 +282,18 @@ def load_settings_file(
     settings, findings = validate_model(Settings, document.data)
     problems = place_findings(findings, document.text, display, None)
     return settings or Settings(), problems, document.text
+
+
+def load_model_file(
+    model: type[ModelT], path: Path, display: str
+) -> tuple[ModelT | None, tuple[Problem, ...]]:
+    """A TOML file of optional keys (such as `import`'s mapping file) read into `model`, its
+    problems placed at their lines like a deal file's."""
+    document = read_document(path, display, settings=True)
+    if document.data is None or document.text is None:
+        return None, document.problems
+    value, findings = validate_model(model, document.data)
+    return value, place_findings(findings, document.text, display, None)
 
 
 def _raw_id(data: dict[str, Any]) -> str | None:

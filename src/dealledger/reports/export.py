@@ -84,6 +84,9 @@ TABLES: tuple[Table, ...] = (
             ("currency", "TEXT"),
             ("financials", "TEXT NOT NULL"),
             ("declared_total", "TEXT"),
+            ("total_qualifier", "TEXT"),
+            ("total_includes", "TEXT"),
+            ("total_covers_undisclosed", "INTEGER"),
             *((name, "TEXT") for name in MONEY_FIGURES),
             ("complete", "INTEGER NOT NULL"),
             ("territory", "TEXT"),
@@ -246,6 +249,12 @@ def _deal_row(entry: Entry, ledger: Ledger) -> dict[str, Any]:
         "currency": deal.currency,
         "financials": deal.financials,
         "declared_total": deal.total.value if deal.total is not None else None,
+        # The headline's basis (format 2), so an import reads the total as the file meant it.
+        "total_qualifier": deal.total_qualifier,
+        "total_includes": _joined(deal.total_includes),
+        "total_covers_undisclosed": None
+        if deal.total_covers_undisclosed is None
+        else int(deal.total_covers_undisclosed),
         **figures,
         "complete": int(complete),
         "territory": _joined(deal.territory),
