@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .discover import DEALS_DIR, SETTINGS_FILE, deal_files
+from .discover import DEALS_DIR, deal_files, settings_file
 from .ledger_rules import check_ledger
 from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
 from .models import Deal, Settings
@@ -38,6 +38,8 @@ def ledger_files(root: Path) -> Iterator[LedgerFile]:
     if not folder.is_dir():
         return
     for target in deal_files(folder, display_path(folder)):
+        if target.refusal is not None:
+            continue  # a link out of the ledger, a FIFO: never read, never a deal to write
         document = read_document(target.path, target.display)
         value = document.data.get("id") if document.data is not None else None
         yield LedgerFile(target.path, target.display, value if isinstance(value, str) else None)
@@ -58,11 +60,11 @@ def surroundings(root: Path | None, path: Path) -> Surroundings:
     if root is not None:
         me = _key(path)
         for target in deal_files(root / DEALS_DIR, display_path(root / DEALS_DIR)):
-            if _key(target.path) != me:
+            if target.refusal is None and _key(target.path) != me:
                 others.append(load_deal_file(target.path, target.display))
-        settings_path = root / SETTINGS_FILE
-        if settings_path.is_file():
-            settings, _, _ = load_settings_file(settings_path, display_path(settings_path))
+        found = settings_file(root)
+        if found is not None and found[1] is None:
+            settings, _, _ = load_settings_file(found[0], display_path(found[0]))
     return Surroundings(tuple(others), settings)
 
 

@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 import tomlkit
 from tomlkit.items import Array, InlineTable, String, StringType
 
-from .discover import Target
-from .loader import MAX_FILE_BYTES
+from .discover import NOT_REGULAR, Target
+from .limits import MAX_FILE_BYTES
+from .reading import NotRegularFile, TooLarge, read_bounded
 from .toml_layout import Statement, scan
 from .writing import WriteError, update_file
 
@@ -363,14 +364,23 @@ def format_files(targets: Iterable[Target], *, write: bool) -> FormatOutcome:
     outcome = FormatOutcome()
     for target in targets:
         outcome.files += 1
+        if target.refusal is not None:  # what check refuses, fmt neither reads nor writes
+            outcome.failed.append((target.display, target.refusal.message))
+            continue
         try:
             if write:
                 old, new = update_file(target.path, format_bytes)
             else:
-                old = target.path.read_bytes()
+                old = read_bounded(target.path)
                 new = format_bytes(old)
         except FormatError as exc:
             outcome.failed.append((target.display, f"{exc}; not reformatted"))
+            continue
+        except NotRegularFile:
+            outcome.failed.append((target.display, NOT_REGULAR.message))
+            continue
+        except TooLarge:
+            outcome.failed.append((target.display, f"over the {MAX_FILE_BYTES:,}-byte limit"))
             continue
         except (OSError, WriteError) as exc:
             outcome.failed.append((target.display, str(exc)))

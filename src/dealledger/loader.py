@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .discover import NOT_REGULAR
 from .facts import DealFile, facts_of
 from .limits import (
     MAX_FILE_BYTES,
@@ -67,7 +68,7 @@ def read_document(
         if data is None:
             data = read_bounded(path)
     except NotRegularFile:
-        return failed("DL001", "not a regular file; give a .toml file or a folder")
+        return failed("DL001", NOT_REGULAR.message)
     except TooLarge as exc:
         return failed(
             "DL004",
@@ -79,7 +80,7 @@ def read_document(
             return failed("DL001", "broken link: the file it points to does not exist")
         return failed("DL001", "file not found (deleted while reading?)")
     except IsADirectoryError:
-        return failed("DL001", "not a regular file; give a .toml file or a folder")
+        return failed("DL001", NOT_REGULAR.message)
     except PermissionError:
         return failed("DL001", "permission denied; make the file readable")
     except OSError as exc:

@@ -98,17 +98,39 @@ def update_file(
     `change` sees the content as it is under the lock (not as it was when the command
     started) and returns None for "nothing to write"; it raises to refuse, and then nothing
     is written. Returns (old, new).
+
+    Only a regular file is updated, never through a link: a link in deals/ may point
+    anywhere (a pull request can commit one), so writing to its target would let a ledger
+    change a file outside it. The file is opened with O_NOFOLLOW, so a link swapped in after
+    the check is refused too.
     """
-    target = Path(os.path.realpath(path))
+    from .discover import file_refusal
+    from .reading import NotRegularFile, TooLarge, read_bounded
+
+    target = path.absolute()
+    refusal = file_refusal(target, None, links=False)
+    if refusal is not None:
+        raise WriteError(f"{path}: {refusal.message}")
     with folder_lock(target.parent):
         try:
-            old = target.read_bytes()
+            old = read_bounded(target, follow_links=False)
+        except NotRegularFile:
+            raise WriteError(f"{path}: {refusal_of_changed(target)}") from None
+        except TooLarge:
+            raise WriteError(f"{path} is over the size limit for a deal file; see check") from None
         except OSError as exc:
             raise WriteError(f"cannot read {path}: {exc.strerror or exc}") from None
         new = change(old)
         if new is not None and new != old:
             write_atomic(target, new)
         return old, new
+
+
+def refusal_of_changed(path: Path) -> str:
+    """Why a path that passed the check a moment ago cannot be opened as a regular file."""
+    from .discover import NOT_REGULAR, file_refusal
+
+    return (file_refusal(path, None, links=False) or NOT_REGULAR).message
 
 
 def _mode_for(path: Path, create: bool) -> int:

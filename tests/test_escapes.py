@@ -1,0 +1,171 @@
+"""Nothing escapes the ledger: no command reads or writes through a link out of it, replaces a
+device, a FIFO or a link given as output, or deletes a folder it did not write (issue 18).
+
+Every test builds real files in tmp_path and runs the command as users do (CliRunner, or a
+subprocess where a hang or the real entry point matters); each asserts that the file outside
+the ledger, the device or the folder is exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dealledger.cli import app
+from dealledger.writing import WriteError, update_file
+from hostile_helpers import dealledger_command, run_cli_subprocess
+from test_writer_safety import NEW_DEAL
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="links, FIFOs and devices: POSIX")
+
+FIXTURES = Path(__file__).parent / "fixtures" / "commented"
+MESSY = (FIXTURES / "messy.toml").read_bytes()  # a valid deal that fmt would change
+MESSY_ID = "acme-widget-2024"
+runner = CliRunner()
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real entry point in a subprocess: a hang fails the test instead of the suite."""
+    return run_cli_subprocess(args, cwd, timeout=30)
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A file outside the ledger that holds a deal fmt would change: what an attacker targets."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    victim = folder / "victim.toml"
+    victim.write_bytes(MESSY)
+    return victim
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    ledger = tmp_path / "ledger"
+    (ledger / "deals").mkdir(parents=True)
+    return ledger
+
+
+# --- 0.1 fmt and record do not write through links -----------------------------------------
+
+
+def test_fmt_does_not_rewrite_a_file_outside_the_ledger_through_a_link(
+    root: Path, outside: Path
+) -> None:
+    os.symlink(outside, root / "deals" / "evil.toml")
+    result = invoke("fmt", "--ledger", str(root))
+    assert outside.read_bytes() == MESSY
+    assert result.exit_code == 1
+    assert "evil.toml" in result.stderr
+    assert "outside" in result.stderr
+    assert "reformatted evil.toml" not in result.stderr
+
+
+def test_fmt_given_the_link_itself_does_not_write_through_it(root: Path, outside: Path) -> None:
+    link = root / "deals" / "evil.toml"
+    os.symlink(outside, link)
+    result = invoke("fmt", str(link))
+    assert outside.read_bytes() == MESSY
+    assert link.is_symlink()
+    assert result.exit_code == 1
+    assert "symbolic link" in result.stderr
+
+
+def test_fmt_check_does_not_read_through_a_link_out_of_the_ledger(
+    root: Path, outside: Path
+) -> None:
+    os.symlink(outside, root / "deals" / "evil.toml")
+    result = invoke("fmt", "--diff", "--ledger", str(root))
+    assert MESSY_ID not in result.stdout  # the outside file's content is not shown
+    assert result.exit_code == 1
+
+
+def test_record_does_not_find_or_modify_a_deal_through_a_link(root: Path, outside: Path) -> None:
+    os.symlink(outside, root / "deals" / "evil.toml")
+    result = invoke("record", MESSY_ID, "--tranche", "1", "--due", "2031", "--ledger", str(root))
+    assert outside.read_bytes() == MESSY
+    assert result.exit_code == 2
+    assert "no deal in the ledger has id" in result.stderr
+
+
+def test_update_file_refuses_a_link_instead_of_following_it(tmp_path: Path, outside: Path) -> None:
+    link = tmp_path / "link.toml"
+    os.symlink(outside, link)
+    with pytest.raises(WriteError, match="symbolic link"):
+        update_file(link, lambda old: old + b"# changed\n")
+    assert outside.read_bytes() == MESSY
+    assert link.is_symlink()
+
+
+def test_update_file_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "x.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(WriteError, match="not a regular file"):
+        update_file(fifo, lambda old: old)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_record_refuses_to_write_through_a_link_inside_the_ledger(root: Path) -> None:
+    """A link to a non-.toml file inside deals/ is read by check, but never written through."""
+    real = root / "deals" / "messy.txt"
+    real.write_bytes(MESSY)
+    os.symlink("messy.txt", root / "deals" / "messy.toml")
+    result = invoke("record", MESSY_ID, "--tranche", "1", "--due", "2031", "--ledger", str(root))
+    assert result.exit_code == 1
+    assert "symbolic link" in result.stderr
+    assert real.read_bytes() == MESSY
+
+
+def test_writers_and_readers_skip_a_fifo_and_a_link_out_of_deals(root: Path, outside: Path) -> None:
+    """new, record, fmt, check and completion over a ledger holding both: none hangs or
+    touches the outside file, and check still reports both as DL001."""
+    (root / "deals" / "messy.toml").write_bytes(MESSY)
+    os.mkfifo(root / "deals" / "pipe.toml")
+    os.symlink(outside, root / "deals" / "evil.toml")
+    checked = run(["check", "--ledger", str(root)], root)
+    assert checked.returncode == 1
+    assert "pipe.toml: error DL001 not a regular file" in checked.stdout
+    assert "evil.toml: error DL001 symbolic link to a file outside" in checked.stdout
+    for cache in ([], ["--no-cache"]):
+        again = run(["check", "--ledger", str(root), *cache], root)
+        assert again.stdout == checked.stdout
+    recorded = run(
+        ["record", MESSY_ID, "--tranche", "1", "--due", "2031", "--ledger", str(root)], root
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    new = [*NEW_DEAL, "--ledger", str(root)]
+    created = run(new, root)
+    assert created.returncode == 0, created.stderr
+    formatted = run(["fmt", "--ledger", str(root)], root)
+    assert formatted.returncode == 1
+    assert "reformatted evil.toml" not in formatted.stderr
+    assert outside.read_bytes() == MESSY
+
+
+def complete(root: Path, words: str) -> str:
+    """What bash completion offers for `words` (the last word is the one being completed)."""
+    env = {"_DEALLEDGER_COMPLETE": "complete_bash", "COMP_WORDS": words}
+    env["COMP_CWORD"] = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+    result = subprocess.run(
+        dealledger_command(),
+        cwd=root,
+        env={**os.environ, **env, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return result.stdout
