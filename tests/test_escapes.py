@@ -169,3 +169,118 @@ def complete(root: Path, words: str) -> str:
         check=False,
     )
     return result.stdout
+
+
+# --- 0.2 the cache ---------------------------------------------------------------------------
+
+SETTINGS = 'currency = "USD"\n'
+
+
+@pytest.fixture
+def cached_root(root: Path) -> Path:
+    """A valid one-deal ledger with settings: every cached command writes settings.json."""
+    (root / "deals" / "messy.toml").write_bytes(MESSY)
+    (root / "dealledger.toml").write_text(SETTINGS, encoding="utf-8")
+    return root
+
+
+def listing(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_a_committed_cache_link_does_not_redirect_cache_writes(
+    cached_root: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "runner-home"
+    elsewhere.mkdir()
+    (elsewhere / "settings.json").write_text("precious", encoding="utf-8")
+    before = listing(elsewhere)
+    os.symlink(elsewhere, cached_root / ".dealledger-cache")
+    for _ in range(2):
+        result = invoke("check", "--ledger", str(cached_root))
+        assert result.exit_code == 0, result.output
+    assert listing(elsewhere) == before
+    assert (cached_root / ".dealledger-cache").is_symlink()
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo", "folder"])
+def test_a_cache_whose_settings_record_is_not_a_regular_file_is_not_used(
+    cached_root: Path, tmp_path: Path, kind: str
+) -> None:
+    cache = cached_root / ".dealledger-cache"
+    cache.mkdir()
+    record = cache / "settings.json"
+    victim = tmp_path / "victim.json"
+    victim.write_text("precious", encoding="utf-8")
+    if kind == "link":
+        os.symlink(victim, record)
+    elif kind == "fifo":
+        os.mkfifo(record)
+    else:
+        record.mkdir()
+    for _ in range(2):
+        result = run(["check", "--ledger", str(cached_root)], cached_root)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "No problems in 1 file.\n"
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert record.is_symlink() == (kind == "link")
+    assert stat.S_ISFIFO(record.lstat().st_mode) == (kind == "fifo")
+    assert sorted(os.listdir(cache)) == ["settings.json"]  # nothing written beside it either
+
+
+def limited_memory() -> None:
+    """For subprocesses: 1 GiB of address space, so reading /dev/zero fails fast, not the host."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def run_limited(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        dealledger_command(*args),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        preexec_fn=limited_memory,
+    )
+
+
+def test_cache_files_linked_to_dev_zero_are_not_read(cached_root: Path) -> None:
+    cold = run_limited(["check", "--ledger", str(cached_root)], cached_root)
+    assert cold.returncode == 0, cold.stderr
+    cache = cached_root / ".dealledger-cache"
+    for path in cache.iterdir():
+        if path.name != ".gitignore":
+            path.unlink()
+            os.symlink("/dev/zero", path)
+    for command in (["check"], ["summarize", "-f", "json"], ["totals"]):
+        result = run_limited([*command, "--ledger", str(cached_root)], cached_root)
+        assert result.returncode == 0, result.stderr
+        assert "internal error" not in result.stderr
+        assert "out of memory" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_unreadable_settings_give_the_same_dl001_with_and_without_the_cache(
+    cached_root: Path, kind: str
+) -> None:
+    settings = cached_root / "dealledger.toml"
+    settings.unlink()
+    if kind == "fifo":
+        os.mkfifo(settings)
+    elif kind == "dev-zero":
+        os.symlink("/dev/zero", settings)
+    else:
+        settings.mkdir()
+    outputs = []
+    for cache in ([], ["--no-cache"], []):
+        result = run_limited(["check", "--ledger", str(cached_root), *cache], cached_root)
+        assert result.returncode == 1, result.stderr
+        assert "dealledger.toml: error DL001" in result.stdout
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    summarized = run_limited(["summarize", "--ledger", str(cached_root)], cached_root)
+    assert summarized.returncode == 1
+    assert "dealledger.toml: error DL001" in summarized.stderr
