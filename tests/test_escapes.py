@@ -284,3 +284,133 @@ def test_unreadable_settings_give_the_same_dl001_with_and_without_the_cache(
     summarized = run_limited(["summarize", "--ledger", str(cached_root)], cached_root)
     assert summarized.returncode == 1
     assert "dealledger.toml: error DL001" in summarized.stderr
+
+
+# --- 0.3 export --force replaces only a previous export --------------------------------------
+
+MARKER = ".dealledger-export"
+
+
+def export_csv(root: Path, target: Path, *more: str):  # type: ignore[no-untyped-def]
+    return invoke("export", "--ledger", str(root), "-f", "csv", "-o", str(target), *more)
+
+
+def test_export_force_does_not_delete_a_folder_it_did_not_write(
+    cached_root: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_ed25519").write_text("key", encoding="utf-8")
+    (home / "projects").mkdir()
+    result = export_csv(cached_root, home, "--force")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dealledger: error: ")
+    assert MARKER in result.stderr
+    assert (home / ".ssh" / "id_ed25519").read_text(encoding="utf-8") == "key"
+    assert (home / "projects").is_dir()
+
+
+def test_export_force_onto_the_deals_folder_is_refused(cached_root: Path) -> None:
+    result = export_csv(cached_root, cached_root / "deals", "--force")
+    assert result.exit_code == 2
+    assert (cached_root / "deals" / "messy.toml").read_bytes() == MESSY
+    assert invoke("check", "--ledger", str(cached_root)).stdout == "No problems in 1 file.\n"
+
+
+def test_an_empty_folder_without_the_marker_is_refused_too(
+    cached_root: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert export_csv(cached_root, empty, "--force").exit_code == 2
+    assert list(empty.iterdir()) == []
+
+
+def test_export_force_replaces_a_previous_csv_export(cached_root: Path, tmp_path: Path) -> None:
+    tables = tmp_path / "tables"
+    assert export_csv(cached_root, tables).exit_code == 0
+    assert (tables / MARKER).is_file()
+    (tables / "deals.csv").write_text("stale", encoding="utf-8")
+    result = export_csv(cached_root, tables, "--force")
+    assert result.exit_code == 0, result.output
+    assert (tables / "deals.csv").read_text(encoding="utf-8") != "stale"
+    assert (tables / MARKER).is_file()
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".tables")]
+
+
+def test_export_force_does_not_follow_a_link_to_a_previous_export(
+    cached_root: Path, tmp_path: Path
+) -> None:
+    tables = tmp_path / "tables"
+    assert export_csv(cached_root, tables).exit_code == 0
+    before = listing(tables)
+    link = tmp_path / "link"
+    os.symlink(tables, link)
+    assert export_csv(cached_root, link, "--force").exit_code == 2
+    assert link.is_symlink()
+    assert listing(tables) == before
+
+
+# --- 0.4 writers write only regular files ------------------------------------------------------
+
+
+def special_target(tmp_path: Path, kind: str, name: str) -> tuple[Path, Path | None]:
+    """A FIFO, a link to a file outside, or a character device (/dev/full's numbers, made in
+    tmp_path: never the real one) named `name`; with the link, the file it points to."""
+    path = tmp_path / name
+    if kind == "fifo":
+        os.mkfifo(path)
+        return path, None
+    if kind == "link":
+        victim = tmp_path / "victim.txt"
+        victim.write_text("precious", encoding="utf-8")
+        os.symlink(victim, path)
+        return path, victim
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    return path, None
+
+
+def kind_of(path: Path) -> str:
+    mode = path.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        return "link"
+    return "fifo" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) else "other"
+
+
+WRITERS = {
+    "schema": ["schema", "-o"],
+    "export-json": ["export", "-f", "json", "--force", "-o"],
+    "export-sqlite": ["export", "-f", "sqlite", "--force", "-o"],
+    "report-html": ["report", "-o"],
+    "report-svg": ["report", "-o"],
+}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link", "device"])
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_writers_refuse_a_device_fifo_or_link_as_output(
+    cached_root: Path, tmp_path: Path, kind: str, writer: str
+) -> None:
+    name = "out.svg" if writer == "report-svg" else "out.html"
+    target, victim = special_target(tmp_path, kind, name)
+    args = [*WRITERS[writer], str(target)]
+    if writer != "schema":
+        args += ["--ledger", str(cached_root)]
+    result = run(args, tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stderr.startswith("dealledger: error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    assert kind_of(target) == kind
+    if victim is not None:
+        assert victim.read_text(encoding="utf-8") == "precious"
+
+
+@pytest.mark.parametrize("writer", ["schema", "report"])
+def test_output_dash_is_standard_output(cached_root: Path, tmp_path: Path, writer: str) -> None:
+    args = ["schema", "-o", "-"] if writer == "schema" else ["report", "-o", "-"]
+    result = run([*args, "--ledger", str(cached_root)] if writer == "report" else args, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.lstrip().startswith("{" if writer == "schema" else "<!DOCTYPE html>")
+    assert not (tmp_path / "-").exists()

@@ -18,14 +18,15 @@ changing the version) and the exact bytes of dealledger.toml; any difference dis
 shard. `digest` is the SHA-256 of the body, so a truncated, garbled or half-written shard is
 detected and rebuilt, never trusted. docs/performance.md has the whole picture.
 
-Threat model: the cache lives in the user's own tree and is as trusted as the deal files next
-to it; but since it may come with the ledger (a committed `.dealledger-cache`), it is used
-only as a real folder of regular files, read bounded and never through a link (see
-`FileCache.for_ledger`), so it cannot redirect a write or hang a run. The digest detects corruption, not tampering: someone who can write the cache can write
-the deal files. Even so it is plain JSON (never pickle), so a hostile cache can at worst give
-wrong verdicts, not run code. Shards are written to a temporary file in the same folder and
-renamed into place, so concurrent runs each see a complete old or new shard; the
-last writer wins, and both writers' records were valid.
+Threat model: the cache lives in the user's own tree and is as trusted as the deal files
+next to it; but since it may come with the ledger (a committed `.dealledger-cache`), it is
+used only as a real folder of regular files, read bounded and never through a link (see
+`FileCache.for_ledger`), so it cannot redirect a write or hang a run. The digest detects
+corruption, not tampering: someone who can write the cache can write the deal files. Even so
+it is plain JSON (never pickle), so a hostile cache can at worst give wrong verdicts, not
+run code. Shards are written to a temporary file in the same folder and renamed into place,
+so concurrent runs each see a complete old or new shard; the last writer wins, and both
+writers' records were valid.
 """
 
 from __future__ import annotations

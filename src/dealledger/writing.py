@@ -61,6 +61,9 @@ def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
     With `create`, an existing file is never overwritten, even one that appeared a moment
     ago: the temporary file is linked to the name, which fails if the name exists.
     """
+    refusal = output_refusal(path)
+    if refusal is not None:
+        raise WriteError(refusal)
     folder = path.parent
     mode = _mode_for(path, create)
     descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -124,6 +127,30 @@ def update_file(
         if new is not None and new != old:
             write_atomic(target, new)
         return old, new
+
+
+def output_refusal(path: Path) -> str | None:
+    """Why a writer may not replace `path`, or None (a regular file, a folder, or nothing).
+
+    A writer renames its finished file over the target: over a link that replaces the link
+    (a `-o` link to /proc/self/fd/1 or to a file elsewhere would silently stop being one),
+    over a device or FIFO it replaces the node (run as root, `-o /dev/full` would turn the
+    device into a file). So writers create new files or replace regular ones, nothing else;
+    `-o -` is how to write to standard output. The rule is `discover.file_refusal`'s.
+    """
+    from .discover import A_FOLDER, NOT_REGULAR, file_refusal
+
+    refusal = file_refusal(path, None, links=False)
+    if refusal is None or refusal is A_FOLDER:
+        return None
+    if refusal is NOT_REGULAR:
+        what = "not a regular file (a device, FIFO or socket)"
+    else:
+        what = "a symbolic link"
+    return (
+        f"{str(path)!r} is {what}; not replaced: give the name of a regular file or a new one "
+        "(or - for standard output)"
+    )
 
 
 def refusal_of_changed(path: Path) -> str:

@@ -53,7 +53,12 @@ OutputOption = Annotated[
     ),
 ]
 ForceOption = Annotated[
-    bool, typer.Option("--force", help="Replace the output if it already exists.")
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace the output if it already exists: a regular file, or (csv) a folder that "
+        "a previous csv export wrote (it holds .dealledger-export); never anything else.",
+    ),
 ]
 
 

@@ -19,7 +19,10 @@ def schema(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write it to FILE instead of standard output."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write it to FILE instead of standard output (- for standard output).",
         ),
     ] = None,
 ) -> None:
@@ -41,17 +44,19 @@ def schema(
     from ..schema import deal_schema, settings_schema
 
     document = dumps(settings_schema() if settings else deal_schema()) + "\n"
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(document)
         return
     from ..safe_text import terminal_safe
-    from ..writing import WriteError, folder_lock, write_atomic
+    from ..writing import WriteError, folder_lock, output_refusal, write_atomic
+    from .common import usage_error
 
     target = output.absolute()
     if not target.parent.is_dir():
-        from .common import usage_error
-
         usage_error(f"folder {str(output.parent)!r} does not exist")
+    refusal = output_refusal(target)
+    if refusal is not None:
+        usage_error(refusal)
     try:
         with folder_lock(target.parent):
             write_atomic(target, document.encode("utf-8"))
