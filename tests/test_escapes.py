@@ -155,22 +155,6 @@ def test_writers_and_readers_skip_a_fifo_and_a_link_out_of_deals(root: Path, out
     assert outside.read_bytes() == MESSY
 
 
-def complete(root: Path, words: str) -> str:
-    """What bash completion offers for `words` (the last word is the one being completed)."""
-    env = {"_DEALLEDGER_COMPLETE": "complete_bash", "COMP_WORDS": words}
-    env["COMP_CWORD"] = str(len(words.split()) - (0 if words.endswith(" ") else 1))
-    result = subprocess.run(
-        dealledger_command(),
-        cwd=root,
-        env={**os.environ, **env, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    return result.stdout
-
-
 # --- 0.2 the cache ---------------------------------------------------------------------------
 
 SETTINGS = 'currency = "USD"\n'
@@ -414,3 +398,73 @@ def test_output_dash_is_standard_output(cached_root: Path, tmp_path: Path, write
     assert result.returncode == 0, result.stderr
     assert result.stdout.lstrip().startswith("{" if writer == "schema" else "<!DOCTYPE html>")
     assert not (tmp_path / "-").exists()
+
+
+# --- 0.5 completion ------------------------------------------------------------------------
+
+HOSTILE_ID = "evil\x1b]0;pwned\x07-\u202e\u2066\x9b31m"
+
+
+def complete(root: Path, shell: str, words: str) -> str:
+    """What `shell` completion offers for `words` (the last word is the one being completed)."""
+    env = {"_DEALLEDGER_COMPLETE": f"complete_{shell}"}
+    if shell == "bash":
+        cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+        env |= {"COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    else:
+        env |= {"_TYPER_COMPLETE_ARGS": words}
+    if shell == "fish":
+        env["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    result = subprocess.run(
+        dealledger_command(),
+        cwd=root,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def hostile_deal(deal_id: str) -> str:
+    return (
+        MESSY.decode()
+        .replace(f'id = "{MESSY_ID}"', f"id = {json_string(deal_id)}", 1)
+        .replace('name = "Acme', f"name = {json_string(HOSTILE_ID)[:-1]}Acme", 1)
+    )
+
+
+def json_string(text: str) -> str:
+    """A TOML basic string holding `text` (JSON's escapes are TOML's, for these characters)."""
+    import json
+
+    return json.dumps(text)
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_escapes_control_and_bidi_characters(root: Path, shell: str) -> None:
+    from hostile_helpers import assert_safe_for_terminal
+
+    (root / "deals" / "evil.toml").write_text(hostile_deal(HOSTILE_ID), encoding="utf-8")
+    assert invoke("check", "--ledger", str(root)).exit_code in (0, 1)
+    offered = complete(root, shell, "dealledger record ev")
+    assert "evil" in offered
+    assert_safe_for_terminal(offered.replace("\t", " "))
+    parties = complete(root, shell, "dealledger summarize --party ev")
+    assert "evil" in parties
+    assert_safe_for_terminal(parties.replace("\t", " "))
+
+
+def test_completion_skips_fifos_and_links_out_of_the_ledger(root: Path, outside: Path) -> None:
+    (root / "deals" / "messy.toml").write_bytes(MESSY)
+    os.mkfifo(root / "deals" / "pipe.toml")
+    outside.write_text(hostile_deal("secret-outside-deal"), encoding="utf-8")
+    os.symlink(outside, root / "deals" / "evil.toml")
+    os.mkfifo(root / "dealledger.toml")
+    offered = complete(root, "bash", "dealledger record ")
+    assert offered.split() == [MESSY_ID]
+    parties = complete(root, "bash", "dealledger summarize --party ")
+    assert "evil" not in parties
+    assert parties  # the ledger's own parties are still offered
