@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, date, timedelta
 
 _FORMS = (
     'write a TOML date (2027-06-30, unquoted) or a period "2027", "2027-06", "2027-Q2" or "2027-H1"'
@@ -58,3 +58,15 @@ def due_start(due: DueDate) -> date:
 
 def due_text(due: DueDate) -> str:
     return due.text if isinstance(due, Period) else due.isoformat()
+
+
+def year_start(year: int) -> date:
+    """1 January of `year`. Past the calendar's end (year 10000: the end of a period in 9999,
+    the right edge of a chart reaching 9999) it is `date.max`, the last day there is: a chart
+    may end a day early there, but it never fails on a valid date."""
+    return date(year, 1, 1) if year <= MAXYEAR else date.max
+
+
+def day_after(day: date) -> date:
+    """The next day, or `date.max` itself at the calendar's end (see `year_start`)."""
+    return day if day == date.max else day + timedelta(days=1)

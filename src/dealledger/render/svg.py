@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from html import escape
 from typing import Any
 
+from ..figures import sum_disclosed
 from ..money import readable
-from ..periods import due_start, due_text
+from ..periods import day_after, due_start, due_text, year_start
 from .view import money_cell
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
@@ -56,7 +57,7 @@ def period_end(text: str, start: date) -> date:
     """The day after a period ends ("2026-Q2" → 2026-07-01); a date's next day."""
     match = _PERIOD_RE.fullmatch(text)
     if match is None:
-        return start + timedelta(days=1)
+        return day_after(start)
     year = int(match[1])
     if match[2]:
         months = 1
@@ -67,7 +68,9 @@ def period_end(text: str, start: date) -> date:
     else:
         months = 12
     month = start.month - 1 + months
-    return date(year + month // 12, month % 12 + 1, 1)
+    if month >= 12:
+        return year_start(year + month // 12)
+    return date(year, month + 1, 1)
 
 
 def event_span(event: dict[str, Any]) -> tuple[date, date]:
@@ -117,7 +120,8 @@ def timeline_svg(
     dates = [lane["date"] for lane in lanes] + [start for start, _ in spans] + [today]
     ends = [end for _, end in spans]
     first = date(min(dates).year, 1, 1)
-    last = date(max([*dates, *ends]).year + 1, 1, 1)
+    last_year = max([*dates, *ends]).year + 1
+    last = year_start(last_year)
     span = (last - first).days or 1
     plot = width - label_width - right
 
@@ -126,13 +130,13 @@ def timeline_svg(
 
     bottom = top + len(lanes) * lane_height
     # Year grid and labels.
-    for year in range(first.year, last.year + 1):
-        x = x_of(date(year, 1, 1))
+    for year in range(first.year, last_year + 1):
+        x = x_of(year_start(year))
         parts.append(
             f'<line x1="{_num(x)}" y1="{top - 8}" x2="{_num(x)}" y2="{bottom}" '
             'stroke="#e5e7eb" stroke-width="1"/>'
         )
-        if year < last.year:
+        if year < last_year:
             middle = x_of(date(year, 7, 1))
             parts.append(
                 f'<text x="{_num(middle)}" y="{top - 14}" text-anchor="middle" '
@@ -269,14 +273,19 @@ def _nice_ceiling(value: Decimal) -> Decimal:
 
 
 def schedule_svg(schedule: dict[str, Any], *, width: int = 1100) -> str:
-    """Bars per year: paid (green) under due (blue), then one bar for money with no date."""
+    """Bars per year: paid (green) under due (blue), then one bar for money with no date.
+
+    A figure may be None: every amount of that kind in the period is undisclosed. It is then
+    neither drawn nor added (undisclosed is not 0, and None has no arithmetic): the bar shows
+    the disclosed part, and its label and hover text say "undisclosed".
+    """
     currency = schedule.get("currency")
     periods = list(schedule["periods"])
-    unscheduled: Decimal = schedule["unscheduled"]
-    bars: list[tuple[str, Decimal, Decimal, bool]] = [
+    unscheduled: Decimal | None = schedule["unscheduled"]
+    bars: list[tuple[str, Decimal | None, Decimal | None, bool]] = [
         (row["period"], row["paid"], row["due"], False) for row in periods
     ]
-    if unscheduled:
+    if unscheduled is None or unscheduled:
         bars.append(("no date", Decimal(0), unscheduled, True))
     left, right, top, bottom_margin = 90, 24, 30, 70
     height = 360
@@ -289,7 +298,8 @@ def schedule_svg(schedule: dict[str, Any], *, width: int = 1100) -> str:
         )
         parts.append("</svg>")
         return "\n".join(parts)
-    maximum = _nice_ceiling(max(paid + due for _, paid, due, _ in bars))
+    totals = [sum_disclosed([paid, due]) for _, paid, due, _ in bars]
+    maximum = _nice_ceiling(max((total for total in totals if total is not None), default=0))
     plot_height = height - top - bottom_margin
     plot_width = width - left - right
     base = top + plot_height
@@ -310,30 +320,32 @@ def schedule_svg(schedule: dict[str, Any], *, width: int = 1100) -> str:
         )
     slot = plot_width / len(bars)
     bar_width = min(80.0, slot * 0.6)
-    for index, (label, paid, due, undated) in enumerate(bars):
+    for index, ((label, paid, due, undated), total) in enumerate(zip(bars, totals, strict=True)):
         x = left + slot * index + (slot - bar_width) / 2
         hover = f"{label}: paid {money_cell(paid, currency)}, due {money_cell(due, currency)}"
         if undated:
             hover = f"no date: {money_cell(due, currency)} still to come without a due date"
         parts.append(f'<g class="bar"><title>{_text(hover)}</title>')
+        paid_top = base if paid is None else y_of(paid)
         if paid:
             parts.append(
-                f'<rect x="{_num(x)}" y="{_num(min(y_of(paid), base - 2))}" '
-                f'width="{_num(bar_width)}" height="{_num(max(base - y_of(paid), 2))}" '
+                f'<rect x="{_num(x)}" y="{_num(min(paid_top, base - 2))}" '
+                f'width="{_num(bar_width)}" height="{_num(max(base - paid_top, 2))}" '
                 f'fill="{PAID_COLOUR}"/>'
             )
         if due:
             colour = UNSCHEDULED_COLOUR if undated else DUE_COLOUR
-            top_y = min(y_of(paid + due), y_of(paid) - 2)
+            top_y = min(y_of(total or due), paid_top - 2)
             parts.append(
                 f'<rect x="{_num(x)}" y="{_num(top_y)}" width="{_num(bar_width)}" '
-                f'height="{_num(y_of(paid) - top_y)}" fill="{colour}"/>'
+                f'height="{_num(paid_top - top_y)}" fill="{colour}"/>'
             )
         parts.append("</g>")
+        shown = money_cell(total, None) if None not in (paid, due) else _partly(total)
         parts.append(
-            f'<text x="{_num(x + bar_width / 2)}" y="{_num(y_of(paid + due) - 6)}" '
+            f'<text x="{_num(x + bar_width / 2)}" y="{_num(y_of(total or Decimal(0)) - 6)}" '
             f'text-anchor="middle" fill="#111827" font-weight="600">'
-            f"{_text(readable(paid + due))}</text>"
+            f"{_text(shown)}</text>"
         )
         parts.append(
             f'<text x="{_num(x + bar_width / 2)}" y="{base + 18}" text-anchor="middle" '
@@ -354,6 +366,11 @@ def schedule_svg(schedule: dict[str, Any], *, width: int = 1100) -> str:
     parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _partly(total: Decimal | None) -> str:
+    """A bar's label where part of it is undisclosed: the disclosed part and a plus."""
+    return "undisclosed" if not total else f"{readable(total)} + undisclosed"
 
 
 def standalone(svg: str) -> str:

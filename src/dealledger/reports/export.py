@@ -27,6 +27,7 @@ from ..money import to_json_number
 from ..periods import due_start, due_text
 from ..render.jsonout import dumps
 from ..rules import tranche_parties
+from ..safe_text import unicode_safe
 from .currency import convert
 from .timeline import deal_events
 from .totals import JOINT, party_key
@@ -255,7 +256,7 @@ def _deal_row(entry: Entry, ledger: Ledger) -> dict[str, Any]:
         "tags": _joined(deal.tags),
         "summary": deal.summary,
         "notes": deal.notes,
-        "path": entry.display,
+        "path": unicode_safe(entry.display),
     }
 
 

@@ -1,0 +1,211 @@
+"""Valid ledgers that crashed a report, and inputs every command must refuse cleanly (issue 18).
+
+Each repro is a real ledger on disk run through the real commands: a valid ledger must give
+exit 0 with every report written, an invalid value a problem at its line, a bad option a
+usage error (exit 2); never exit 3 or a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dealledger.cli import app
+from hostile_helpers import assert_safe_for_terminal, run_cli_subprocess
+from ledger_builders import deal_text, write_ledger
+
+runner = CliRunner()
+
+UNDISCLOSED_DUE = """\
+[[tranches]]
+type = "upfront"
+amount = "5M"
+
+[[tranches]]
+type = "milestone"
+amount = "undisclosed"
+due = 2030-01-01
+"""
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert "internal error" not in result.output, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+# Every report of every command, in every format; `{out}` is a fresh output path.
+REPORTS = [
+    ["summarize", "-f", "table"],
+    ["summarize", "-f", "json"],
+    ["summarize", "-f", "csv"],
+    ["summarize", "-f", "markdown"],
+    ["totals"],
+    ["totals", "-f", "json"],
+    ["totals", "--by", "payee"],
+    ["timeline"],
+    ["timeline", "--by", "year"],
+    ["timeline", "--by", "year", "-f", "json"],
+    ["timeline", "-f", "csv"],
+    ["timeline", "--chart"],
+    ["timeline", "--by", "year", "--chart"],
+    ["show", "{id}"],
+    ["show", "{id}", "-f", "json"],
+    ["value"],
+    ["value", "--explain", "{id}"],
+    ["value", "-f", "json"],
+    ["export", "-o", "{out}.sqlite"],
+    ["export", "-f", "json", "-o", "{out}.json"],
+    ["export", "-f", "csv", "-o", "{out}"],
+    ["report", "-o", "{out}.html"],
+    ["report", "-o", "{out}.svg"],
+]
+
+
+def run_every_report(root: Path, deal_id: str, tmp_path: Path) -> None:
+    """Every report on a ledger `check` accepts: exit 0 or 1, never 3, every file written."""
+    checked = invoke("check", "--ledger", str(root))
+    assert checked.exit_code == 0, checked.output
+    for index, template in enumerate(REPORTS):
+        out = str(tmp_path / f"out{index}")
+        args = [part.format(id=deal_id, out=out) for part in template]
+        result = invoke(*args, "--ledger", str(root))
+        assert result.exit_code == 0, (args, result.output)
+        if "-o" in args:
+            assert Path(args[args.index("-o") + 1]).exists(), args
+
+
+# --- undisclosed amounts ------------------------------------------------------------------
+
+
+def test_undisclosed_milestone_with_a_due_date_renders_every_report(tmp_path: Path) -> None:
+    root = tmp_path / "ledger"
+    write_ledger(root, {"a.toml": deal_text("a", tranches=UNDISCLOSED_DUE)})
+    run_every_report(root, "a", tmp_path)
+    page = (tmp_path / f"out{REPORTS.index(['report', '-o', '{out}.html'])}.html").read_text()
+    assert "undisclosed" in page
+
+
+@pytest.mark.parametrize(
+    "tranches",
+    [
+        # every tranche of a year undisclosed, paid and due
+        'type = "upfront"\namount = "undisclosed"\nstatus = "paid"\npaid = 2025-07-01\n',
+        'type = "milestone"\namount = "undisclosed"\ndue = "2027-Q2"\n',
+        'type = "milestone"\namount = "undisclosed"\nstatus = "achieved"\nachieved = 2025-02-01\n',
+        'type = "milestone"\namount = "undisclosed"\n',  # no date at all
+        'type = "equity"\namount = "undisclosed"\nstatus = "paid"\npaid = 2025-03-01\n',
+    ],
+)
+def test_a_deal_whose_only_tranche_is_undisclosed_renders_every_report(
+    tmp_path: Path, tranches: str
+) -> None:
+    root = tmp_path / "ledger"
+    write_ledger(root, {"a.toml": deal_text("a", tranches="[[tranches]]\n" + tranches)})
+    run_every_report(root, "a", tmp_path)
+
+
+# --- extreme dates -------------------------------------------------------------------------
+
+
+def test_year_9999_dates_render_the_html_and_svg_report(tmp_path: Path) -> None:
+    tranches = """\
+    [[tranches]]
+    type = "upfront"
+    amount = "5M"
+    due = 9999-12-31
+
+    [[tranches]]
+    type = "milestone"
+    amount = "7M"
+    due = "9999-Q4"
+
+    [[tranches]]
+    type = "milestone"
+    amount = "1M"
+    due = "9999"
+    """
+    root = tmp_path / "ledger"
+    top = "signed = 9999-12-30\n"
+    text = deal_text("far", top, tranches=tranches).replace("2025-06-13", "9999-12-01")
+    write_ledger(root, {"far.toml": text})
+    result = invoke("check", "--ledger", str(root), "-f", "json")
+    codes = {problem["code"] for problem in json.loads(result.stdout)["problems"]}
+    assert result.exit_code == 0, result.output
+    assert codes == set(), codes
+    for suffix in ("html", "svg"):
+        report = invoke("report", "--ledger", str(root), "-o", str(tmp_path / f"r.{suffix}"))
+        assert report.exit_code == result.exit_code, report.output
+        assert (tmp_path / f"r.{suffix}").stat().st_size > 0
+    for command in (["timeline", "--chart"], ["timeline", "--by", "quarter", "--chart"]):
+        assert invoke(*command, "--ledger", str(root)).exit_code == result.exit_code
+
+
+# --- file names that are not UTF-8 ---------------------------------------------------------
+
+
+@pytest.fixture
+def latin1_named(tmp_path: Path) -> Path:
+    if sys.platform == "darwin":
+        pytest.skip("macOS file systems refuse names that are not UTF-8")
+    root = tmp_path / "ledger"
+    write_ledger(root, {})
+    name = os.fsencode(root / "deals") + b"/caf\xe9.toml"
+    with open(name, "wb") as handle:
+        handle.write(deal_text("cafe").encode())
+    with open(os.fsencode(root / "deals") + b"/bad\xff.toml", "wb") as handle:
+        handle.write(b'id = "bad"\n')
+    return root
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "-f", "sarif"],
+        ["check", "-f", "json"],
+        ["check", "-f", "junit"],
+        ["check", "-f", "gitlab"],
+        ["check", "-f", "github"],
+        ["check"],
+        ["export", "-o", "{out}.sqlite"],
+        ["export", "-f", "csv", "-o", "{out}"],
+        ["export", "-f", "json", "-o", "-"],
+        ["summarize", "-f", "json"],
+        ["report", "-o", "{out}.html"],
+    ],
+)
+def test_a_file_name_that_is_not_utf8_is_shown_not_a_crash(
+    latin1_named: Path, tmp_path: Path, args: list[str]
+) -> None:
+    args = [part.format(out=tmp_path / "out") for part in args]
+    result = run_cli_subprocess([*args, "--ledger", str(latin1_named)], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr
+    assert "Traceback" not in result.stderr
+    if args[0] == "check":  # the file with problems is named, its odd byte visible
+        assert "bad" in result.stdout
+
+
+# --- output and validation -----------------------------------------------------------------
+
+
+def test_junit_escapes_c1_and_bidi_controls(tmp_path: Path) -> None:
+    """A file name with CSI (U+009B), RLO (U+202E) and LRI (U+2066), quoted in a message."""
+    root = tmp_path / "ledger"
+    write_ledger(
+        root, {"a.toml": deal_text("a"), "b\u202eevil\u2066\u009b31m.toml": deal_text("a")}
+    )
+    result = invoke("check", "--ledger", str(root), "-f", "junit")
+    assert result.exit_code == 1
+    assert "evil" in result.stdout
+    assert_safe_for_terminal(result.stdout.replace("\t", " "))
+    assert "\\u202e" in result.stdout
