@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -195,6 +196,28 @@ def test_a_file_name_that_is_not_utf8_is_shown_not_a_crash(
         assert "bad" in result.stdout
 
 
+# --- a full disk ---------------------------------------------------------------------------
+
+
+def test_a_full_disk_during_sqlite_export_is_exit_1_no_space(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dealledger.reports import export
+
+    def full(*_: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(export, "_fill_database", full)  # SQLite's words for ENOSPC
+    root = tmp_path / "ledger"
+    write_ledger(root, {"a.toml": deal_text("a")})
+    target = tmp_path / "x.sqlite"
+    result = invoke("export", "--ledger", str(root), "-o", str(target))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    assert not target.exists()
+    assert [path.name for path in tmp_path.iterdir()] == ["ledger"]
+
+
 # --- output and validation -----------------------------------------------------------------
 
 
@@ -209,3 +232,156 @@ def test_junit_escapes_c1_and_bidi_controls(tmp_path: Path) -> None:
     assert "evil" in result.stdout
     assert_safe_for_terminal(result.stdout.replace("\t", " "))
     assert "\\u202e" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["١٢٣", "１２３", "𝟏𝟐𝟑", "1٢3M", "１.５M", "۱۲۳", "१२३"],
+)
+def test_non_ascii_digits_are_not_amounts(tmp_path: Path, amount: str) -> None:
+    root = tmp_path / "ledger"
+    tranches = f'[[tranches]]\ntype = "upfront"\namount = "{amount}"\n'
+    text = deal_text("a", tranches=tranches)
+    write_ledger(root, {"a.toml": text})
+    for cache in ([], ["--no-cache"]):
+        result = invoke("check", "--ledger", str(root), "-f", "json", *cache)
+        assert result.exit_code == 1, (amount, result.stdout)
+        problems = json.loads(result.stdout)["problems"]
+        assert problems[0]["line"] == text.splitlines().index(f'amount = "{amount}"') + 1
+
+
+def test_record_refuses_non_ascii_digits_too(tmp_path: Path) -> None:
+    root = tmp_path / "ledger"
+    write_ledger(root, {"a.toml": deal_text("a")})
+    before = (root / "deals" / "a.toml").read_bytes()
+    result = invoke("record", "a", "--tranche", "1", "--amount", "١٢٣", "--ledger", str(root))
+    assert result.exit_code == 2
+    assert (root / "deals" / "a.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "rate", ["99999999999999999999999%", "100000001%", "5%-99999999999999999999999%"]
+)
+def test_a_royalty_rate_over_the_cap_is_an_error_at_its_line(tmp_path: Path, rate: str) -> None:
+    root = tmp_path / "ledger"
+    tranches = f'[[tranches]]\ntype = "royalty"\nrate = "{rate}"\n'
+    text = deal_text("a", tranches=tranches)
+    write_ledger(root, {"a.toml": text})
+    result = invoke("check", "--ledger", str(root), "-f", "json")
+    assert result.exit_code == 1, result.stdout
+    problem = json.loads(result.stdout)["problems"][0]
+    assert problem["line"] == text.splitlines().index(f'rate = "{rate}"') + 1
+    assert problem["code"] == "DL114"
+
+
+def test_dl203_does_not_depend_on_the_local_time_zone(tmp_path: Path) -> None:
+    """The same ledger at the same instant: the same verdict in every time zone. A payment
+    dated the current date where the day begins first (UTC+14) is not in the future; one
+    dated the day after is, everywhere."""
+    from datetime import datetime, timedelta, timezone
+
+    first_today = datetime.now(timezone(timedelta(hours=14))).date()
+    root = tmp_path / "ledger"
+
+    def paid_on(day: object) -> str:
+        return f'[[tranches]]\ntype = "upfront"\namount = "5M"\nstatus = "paid"\npaid = {day}\n'
+
+    write_ledger(
+        root,
+        {
+            "today.toml": deal_text("today", tranches=paid_on(first_today)),
+            "tomorrow.toml": deal_text("tomorrow", tranches=paid_on(first_today + timedelta(1))),
+        },
+    )
+    verdicts = set()
+    for zone in ("Pacific/Kiritimati", "UTC", "Etc/GMT+12", "America/Los_Angeles", "Asia/Tokyo"):
+        result = _check_in_zone(root, tmp_path, zone)
+        problems = json.loads(result.stdout)["problems"]
+        verdicts.add(tuple(sorted((Path(p["path"]).name, p["code"]) for p in problems)))
+    assert verdicts == {(("tomorrow.toml", "DL203"),)}, verdicts
+
+
+def _check_in_zone(root: Path, cwd: Path, zone: str):  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from hostile_helpers import dealledger_command
+
+    return subprocess.run(
+        dealledger_command("check", "--ledger", str(root), "-f", "json", "--no-cache"),
+        cwd=cwd,
+        env={**os.environ, "TZ": zone},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("option", ["--since", "--until"])
+@pytest.mark.parametrize("command", ["summarize", "totals", "timeline", "export"])
+def test_an_empty_date_filter_is_a_usage_error(tmp_path: Path, option: str, command: str) -> None:
+    root = tmp_path / "ledger"
+    write_ledger(root, {"a.toml": deal_text("a")})
+    extra = ["-f", "json", "-o", "-"] if command == "export" else []
+    result = invoke(command, "--ledger", str(root), option, "", *extra)
+    assert result.exit_code == 2, result.output
+    assert "dealledger: error:" in result.stderr or "Invalid value" in result.stderr
+
+
+INTERRUPTED_DUMPS = """
+import signal, sys
+from pathlib import Path
+from dealledger.cache import codec
+from dealledger.interrupts import install
+from dealledger.loader import load_deal_file
+
+install()
+deal = load_deal_file(Path(sys.argv[1]), "d.toml").deal
+deals = codec()
+reference = deals.dump_deal(deal)
+sent = []
+
+def interrupt(*_):
+    sent.append(1)
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGALRM, interrupt)
+caught = wrong = 0
+for attempt in range(600):
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.00001 * (attempt % 40 + 1))
+        for _ in range(100):
+            if deals.dump_deal(deal) != reference:
+                wrong += 1
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    except KeyboardInterrupt:
+        caught += 1
+        # an interrupt between swapping the deal's class and restoring it: restore it
+        object.__setattr__(deal, "__class__", type(load_deal_file(Path(sys.argv[1]), "d").deal))
+print(len(sent), caught, wrong)
+"""
+
+
+def test_an_interrupt_inside_deal_encoding_is_raised_not_printed(tmp_path: Path) -> None:
+    """Ctrl-C while pydantic-core encodes a deal for the cache (it calls back into Python for
+    each Decimal): no "Exception ignored" message, the interrupt is not lost, and no damaged
+    encoding ("<unprintable Decimal object>") is ever returned. Timer signals stand in for
+    Ctrl-C, at hundreds of moments."""
+    import subprocess
+
+    deal = tmp_path / "d.toml"
+    deal.write_text(deal_text("d", 'total = "1.2B"\n'), encoding="utf-8")
+    script = tmp_path / "interrupt.py"
+    script.write_text(INTERRUPTED_DUMPS, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script), str(deal)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Exception ignored" not in result.stderr, result.stderr[:2000]
+    sent, caught, wrong = (int(part) for part in result.stdout.split())
+    assert caught == sent > 100  # every interrupt was raised, none swallowed
+    assert wrong == 0

@@ -34,6 +34,7 @@ from pydantic_core import (
 )
 
 from .cache_index import CacheFormatError
+from .interrupts import raise_owed
 from .models import Asset, Deal, Forecast, Party, Source, Tier, Tranche
 from .money import Precision
 from .periods import Period
@@ -257,9 +258,11 @@ class RecordCodec:
 
     def _deal_to_json(self, deal: Deal) -> bytes:
         try:
-            return self._deal_out.to_json(deal, exclude_unset=True, warnings="error")
+            encoded = self._deal_out.to_json(deal, exclude_unset=True, warnings="error")
         except (PydanticSerializationError, KeyError) as exc:
             raise CacheFormatError(str(exc)) from exc
+        raise_owed()  # a Ctrl-C inside the callbacks for Decimals: the encoding is damaged
+        return encoded
 
     def load_deal(self, data: bytes) -> Deal:
         try:

@@ -18,6 +18,7 @@ from .discover import DEALS_DIR, deal_files, settings_file
 from .ledger_rules import check_ledger
 from .loader import DealFile, load_deal_file, load_settings_file, place_findings, read_document
 from .models import Deal, Settings
+from .periods import today_somewhere
 from .problems import Problem, Severity
 from .rules import check_deal
 from .validate import validate_model
@@ -82,7 +83,7 @@ def check_draft(
     context = root if isinstance(root, Surroundings) else surroundings(root, path)
     settings = context.settings
     files = [*context.others, draft]
-    found = check_ledger(files, settings, today or date.today())
+    found = check_ledger(files, settings, today or today_somewhere())
     extra = place_findings(found.get(len(files) - 1, []), text, display, draft.deal.id)
     problems = sorted((*draft.problems, *extra), key=lambda problem: problem.sort_key)
     return tuple(problems)

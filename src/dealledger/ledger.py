@@ -27,6 +27,7 @@ from .discover import (
     file_identity,
 )
 from .facts import DealFacts, DealFile, facts_of
+from .periods import today_somewhere
 from .problems import Finding, Problem, Severity
 from .settings_file import LedgerSettings, read_settings
 
@@ -239,7 +240,7 @@ def load_ledger(
             _refused(target) if target.refusal is not None else next(read) for target in everything
         ]
         facts = [deal_file.facts for deal_file in loaded]
-        ledger_findings = cross_file_findings(loaded, facts, today or date.today())
+        ledger_findings = cross_file_findings(loaded, facts, today or today_somewhere())
 
     problems: list[Problem] = list(settings.problems)
     source = DealSource(file_cache, context)

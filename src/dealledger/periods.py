@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import MAXYEAR, date, timedelta
+from datetime import MAXYEAR, date, datetime, timedelta, timezone
 
 _FORMS = (
     'write a TOML date (2027-06-30, unquoted) or a period "2027", "2027-06", "2027-Q2" or "2027-H1"'
 )
-_PERIOD_RE = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<q>[1-4])|H(?P<h>[12])))?")
+_PERIOD_RE = re.compile(
+    r"(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<q>[1-4])|H(?P<h>[12])))?", re.ASCII
+)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -70,3 +72,18 @@ def year_start(year: int) -> date:
 def day_after(day: date) -> date:
     """The next day, or `date.max` itself at the calendar's end (see `year_start`)."""
     return day if day == date.max else day + timedelta(days=1)
+
+
+# Where each calendar day begins first: the Line Islands, UTC+14.
+_FIRST_ZONE = timezone(timedelta(hours=14))
+
+
+def today_somewhere() -> date:
+    """The latest date anywhere on Earth now: today at UTC+14, where each day begins first.
+
+    What "today" means for DL203 (a paid or achieved date after today). It does not depend
+    on the machine's time zone, so CI and every developer give the same verdict at the same
+    moment; and a date that is already today for someone, anywhere, is never called the
+    future, so recording this morning's payment in Tokyo or Auckland is never refused.
+    """
+    return datetime.now(_FIRST_ZONE).date()

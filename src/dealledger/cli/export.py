@@ -135,8 +135,12 @@ def export(
             write_folder_atomically(output, csv_files(rows, not raw_cells), force=force)
     except ExportPathError as exc:
         usage_error(str(exc))
-    except OSError as exc:
-        usage_error(f"cannot write {str(output)!r}: {exc.strerror or exc}")
+    except OSError as exc:  # the system refused (disk full, I/O error): exit 1, not usage
+        from ..safe_text import terminal_safe
+
+        reason = terminal_safe(f"cannot write {str(output)!r}: {exc.strerror or exc}")
+        sys.stderr.write(f"dealledger: error: {reason}\n")
+        raise typer.Exit(1) from None
     if not to_stdout:
         counts = ", ".join(f"{len(rows[name])} {name}" for name in ("deals", "tranches", "events"))
         sys.stderr.write(f"wrote {output} ({counts})\n")

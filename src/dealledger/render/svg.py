@@ -33,7 +33,7 @@ EVENT_COLOURS = {
 PAID_COLOUR = "#059669"
 DUE_COLOUR = "#2563eb"
 UNSCHEDULED_COLOUR = "#9ca3af"
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$", re.ASCII)
 
 
 # Characters XML 1.0 cannot hold even as references; shown as `\x01` instead of dropped.

@@ -9,6 +9,8 @@ ledger total in cents, equal to `totals` to the cent.
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -401,6 +403,22 @@ def _sql_value(value: Any) -> Any:
 
 def write_sqlite(rows: Rows, path: Any) -> None:
     """Create the tables, keys and indexes in a new database file at `path`."""
+    import sqlite3
+
+    try:
+        _fill_database(rows, path)
+    except sqlite3.OperationalError as exc:
+        # SQLite reports the system's refusals in its own words; they are what they are, an
+        # OSError (exit 1, "No space left on device"), not a bug in dealledger.
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+        if code is not None and code & 0xFF in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+            raise OSError(errno.EIO, f"{os.strerror(errno.EIO)} ({exc})") from None
+        raise
+
+
+def _fill_database(rows: Rows, path: Any) -> None:
     import sqlite3
 
     connection = sqlite3.connect(path)
