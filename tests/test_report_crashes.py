@@ -385,3 +385,45 @@ def test_an_interrupt_inside_deal_encoding_is_raised_not_printed(tmp_path: Path)
     sent, caught, wrong = (int(part) for part in result.stdout.split())
     assert caught == sent > 100  # every interrupt was raised, none swallowed
     assert wrong == 0
+
+
+def test_partly_undisclosed_periods_in_a_multi_currency_ledger_render_every_report(
+    tmp_path: Path,
+) -> None:
+    """The report fixture (undisclosed amounts and financials, FX) plus periods where paid or
+    due are partly undisclosed: every report renders, and the schedule says so."""
+    from reports_fixture import write_ledger as write_report_ledger
+
+    root = write_report_ledger(tmp_path / "ledger")
+    tranches = """\
+[[tranches]]
+type = "upfront"
+amount = "undisclosed"
+status = "paid"
+paid = 2024-05-01
+
+[[tranches]]
+type = "milestone"
+amount = "3M"
+status = "paid"
+paid = 2024-06-01
+
+[[tranches]]
+type = "milestone"
+amount = "undisclosed"
+due = "2026-Q1"
+
+[[tranches]]
+type = "milestone"
+amount = "2M"
+due = 2026-03-01
+
+[[tranches]]
+type = "commercial"
+amount = "undisclosed"
+"""
+    (root / "deals" / "mixed.toml").write_text(
+        deal_text("mixed", tranches=tranches).replace("2025-06-13", "2024-01-10"),
+        encoding="utf-8",
+    )
+    run_every_report(root, "mixed", tmp_path)
