@@ -427,3 +427,39 @@ amount = "undisclosed"
         encoding="utf-8",
     )
     run_every_report(root, "mixed", tmp_path)
+
+
+# --- fmt applies check's limits first ----------------------------------------------------
+
+
+MESSY = (Path(__file__).parent / "fixtures" / "commented" / "messy.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "tail"),
+    [
+        ("bigint", "x = " + "9" * 4302 + "\n"),
+        ("header", "[" + ".".join(f"a{i}" for i in range(1000)) + "]\n"),
+        ("dotted", ".".join(f"k{i}" for i in range(10000)) + " = 1\n"),
+        ("tranches", '\n[[tranches]]\ntype = "milestone"\namount = "1M"\n' * 100_000),
+    ],
+)
+def test_fmt_refuses_what_check_refuses_with_dl004_quickly(
+    tmp_path: Path, name: str, tail: str
+) -> None:
+    """Where check says DL004, fmt says the same and leaves the file, in seconds: no
+    RecursionError or int-conversion error (exit 3), no quadratic run on 100,000 tables."""
+    import time
+
+    root = tmp_path / "ledger"
+    paths = write_ledger(root, {f"{name}.toml": MESSY + "\n" + tail})
+    before = paths[f"{name}.toml"].read_bytes()
+    checked = invoke("check", "--ledger", str(root), "--no-cache")
+    assert "DL004" in checked.stdout
+    started = time.monotonic()
+    result = run_cli_subprocess(["fmt", "--ledger", str(root)], tmp_path, timeout=120)
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1, result.stderr
+    assert "DL004" in result.stderr
+    assert "internal error" not in result.stderr
+    assert paths[f"{name}.toml"].read_bytes() == before

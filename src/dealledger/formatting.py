@@ -30,6 +30,7 @@ import difflib
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import tomlkit
 from tomlkit.items import Array, InlineTable, String, StringType
@@ -82,6 +83,8 @@ TABLE_ORDER: dict[str, tuple[str, ...]] = {
     "sources": ("url", "title", "publisher", "published"),
 }
 ARRAY_TABLES = tuple(TABLE_ORDER)
+# The problem code of the limits every reader applies (docs/security.md, "Limits").
+LIMITS_CODE = "DL004"
 
 
 class FormatError(ValueError):
@@ -350,12 +353,25 @@ class FormatOutcome:
 
 
 def format_bytes(data: bytes) -> bytes:
+    """The canonical layout of a file's bytes; FormatError where `check` would not read it.
+
+    The file first goes through the same stages and limits as `check` (size, encoding,
+    nesting, the TOML parser's own limits, structure): a file `check` refuses with DL004
+    (a 4,302-digit integer, a 1,000-part table header) is refused here with the same
+    message, instead of reaching the layout code, whose recursion it would exhaust.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise FormatError(f"over the {MAX_FILE_BYTES:,}-byte limit for a deal file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise FormatError("not UTF-8; save the file as UTF-8 first") from None
+    from .loader import read_document
+
+    document = read_document(Path("fmt.toml"), "", data)
+    for problem in document.problems:
+        if problem.code == LIMITS_CODE:
+            raise FormatError(f"{problem.message} ({problem.code}, as check reports it)")
     return format_text(text).encode("utf-8")
 
 
