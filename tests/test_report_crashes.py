@@ -463,3 +463,40 @@ def test_fmt_refuses_what_check_refuses_with_dl004_quickly(
     assert "DL004" in result.stderr
     assert "internal error" not in result.stderr
     assert paths[f"{name}.toml"].read_bytes() == before
+
+
+def test_the_largest_amount_at_the_largest_rate_exports(tmp_path: Path) -> None:
+    """10^15 - 1 EUR at a rate of 10^15 - 1 is 31 digits of cents: export gave exit 3
+    (InvalidOperation from quantize) where every other report worked."""
+    root = tmp_path / "ledger"
+    settings = """\
+currency = "USD"
+
+[[fx]]
+from = "EUR"
+to = "USD"
+rate = "999999999999999"
+date = 2020-01-01
+"""
+    tranches = '[[tranches]]\ntype = "upfront"\namount = "999999999999999"\n'
+    write_ledger(root, {"a.toml": deal_text("a", tranches=tranches, currency="EUR")}, settings)
+    for args in (
+        ["totals"],
+        ["summarize", "-f", "json"],
+        ["report", "-o", str(tmp_path / "r.html")],
+    ):
+        assert invoke(*args, "--ledger", str(root)).exit_code == 0
+    exported = invoke("export", "--ledger", str(root), "-f", "json", "-o", "-")
+    (tranche,) = json.loads(exported.stdout)["tranches"]
+    # Beyond the 28 digits sums keep exactly (docs/security.md): right to 28 digits.
+    assert str(tranche["reporting_minor"])[:28] == "9999999999999980000000000000"
+    assert len(str(tranche["reporting_minor"])) == 32
+    assert (
+        invoke("export", "--ledger", str(root), "-f", "csv", "-o", str(tmp_path / "t")).exit_code
+        == 0
+    )
+    database = tmp_path / "x.sqlite"
+    refused = invoke("export", "--ledger", str(root), "-o", str(database))
+    assert refused.exit_code == 1
+    assert "64-bit INTEGER" in refused.stderr
+    assert not database.exists()

@@ -94,7 +94,13 @@ def export(
       dealledger export --format csv --output tables/ --force
     """
     from ..reports.currency import ConversionError, CurrencyChoiceError, reporting_currency
-    from ..reports.export import csv_files, export_rows, json_document, write_sqlite
+    from ..reports.export import (
+        ExportValueError,
+        csv_files,
+        export_rows,
+        json_document,
+        write_sqlite,
+    )
     from ..reports.export_file import (
         ExportPathError,
         check_target,
@@ -135,6 +141,11 @@ def export(
             write_folder_atomically(output, csv_files(rows, not raw_cells), force=force)
     except ExportPathError as exc:
         usage_error(str(exc))
+    except ExportValueError as exc:  # the ledger holds what the format cannot: nothing written
+        from ..safe_text import terminal_safe
+
+        sys.stderr.write(f"dealledger: error: {terminal_safe(str(exc))}\n")
+        raise typer.Exit(1) from None
     except OSError as exc:  # the system refused (disk full, I/O error): exit 1, not usage
         from ..safe_text import terminal_safe
 

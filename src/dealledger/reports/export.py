@@ -224,7 +224,9 @@ def minor_units(amount: Decimal | None, currency: str | None) -> int | None:
     if amount is None or currency is None:
         return None
     scaled = amount.scaleb(minor_unit(currency))
-    return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    # to_integral_value, not quantize: quantize refuses (InvalidOperation) a result of more
+    # digits than the context keeps, and a converted amount may have 31 (10^15 x 10^15).
+    return int(scaled.to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
 def _joined(values: Any) -> str | None:
@@ -396,9 +398,25 @@ def export_rows(ledger: Ledger, currency: str | None) -> Rows:
     return rows
 
 
-def _sql_value(value: Any) -> Any:
+class ExportValueError(ValueError):
+    """A value the chosen format cannot hold exactly; nothing was written (exit 1)."""
+
+
+# SQLite's INTEGER is 64 bits; a larger Python int raises OverflowError deep in sqlite3.
+_SQLITE_INT = range(-(2**63), 2**63)
+
+
+def _sql_value(value: Any, table: str = "", column: str = "") -> Any:
     """Decimals as exact TEXT: SQLite would otherwise store a binary float."""
-    return to_json_number(value) if isinstance(value, Decimal) else value
+    if isinstance(value, Decimal):
+        return to_json_number(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _SQLITE_INT:
+        raise ExportValueError(
+            f"{table}.{column} = {value} does not fit SQLite's 64-bit INTEGER (an amount "
+            "converted at an unrealistic FX rate?); check dealledger.toml's [[fx]] rates, "
+            "or export --format json or csv, which hold any size"
+        )
+    return value
 
 
 def write_sqlite(rows: Rows, path: Any) -> None:
@@ -433,7 +451,10 @@ def _fill_database(rows: Rows, path: Any) -> None:
                 placeholders = ", ".join("?" for _ in names)
                 connection.executemany(
                     f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})",
-                    [[_sql_value(row[name]) for name in names] for row in rows[table.name]],
+                    [
+                        [_sql_value(row[name], table.name, name) for name in names]
+                        for row in rows[table.name]
+                    ],
                 )
     finally:
         connection.close()
