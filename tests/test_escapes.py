@@ -468,3 +468,46 @@ def test_completion_skips_fifos_and_links_out_of_the_ledger(root: Path, outside:
     parties = complete(root, "bash", "dealledger summarize --party ")
     assert "evil" not in parties
     assert parties  # the ledger's own parties are still offered
+
+
+def test_new_does_not_create_a_file_through_a_linked_folder(root: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere-folder"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, root / "deals" / "2025")
+    result = invoke(*NEW_DEAL, "--ledger", str(root), "--path", str(root / "deals" / "2025" / "x"))
+    assert result.exit_code == 2
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_file_refusal_is_the_one_rule(root: Path, outside: Path, tmp_path: Path) -> None:
+    """What each kind of path gets from discover.file_refusal, inside a ledger's deals/."""
+    from dealledger.discover import (
+        A_FOLDER,
+        LINK_LOOP,
+        LINK_OUTSIDE,
+        LINKED_FILE,
+        NOT_REGULAR,
+        OUTSIDE,
+        file_refusal,
+        real_folder,
+    )
+
+    deals = root / "deals"
+    base = real_folder(deals)
+    (deals / "plain.toml").write_bytes(MESSY)
+    os.symlink("plain.toml", deals / "alias.toml")
+    os.symlink(outside, deals / "out.toml")
+    os.symlink("nowhere.toml", deals / "broken.toml")
+    os.mkfifo(deals / "pipe.toml")
+    (deals / "folder.toml").mkdir()
+    os.symlink(outside.parent, deals / "linked")
+    assert file_refusal(deals / "plain.toml", base) is None
+    assert file_refusal(deals / "new.toml", base) is None  # to be created, inside
+    assert file_refusal(deals / "alias.toml", base) is None  # readers may follow it...
+    assert file_refusal(deals / "alias.toml", base, links=False) is LINKED_FILE  # writers not
+    assert file_refusal(deals / "out.toml", base) is LINK_OUTSIDE
+    assert file_refusal(deals / "broken.toml", base) is LINK_LOOP
+    assert file_refusal(deals / "pipe.toml", base) is NOT_REGULAR
+    assert file_refusal(deals / "folder.toml", base) is A_FOLDER
+    assert file_refusal(deals / "linked" / "victim.toml", base) is OUTSIDE
+    assert file_refusal(deals / "linked" / "new.toml", base) is OUTSIDE

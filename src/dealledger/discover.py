@@ -74,14 +74,15 @@ def file_refusal(path: Path, base: Path | None, *, links: bool = True) -> Refusa
     - a folder, FIFO, socket or device: reading a FIFO blocks, a device never ends, and a
       writer must not replace either;
     - a path whose folder resolves outside `base`.
-    None: the path may be used, or does not exist (the reader reports that, a writer creates
-    it). This is the test every reader and writer applies (`deal_files`, the settings, the
-    cache, completion, `update_file`), so a path refused by `check` is refused everywhere.
+    None: the path may be used, or does not exist and its folder is inside `base` (the
+    reader reports that, a writer creates it). This is the test every reader and writer
+    applies (`deal_files`, the settings, the cache, completion, `update_file`, `new`,
+    `--output`), so a path refused by `check` is refused everywhere.
     """
     try:
         info = path.lstat()
     except FileNotFoundError:
-        return None
+        return _folder_outside(path, base)  # to be created: only where it will stay inside
     except OSError:
         return LINK_LOOP if path.is_symlink() else None  # the reader reports the error
     if stat.S_ISLNK(info.st_mode):
@@ -100,11 +101,15 @@ def file_refusal(path: Path, base: Path | None, *, links: bool = True) -> Refusa
         return A_FOLDER
     if not stat.S_ISREG(info.st_mode):
         return NOT_REGULAR
-    if base is not None:
-        folder = resolved(path.parent)
-        if folder is None or not is_within(folder, base):
-            return OUTSIDE
-    return None
+    return _folder_outside(path, base)
+
+
+def _folder_outside(path: Path, base: Path | None) -> Refusal | None:
+    """OUTSIDE where `path`'s folder resolves outside `base` (a linked sub-folder)."""
+    if base is None:
+        return None
+    folder = resolved(path.parent)
+    return OUTSIDE if folder is None or not is_within(folder, base) else None
 
 
 def settings_file(root: Path) -> tuple[Path, Refusal | None] | None:

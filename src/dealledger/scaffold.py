@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import get_args
 
-from .discover import DEALS_DIR
+from .discover import DEALS_DIR, file_refusal, real_folder
 from .draft import check_draft, display_path, errors_of, ledger_files
 from .fields import SLUG_RE
 from .iso_codes import CURRENCIES
@@ -249,6 +249,11 @@ def create(
         if errors:
             raise ScaffoldRefused(f"not created: {display} would not pass check", errors)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Again under the lock, with the folders made: a sub-folder swapped for a link out of
+        # the ledger since --path was checked must not take the new file with it.
+        refusal = file_refusal(path, real_folder(deals))
+        if refusal is not None:
+            raise ScaffoldUsageError(f"{display}: {refusal.message}")
         try:
             write_atomic(path, text.encode("utf-8"), create=True)
         except WriteError as exc:
