@@ -355,3 +355,26 @@ def assert_concurrent_writers_keep_updates(
         assert "Traceback" not in result.stderr, result.stderr
     assert all_applied(), [result.stderr for result in results]
     return results
+
+
+# `dealledger new` arguments that create one valid deal, for the writer-safety harnesses.
+NEW_DEAL = [
+    "new",
+    "--no-input",
+    "--id",
+    "acme-beta-2025-widget",
+    "--title",
+    "Acme licence of the widget",
+    "--kind",
+    "license",
+    "--announced",
+    "2025-01-02",
+    "--currency",
+    "USD",
+    "--party",
+    "Acme Inc:licensor",
+    "--party",
+    "Beta Corp:licensee",
+    "--upfront",
+    "10M",
+]

@@ -130,10 +130,7 @@ def _figures_without_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def test_export_then_import_gives_the_same_figures(tmp_path: Path) -> None:
     tables = tmp_path / "tables"
-    tables.mkdir()
-    result = run(
-        "export", "--ledger", str(REPO), "--format", "csv", "--output", str(tables), "--force"
-    )
+    result = run("export", "--ledger", str(REPO), "--format", "csv", "--output", str(tables))
     assert result.exit_code == 0, result.output
     root = empty_ledger(tmp_path)
 

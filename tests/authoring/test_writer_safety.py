@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 from builders import COMMENTED, REPO, copy_bundled_ledger
 from dealledger.cli import app
 from hostile_helpers import (
+    NEW_DEAL,
     KillReport,
     assert_concurrent_writers_keep_updates,
     assert_kill_safe,
@@ -37,26 +38,6 @@ AI_DEAL = "azn-cspc-2025-ai-research"
 AI_FILE = Path("deals/2025/azn-cspc-2025-ai-research.toml")
 BUNDLED_DEALS = 5
 BUNDLED_TRANCHES = 11  # the 2026 upfront is one tranche split among its payees
-NEW_DEAL = [
-    "new",
-    "--no-input",
-    "--id",
-    "acme-beta-2025-widget",
-    "--title",
-    "Acme licence of the widget",
-    "--kind",
-    "license",
-    "--announced",
-    "2025-01-02",
-    "--currency",
-    "USD",
-    "--party",
-    "Acme Inc:licensor",
-    "--party",
-    "Beta Corp:licensee",
-    "--upfront",
-    "10M",
-]
 KILLS = 4
 
 

@@ -160,7 +160,7 @@ def test_csv_export_is_a_folder_of_tables(reports_ledger: Path, tmp_path: Path) 
     target = tmp_path / "tables"
     assert export(reports_ledger, "-f", "csv", "-o", str(target)).exit_code == 0
     assert sorted(path.name for path in target.iterdir()) == sorted(
-        f"{table.name}.csv" for table in TABLES
+        [".dealledger-export", *(f"{table.name}.csv" for table in TABLES)]
     )
     raw = (target / "tranches.csv").read_bytes()
     assert raw.count(b"\r\n") == 13  # header + 12 tranches, RFC 4180 line ends

@@ -38,9 +38,11 @@ from tomlkit.items import Array, InlineTable, String, StringType
 
 from ..domain.errors import LedgerError
 from ..domain.field_order import file_keys, plain_keys, table_arrays
+from ..domain.limits import MAX_FILE_BYTES
 from ..domain.models import Deal
-from ..load.discover import Target
+from ..load.discover import NOT_REGULAR, Target
 from ..load.document import Document, read_document, text_document
+from ..load.reading import NotRegularFile, TooLarge, read_bounded
 from ..load.toml_parse import loads as toml_loads
 from ..load.toml_text import Statement, layout, parse_key
 from .safe_write import WriteError, update_file
@@ -48,6 +50,7 @@ from .safe_write import WriteError, update_file
 ROOT_ORDER = plain_keys(Deal)
 TABLE_ORDER = {name: file_keys(element) for name, element in table_arrays(Deal).items()}
 ARRAY_TABLES = tuple(TABLE_ORDER)
+# The problem code of the limits every reader applies (docs/security.md, "Limits").
 
 
 class FormatError(LedgerError, ValueError):
@@ -313,6 +316,9 @@ def format_files(targets: Iterable[Target], *, write: bool) -> FormatOutcome:
     outcome = FormatOutcome()
     for target in targets:
         outcome.files += 1
+        if target.refusal is not None:  # what check refuses, fmt neither reads nor writes
+            outcome.failed.append((target.display, target.refusal.message))
+            continue
 
         def formatted(data: bytes, display: str = target.display) -> bytes:
             return format_bytes(data, display)
@@ -321,13 +327,19 @@ def format_files(targets: Iterable[Target], *, write: bool) -> FormatOutcome:
             if write:
                 old, new = update_file(target.path, formatted)
             else:
-                old = target.path.read_bytes()
+                old = read_bounded(target.path)
                 new = formatted(old)
         except FormatError as exc:
             where = target.display
             if exc.line is not None:
                 where += f":{exc.line}:{exc.column or 1}"
             outcome.failed.append((where, f"{exc}; not reformatted"))
+            continue
+        except NotRegularFile:
+            outcome.failed.append((target.display, NOT_REGULAR.message))
+            continue
+        except TooLarge:
+            outcome.failed.append((target.display, f"over the {MAX_FILE_BYTES:,}-byte limit"))
             continue
         except (OSError, WriteError) as exc:
             outcome.failed.append((target.display, str(exc)))

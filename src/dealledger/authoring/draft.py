@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ..domain.facts import DealFile
 from ..domain.models import Settings
+from ..domain.periods import today_somewhere
 from ..domain.problems import Problem, Severity
-from ..load.discover import DEALS_DIR, SETTINGS_FILE, deal_files
+from ..load.discover import DEALS_DIR, deal_files, settings_file
 from ..load.document import load_settings_file, place_findings, read_document
 from ..rules.deal_file import load_deal_file
 from ..rules.ledger_wide import check_ledger
@@ -39,6 +40,8 @@ def ledger_files(root: Path) -> Iterator[LedgerFile]:
     if not folder.is_dir():
         return
     for target in deal_files(folder, display_path(folder)):
+        if target.refusal is not None:
+            continue  # a link out of the ledger, a FIFO: never read, never a deal to write
         document = read_document(target.path, target.display)
         value = document.data.get("id") if document.data is not None else None
         deal_id = value if isinstance(value, str) else None
@@ -60,11 +63,11 @@ def surroundings(root: Path | None, path: Path) -> Surroundings:
     if root is not None:
         me = _key(path)
         for target in deal_files(root / DEALS_DIR, display_path(root / DEALS_DIR)):
-            if _key(target.path) != me:
+            if target.refusal is None and _key(target.path) != me:
                 others.append(load_deal_file(target.path, target.display))
-        settings_path = root / SETTINGS_FILE
-        if settings_path.is_file():
-            settings, _, _ = load_settings_file(settings_path, display_path(settings_path))
+        found = settings_file(root)
+        if found is not None and found[1] is None:
+            settings, _, _ = load_settings_file(found[0], display_path(found[0]))
     return Surroundings(tuple(others), settings)
 
 
@@ -82,7 +85,7 @@ def check_draft(
     context = root if isinstance(root, Surroundings) else surroundings(root, path)
     settings = context.settings
     files = [*context.others, draft]
-    found = check_ledger(files, settings, today or date.today())
+    found = check_ledger(files, settings, today or today_somewhere())
     extra = place_findings(found.get(len(files) - 1, []), text, display, draft.deal.id)
     problems = sorted((*draft.problems, *extra), key=lambda problem: problem.sort_key)
     return tuple(problems)

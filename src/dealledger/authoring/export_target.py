@@ -10,12 +10,21 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..domain.errors import UsageError
-from .safe_write import WriteError, folder_lock, fsync_folder
+from .safe_write import WriteError, folder_lock, fsync_folder, output_refusal
+
+# Written into every csv export folder: `--force` replaces a folder only if it holds this
+# file, so a mistyped --output can never delete a folder that is not a previous export.
+EXPORT_MARKER = ".dealledger-export"
+MARKER_TEXT = (
+    "Written by `dealledger export --format csv`. `--force` replaces only a folder that "
+    "holds this file.\n"
+)
 
 
 class ExportPathError(UsageError, ValueError):
@@ -29,6 +38,15 @@ def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
             f"cannot write {str(target)!r}: the folder {str(parent)!r} does not exist; "
             "create it first or choose another --output"
         )
+    refusal = output_refusal(target)
+    if refusal is not None:
+        raise ExportPathError(refusal)
+    if folder and target.is_dir() and not _is_export(target):
+        raise ExportPathError(
+            f"{str(target)!r} is a folder that dealledger export did not write (it has no "
+            f"{EXPORT_MARKER} file), so it is not replaced, even with --force; "
+            "give a new folder name, or remove the folder yourself"
+        )
     if target.is_dir() and not folder:
         raise ExportPathError(f"{str(target)!r} is a folder; give a file name for --output")
     if target.exists() and not target.is_dir() and folder:
@@ -38,6 +56,14 @@ def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
         )
     if target.exists() and not force:
         raise ExportPathError(f"{str(target)!r} already exists; pass --force to replace it")
+
+
+def _is_export(folder: Path) -> bool:
+    """Whether `folder` holds the marker a csv export writes (a regular file, not a link)."""
+    try:
+        return stat.S_ISREG((folder / EXPORT_MARKER).lstat().st_mode)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -89,7 +115,7 @@ def write_folder_atomically(target: Path, files: dict[str, str], *, force: bool)
     temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     old: Path | None = None
     try:
-        for name, text in files.items():
+        for name, text in {**files, EXPORT_MARKER: MARKER_TEXT}.items():
             path = temporary / name
             with path.open("w", encoding="utf-8", newline="") as handle:
                 handle.write(text)

@@ -20,7 +20,7 @@ from ..domain.errors import LedgerError, UsageError, did_you_mean
 from ..domain.fields import SLUG_RE
 from ..domain.models import Kind, Role
 from ..domain.problems import Problem
-from ..load.discover import DEALS_DIR
+from ..load.discover import DEALS_DIR, file_refusal, real_folder
 from .draft import check_draft, display_path, errors_of, ledger_files
 from .safe_write import WriteError, folder_lock, write_atomic
 from .toml_values import amount_toml, parse_date, toml_string
@@ -301,6 +301,11 @@ def create(
         if errors:
             raise ScaffoldRefused(f"not created: {display} would not pass check", errors)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Again under the lock, with the folders made: a sub-folder swapped for a link out of
+        # the ledger since --path was checked must not take the new file with it.
+        refusal = file_refusal(path, real_folder(deals))
+        if refusal is not None:
+            raise ScaffoldUsageError(f"{display}: {refusal.message}")
         try:
             write_atomic(path, text.encode("utf-8"), create=True)
         except WriteError as exc:

@@ -228,7 +228,7 @@ def select_tranche(tranches: list[dict[str, Any]], selector: str) -> int:
     )
     where = f"; its tranches:\n{listing}" if tranches else "; the deal has no [[tranches]]"
     text = selector.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         number = int(text)
         if 1 <= number <= len(tranches):
             return number - 1

@@ -63,6 +63,9 @@ def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
     With `create`, an existing file is never overwritten, even one that appeared a moment
     ago: the temporary file is linked to the name, which fails if the name exists.
     """
+    refusal = output_refusal(path)
+    if refusal is not None:
+        raise WriteError(refusal)
     folder = path.parent
     mode = _mode_for(path, create)
     descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -100,17 +103,63 @@ def update_file(
     `change` sees the content as it is under the lock (not as it was when the command
     started) and returns None for "nothing to write"; it raises to refuse, and then nothing
     is written. Returns (old, new).
+
+    Only a regular file is updated, never through a link: a link in deals/ may point
+    anywhere (a pull request can commit one), so writing to its target would let a ledger
+    change a file outside it. The file is opened with O_NOFOLLOW, so a link swapped in after
+    the check is refused too.
     """
-    target = Path(os.path.realpath(path))
+    from ..load.discover import file_refusal
+    from ..load.reading import NotRegularFile, TooLarge, read_bounded
+
+    target = path.absolute()
+    refusal = file_refusal(target, None, links=False)
+    if refusal is not None:
+        raise WriteError(f"{path}: {refusal.message}")
     with folder_lock(target.parent):
         try:
-            old = target.read_bytes()
+            old = read_bounded(target, follow_links=False)
+        except NotRegularFile:
+            raise WriteError(f"{path}: {refusal_of_changed(target)}") from None
+        except TooLarge:
+            raise WriteError(f"{path} is over the size limit for a deal file; see check") from None
         except OSError as exc:
             raise WriteError(f"cannot read {path}: {exc.strerror or exc}") from None
         new = change(old)
         if new is not None and new != old:
             write_atomic(target, new)
         return old, new
+
+
+def output_refusal(path: Path) -> str | None:
+    """Why a writer may not replace `path`, or None (a regular file, a folder, or nothing).
+
+    A writer renames its finished file over the target: over a link that replaces the link
+    (a `-o` link to /proc/self/fd/1 or to a file elsewhere would silently stop being one),
+    over a device or FIFO it replaces the node (run as root, `-o /dev/full` would turn the
+    device into a file). So writers create new files or replace regular ones, nothing else;
+    `-o -` is how to write to standard output. The rule is `discover.file_refusal`'s.
+    """
+    from ..load.discover import A_FOLDER, NOT_REGULAR, file_refusal
+
+    refusal = file_refusal(path, None, links=False)
+    if refusal is None or refusal is A_FOLDER:
+        return None
+    if refusal is NOT_REGULAR:
+        what = "not a regular file (a device, FIFO or socket)"
+    else:
+        what = "a symbolic link"
+    return (
+        f"{str(path)!r} is {what}; not replaced: give the name of a regular file or a new one "
+        "(or - for standard output)"
+    )
+
+
+def refusal_of_changed(path: Path) -> str:
+    """Why a path that passed the check a moment ago cannot be opened as a regular file."""
+    from ..load.discover import NOT_REGULAR, file_refusal
+
+    return (file_refusal(path, None, links=False) or NOT_REGULAR).message
 
 
 def _mode_for(path: Path, create: bool) -> int:

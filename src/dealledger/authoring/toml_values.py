@@ -15,9 +15,9 @@ from pydantic_core import PydanticCustomError
 from ..domain.fields import UNDISCLOSED, money_precision
 from ..domain.periods import parse_period
 
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # A TOML integer as people write amounts: no sign, no leading zero, `_` between digits.
-_INTEGER_RE = re.compile(r"0|[1-9](?:_?\d)*")
+_INTEGER_RE = re.compile(r"0|[1-9](?:_?\d)*", re.ASCII)
 
 
 def toml_string(value: str) -> str:

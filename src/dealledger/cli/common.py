@@ -179,15 +179,18 @@ def _check_settings(loaded: Ledger) -> CheckSettings | None:
     """`[check]` of dealledger.toml, validating the settings only when it has that table.
 
     A warm `check` otherwise never builds the models (see ledger/settings.py); the test on
-    the file's bytes keeps it so for every ledger that does not use `[check]`.
+    the file's bytes keeps it so for every ledger that does not use `[check]`. The file is
+    read as every reader reads it: bounded, never a FIFO, a device or a link out.
     """
-    from ..load.discover import SETTINGS_FILE
+    from ..load.discover import settings_file
+    from ..load.reading import NotRegularFile, TooLarge, read_bounded
 
-    if loaded.root is None:
+    found = settings_file(loaded.root) if loaded.root is not None else None
+    if found is None or found[1] is not None:
         return None
     try:
-        text = (loaded.root / SETTINGS_FILE).read_bytes()
-    except OSError:
+        text = read_bounded(found[0])
+    except (OSError, NotRegularFile, TooLarge):
         return None
     if b"check" not in text:
         return None

@@ -4,6 +4,11 @@ Typer calls these while the user presses TAB, so they must be quick and must nev
 read only the `id`, `title` and party names of each file (no validation, no FX, no rules) and
 swallow every error, because a traceback in the middle of a command line helps nobody.
 
+What they offer comes from files a stranger may have written and goes straight to the
+terminal, so it passes through `terminal_safe` like every other output; and the files are
+found and read as every command reads them (`discover`, `read_bounded`): a FIFO cannot hang
+the shell, and a link out of the ledger is not read.
+
 Use in a command:
 
     deal_id: Annotated[str, typer.Argument(autocompletion=complete_deal_id)]
@@ -41,12 +46,20 @@ def _documents(root: Path) -> Iterator[dict[str, Any]]:
     from ..load.discover import DEALS_DIR, deal_files
 
     for target in deal_files(root / DEALS_DIR, ""):
-        try:
-            if target.path.stat().st_size > MAX_FILE_BYTES:
-                continue
-            yield tomllib.loads(target.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
+        if target.refusal is None:
+            document = _read(target.path)
+            if document is not None:
+                yield document
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    """A file's TOML, or None where it cannot be read quickly and safely."""
+    from ..load.reading import NotRegularFile, TooLarge, read_bounded
+
+    try:
+        return tomllib.loads(read_bounded(path, MAX_FILE_BYTES).decode("utf-8"))
+    except (OSError, ValueError, NotRegularFile, TooLarge, RecursionError):
+        return None
 
 
 def _one_line(text: object) -> str:
@@ -65,12 +78,12 @@ def deal_ids(root: Path) -> list[tuple[str, str]]:
 
 def party_names(root: Path) -> list[tuple[str, str]]:
     """(name, where it comes from) of every party in the deals and the registry."""
+    from ..load.discover import settings_file
+
     found: dict[str, str] = {}
-    settings = root / "dealledger.toml"
-    try:
-        registry = tomllib.loads(settings.read_text(encoding="utf-8")).get("parties", {})
-    except (OSError, ValueError):
-        registry = {}
+    settings = settings_file(root)
+    document = _read(settings[0]) if settings is not None and settings[1] is None else None
+    registry = (document or {}).get("parties", {})
     if isinstance(registry, dict):
         for name, entry in registry.items():
             found.setdefault(name, "registry")
@@ -88,8 +101,15 @@ def party_names(root: Path) -> list[tuple[str, str]]:
 
 
 def _matching(items: list[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:
+    """The items starting with what was typed, each made safe to print on a terminal."""
+    from ..domain.safe_text import terminal_safe
+
     prefix = incomplete.casefold()
-    return [(value, help_) for value, help_ in items if value.casefold().startswith(prefix)]
+    return [
+        (terminal_safe(value), terminal_safe(help_))
+        for value, help_ in items
+        if value.casefold().startswith(prefix)
+    ]
 
 
 def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

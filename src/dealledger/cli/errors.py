@@ -46,6 +46,9 @@ _MAX_DETAIL = 300
 
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     _tolerant_streams()
+    from ..ledger.interrupts import install
+
+    install()  # Ctrl-C in a Rust callback: an interrupt, not a message
     try:
         app(args=argv, prog_name="dealledger")
     except SystemExit as exit_:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..domain.errors import UsageError
+from ..domain.errors import LedgerError, UsageError
 from .app import app
 from .common import (
     LedgerOption,
@@ -53,7 +53,12 @@ OutputOption = Annotated[
     ),
 ]
 ForceOption = Annotated[
-    bool, typer.Option("--force", help="Replace the output if it already exists.")
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace the output if it already exists: a regular file, or (csv) a folder that "
+        "a previous csv export wrote (it holds .dealledger-export); never anything else.",
+    ),
 ]
 
 
@@ -120,8 +125,8 @@ def export(
             )
         else:
             write_folder_atomically(output, csv_files(rows, not raw_cells), force=force)
-    except OSError as exc:  # the output path is the user's choice: a usage error
-        raise UsageError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
+    except OSError as exc:  # the system refused (disk full, I/O error): exit 1, not usage
+        raise LedgerError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
     if not to_stdout:
         counts = ", ".join(f"{len(rows[name])} {name}" for name in ("deals", "tranches", "events"))
         sys.stderr.write(f"wrote {output} ({counts})\n")

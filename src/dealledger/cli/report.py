@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +31,8 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            help="File to write: .html for the full page, .svg for the timeline chart alone.",
+            help="File to write: .html for the full page, .svg for the timeline chart alone; "
+            "- writes the page to standard output.",
             dir_okay=False,
             show_default=False,
         ),
@@ -66,18 +68,23 @@ def report(
 
       dealledger report --as-of 2026-01-01 -o report.html
     """
+    from ..authoring.safe_write import WriteError, output_refusal, write_atomic
     from ..domain.safe_text import terminal_safe
     from ..reports.html import report_data
     from .value_command import _parse_as_of
 
-    suffix = output.suffix.lower()
+    to_stdout = str(output) == "-"
+    suffix = ".html" if to_stdout else output.suffix.lower()
     if suffix not in (*HTML_SUFFIXES, ".svg"):
         raise UsageError(
             f"--output {str(output)!r}: the file name must end in .html (the full report) "
             "or .svg (the timeline chart)"
         )
-    if not output.parent.is_dir() and str(output.parent):
+    if not to_stdout and not output.parent.is_dir() and str(output.parent):
         raise UsageError(f"--output {str(output)!r}: folder {str(output.parent)!r} does not exist")
+    refusal = None if to_stdout else output_refusal(output)
+    if refusal is not None:
+        raise UsageError(refusal)
     day = _parse_as_of(as_of)
     loaded = open_ledger(ledger, paths, no_cache=no_cache)
     report_problems_to_stderr(loaded)
@@ -90,8 +97,12 @@ def report(
         from ..render.html import render_html
 
         text = render_html(data)
-    from ..authoring.safe_write import WriteError, write_atomic
+    if to_stdout:
+        from .pipe import closed_pipe_ends_quietly
 
+        with closed_pipe_ends_quietly():
+            sys.stdout.write(text)
+        raise typer.Exit(1 if loaded.errors else 0)
     try:
         write_atomic(output, text.encode("utf-8"))
     except WriteError as exc:  # the output path is the user's choice: a usage error

@@ -19,7 +19,10 @@ def schema(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write it to FILE instead of standard output."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write it to FILE instead of standard output (- for standard output).",
         ),
     ] = None,
 ) -> None:
@@ -41,16 +44,19 @@ def schema(
     from ..render.jsonout import dumps
 
     document = dumps(settings_schema() if settings else deal_schema()) + "\n"
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(document)
         return
-    from ..authoring.safe_write import folder_lock, write_atomic
+    from ..authoring.safe_write import folder_lock, output_refusal, write_atomic
     from ..domain.errors import UsageError
     from ..domain.safe_text import terminal_safe
 
     target = output.absolute()
     if not target.parent.is_dir():
         raise UsageError(f"folder {str(output.parent)!r} does not exist")
+    refusal = output_refusal(target)
+    if refusal is not None:
+        raise UsageError(refusal)
     with folder_lock(target.parent):
         write_atomic(target, document.encode("utf-8"))
     sys.stderr.write(terminal_safe(f"wrote {output}") + "\n")

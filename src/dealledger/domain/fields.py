@@ -23,11 +23,12 @@ from .money import MoneyError, Precision, float_hint, parse_money_text, precisio
 from .periods import Period, impossible_date, parse_period
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-_PERCENT_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
+# re.ASCII throughout: `\d` would also take "١٢٣" or fullwidth digits as a number.
+_PERCENT_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*", re.ASCII)
 _URL_RE = re.compile(
     r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?|https?://localhost(?::\d+)?(?:[/?#]\S*)?"
 )
-_DATE_TEXT_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TEXT_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 STAGES = ("discovery", "preclinical", "phase1", "phase2", "phase3", "filed", "approved")
 Stage = Literal["discovery", "preclinical", "phase1", "phase2", "phase3", "filed", "approved"]
@@ -400,7 +401,12 @@ Text = Annotated[str, _NATIVE_TEXT, WithJsonSchema({"type": "string", "minLength
 
 def _fraction(value: object) -> Decimal:
     """A share written as "35%" or as a plain number such as 0.35; never NaN or infinite."""
-    fraction = _any_fraction(value)
+    return _within_limits(_any_fraction(value), value)
+
+
+def _within_limits(fraction: Decimal, value: object) -> Decimal:
+    """`fraction` if it is within the limits on every percentage (docs/security.md), else
+    DL114: probabilities, discount rates, royalty rates and tier rates alike."""
     # A string such as "1e-999999999" is a valid Decimal whose plain form has a billion
     # digits: refuse what no rate or probability needs, before anything prints it.
     if (
@@ -434,7 +440,8 @@ def _any_fraction(value: object) -> Decimal:
         if match:
             return Decimal(match[1]) / 100
         try:
-            return Decimal(value.strip())
+            if value.isascii():  # Decimal() would read other scripts' digits too
+                return Decimal(value.strip())
         except InvalidOperation:
             pass
     raise _fail(
@@ -454,7 +461,7 @@ def _percent_string(value: object) -> Decimal:
     match = _PERCENT_RE.fullmatch(text)
     if match is None:
         raise _fail("DL115", f'expected a percentage such as "8%", found {text!r}')
-    return Decimal(match[1]) / 100
+    return _within_limits(Decimal(match[1]) / 100, value)
 
 
 Probability = Annotated[
@@ -541,7 +548,8 @@ _ATOM = f"(?:{_PCT}|{_BAND})"
 # Version 2 adds: "undisclosed"; a "tiered" (or "tiered,") prefix before a band or rate
 # ("tiered, up to mid-teens"); a range of any two atoms ("high-teens to 25%").
 ROYALTY_RATE_RE = re.compile(
-    rf"undisclosed|(?:tiered,? )?(?:up to )?(?:{_PCT}\s*-\s*{_PCT}|{_ATOM} to {_ATOM}|{_ATOM})"
+    rf"undisclosed|(?:tiered,? )?(?:up to )?(?:{_PCT}\s*-\s*{_PCT}|{_ATOM} to {_ATOM}|{_ATOM})",
+    re.ASCII,
 )
 
 
@@ -569,7 +577,9 @@ def _checked_royalty_rate(value: object) -> str:
             '"high-single-digit to low-double-digit" or "tiered, up to mid-teens", '
             'or "undisclosed"',
         )
-    for low, high in re.findall(rf"({_PCT})\s*-\s*({_PCT})", text):
+    for number in re.findall(r"([0-9.]+)%", text):
+        _within_limits(Decimal(number) / 100, text)
+    for low, high in re.findall(rf"({_PCT})\s*-\s*({_PCT})", text, re.ASCII):
         if Decimal(low[:-1]) > Decimal(high[:-1]):
             raise _fail("DL115", f'a rate range runs from low to high; write "{high}-{low}"')
     return text

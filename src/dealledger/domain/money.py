@@ -29,7 +29,8 @@ _MONEY_RE = re.compile(
     (?:\.(?P<frac>\d+))?                        # optional decimal part
     (?:\ ?(?P<scale>k|mn|m|bn|b))?              # optional suffix, optionally after one space
     """,
-    re.VERBOSE | re.IGNORECASE,
+    # ASCII digits only: `\d` alone would read "١٢٣", fullwidth or mathematical digits.
+    re.VERBOSE | re.IGNORECASE | re.ASCII,
 )
 _CURRENCY_PREFIX_RE = re.compile(r"^\s*(?:US\$|\$|€|£|¥|[A-Z]{3}\s+)", re.IGNORECASE)
 

@@ -13,15 +13,17 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, date, datetime, timedelta, timezone
 
 _FORMS = (
     'write a TOML date (2027-06-30, unquoted), a period "2027", "2027-06", "2027-Q2" or '
     '"2027-H1", or a bound "by 2027-06-30" / "by 2027-Q2"'
 )
-_DAY_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DAY_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 BOUND_PREFIX = "by "
-_PERIOD_RE = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<q>[1-4])|H(?P<h>[12])))?")
+_PERIOD_RE = re.compile(
+    r"(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<q>[1-4])|H(?P<h>[12])))?", re.ASCII
+)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -139,3 +141,30 @@ def impossible_date(text: str) -> str | None:
 def due_last_day(due: DueDate) -> date:
     """Last day the due value covers: the date itself, or a period's last day."""
     return due.end if isinstance(due, Period) else due
+
+
+def year_start(year: int) -> date:
+    """1 January of `year`. Past the calendar's end (year 10000: the end of a period in 9999,
+    the right edge of a chart reaching 9999) it is `date.max`, the last day there is: a chart
+    may end a day early there, but it never fails on a valid date."""
+    return date(year, 1, 1) if year <= MAXYEAR else date.max
+
+
+def day_after(day: date) -> date:
+    """The next day, or `date.max` itself at the calendar's end (see `year_start`)."""
+    return day if day == date.max else day + timedelta(days=1)
+
+
+# Where each calendar day begins first: the Line Islands, UTC+14.
+_FIRST_ZONE = timezone(timedelta(hours=14))
+
+
+def today_somewhere() -> date:
+    """The latest date anywhere on Earth now: today at UTC+14, where each day begins first.
+
+    What "today" means for DL203 (a paid or achieved date after today). It does not depend
+    on the machine's time zone, so CI and every developer give the same verdict at the same
+    moment; and a date that is already today for someone, anywhere, is never called the
+    future, so recording this morning's payment in Tokyo or Auckland is never refused.
+    """
+    return datetime.now(_FIRST_ZONE).date()

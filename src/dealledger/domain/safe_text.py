@@ -21,8 +21,13 @@ UNSAFE_NON_ASCII = (
     "\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
     "\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
 )
-_UNSAFE_RE = re.compile(f"[\x00-\x08\x0b-\x1f{UNSAFE_NON_ASCII}]")
-_UNSAFE_WITH_NEWLINES_RE = re.compile(f"[\x00-\x1f{UNSAFE_NON_ASCII}]")
+# Lone surrogates: the bytes of a file name that is not UTF-8, as Python decodes them
+# (surrogateescape: byte 0xff is U+DCFF). No UTF-8 output can hold one; each is shown as
+# its escape, `\udcff`, as the JSON output shows it too.
+_SURROGATES = "\ud800-\udfff"
+_UNSAFE_RE = re.compile(f"[\x00-\x08\x0b-\x1f{UNSAFE_NON_ASCII}{_SURROGATES}]")
+_UNSAFE_WITH_NEWLINES_RE = re.compile(f"[\x00-\x1f{UNSAFE_NON_ASCII}{_SURROGATES}]")
+_SURROGATE_RE = re.compile(f"[{_SURROGATES}]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -46,6 +51,15 @@ def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
     """
     pattern = _UNSAFE_RE if keep_newlines else _UNSAFE_WITH_NEWLINES_RE
     return pattern.sub(_visible, text)
+
+
+def unicode_safe(text: str) -> str:
+    """`text` with the bytes of a file name that is not UTF-8 shown as `\\udce9`, and nothing
+    else changed: for outputs that must encode as UTF-8 (SQLite, CSV files, XML) but keep
+    the text as it is otherwise. Such a name (`caf\\xe9.toml`, Latin-1) reaches Python with
+    lone surrogates, which every UTF-8 encoder refuses.
+    """
+    return _SURROGATE_RE.sub(_visible, text)
 
 
 def spreadsheet_safe(cell: str) -> str:

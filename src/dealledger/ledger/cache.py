@@ -18,12 +18,15 @@ changing the version) and the exact bytes of dealledger.toml; any difference dis
 shard. `digest` is the SHA-256 of the body, so a truncated, garbled or half-written shard is
 detected and rebuilt, never trusted. docs/performance.md has the whole picture.
 
-Threat model: the cache lives in the user's own tree and is as trusted as the deal files next
-to it. The digest detects corruption, not tampering: someone who can write the cache can write
-the deal files. Even so it is plain JSON (never pickle), so a hostile cache can at worst give
-wrong verdicts, not run code. Shards are written to a temporary file in the same folder and
-renamed into place, so concurrent runs each see a complete old or new shard; the
-last writer wins, and both writers' records were valid.
+Threat model: the cache lives in the user's own tree and is as trusted as the deal files
+next to it; but since it may come with the ledger (a committed `.dealledger-cache`), it is
+used only as a real folder of regular files, read bounded and never through a link (see
+`FileCache.for_ledger`), so it cannot redirect a write or hang a run. The digest detects
+corruption, not tampering: someone who can write the cache can write the deal files. Even so
+it is plain JSON (never pickle), so a hostile cache can at worst give wrong verdicts, not
+run code. Shards are written to a temporary file in the same folder and renamed into place,
+so concurrent runs each see a complete old or new shard; the last writer wins, and both
+writers' records were valid.
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ from .. import __version__
 from ..domain.facts import DealFacts, DealFile
 from ..domain.limits import MAX_FILE_BYTES
 from ..domain.problems import Problem, Severity
-from ..load.discover import SETTINGS_FILE, Target
-from ..load.reading import NotRegularFile, TooLarge, read_bounded
+from ..load.discover import Target, file_refusal, settings_file
+from ..load.reading import NotRegularFile, TooLarge, open_regular, read_bounded
 from .cache_index import CacheFormatError, IndexCodec
 
 if TYPE_CHECKING:
@@ -62,6 +65,10 @@ FORMAT = 5
 SHARDS = 64
 DEALS = "deals"
 SETTINGS_RECORD = "settings.json"
+GITIGNORE = ".gitignore"
+# A bound on one cache file, far above any real shard (100,000 deals make 64 shards of a few
+# megabytes each): a larger one is not trusted, and is rebuilt.
+MAX_CACHE_FILE_BYTES = 256 * 1024 * 1024
 # A file modified this recently may change again within the same mtime tick; its record is
 # stored without an mtime so that the next run compares content hashes instead ("racy git").
 RACY_SECONDS = 2.0
@@ -164,6 +171,8 @@ class FileCache:
 
     folder: Path
     key: str
+    # Named by the user ($DEALLEDGER_CACHE_DIR), not found in the ledger: may be a link.
+    chosen: bool = False
     records: dict[str, Record] = field(default_factory=dict)
     dirty: set[int] = field(default_factory=set)
     _loaded: set[int] = field(default_factory=set)
@@ -175,7 +184,17 @@ class FileCache:
 
     @classmethod
     def for_ledger(cls, root: Path | None) -> FileCache | None:
-        """The cache for a ledger root, or None where there is nowhere to keep one."""
+        """The cache for a ledger root, or None where there is nowhere safe to keep one.
+
+        The cache folder inside a ledger comes with the ledger (a pull request can commit
+        one), so it is used only as a real folder: a `.dealledger-cache` that is a link, or
+        whose settings record or .gitignore is a link, FIFO, device or folder, means no cache
+        for this run (it is then neither read nor written, and the run is as with
+        --no-cache). A folder named in $DEALLEDGER_CACHE_DIR is the user's own choice and
+        may be a link; the files in it are held to the same rule. Settings that cannot be
+        read (a FIFO, a link out of the ledger, too large) also mean no cache: the run
+        reports them as it would without one.
+        """
         env = os.environ.get(CACHE_ENV)
         if env:
             folder = Path(env)
@@ -183,11 +202,48 @@ class FileCache:
             folder = root / CACHE_DIR_NAME
         else:
             return None
+        cache = cls(folder, "", chosen=bool(env))
+        if not cache.usable():
+            return None
         settings = b""
-        if root is not None:
-            with contextlib.suppress(OSError):
-                settings = (root / SETTINGS_FILE).read_bytes()
-        return cls(folder, cache_key(settings))
+        found = settings_file(root) if root is not None else None
+        if found is not None:
+            path, refusal = found
+            if refusal is not None:
+                return None
+            try:
+                settings = read_bounded(path)
+            except (OSError, NotRegularFile, TooLarge):
+                return None
+        cache.key = cache_key(settings)
+        return cache
+
+    def usable(self) -> bool:
+        """Whether the folder is (or can become) a real folder whose own files are regular.
+
+        Checked when the cache is opened and again before it is first written, so a link
+        put in place meanwhile is not written through either.
+        """
+        try:
+            info = self.folder.stat() if self.chosen else self.folder.lstat()
+        except FileNotFoundError:
+            return True  # created on first save
+        except OSError:
+            return False
+        if not stat.S_ISDIR(info.st_mode):
+            return False
+        return all(
+            file_refusal(self.folder / name, None, links=False) is None
+            for name in (SETTINGS_RECORD, GITIGNORE)
+        )
+
+    def _ready(self) -> bool:
+        """Create the folder if need be; False where it cannot be (safely) written."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        return self.usable()
 
     @staticmethod
     def shard_of(path_key: str) -> int:
@@ -201,10 +257,14 @@ class FileCache:
         return self.folder / f"{kind}-{shard:02d}.jsonl"
 
     def _read_verified(self, path: Path) -> bytes | None:
-        """A shard file's body if its header has this cache's key and the body its digest."""
+        """A shard file's body if its header has this cache's key and the body its digest.
+
+        Read like a deal file (bounded, never blocking, never through a link): a shard
+        linked to /dev/zero or replaced by a FIFO is simply not a valid shard.
+        """
         try:
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_bounded(path, MAX_CACHE_FILE_BYTES, follow_links=False)
+        except (OSError, NotRegularFile, TooLarge):
             return None
         return self._verified(raw)
 
@@ -321,8 +381,9 @@ class FileCache:
         if not self.dirty:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
+            if not self._ready():
+                raise OSError("the cache folder cannot be written safely")
+            ignore = self.folder / GITIGNORE
             if not ignore.exists():
                 _write_atomic(ignore, b"# dealledger's cache: safe to delete\n*\n")
         except OSError:
@@ -431,16 +492,17 @@ class FileCache:
             )
             for p in problems
         )
+        if not self._ready():
+            return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             body = IndexCodec.build().dump_settings((rows, currency))
-        except (OSError, CacheFormatError):
+        except CacheFormatError:
             return
         self._write_shard(self.folder / SETTINGS_RECORD, body)
 
     def save_derived(self) -> None:
         """Merge the kept results into their shards; lines of older file versions go."""
-        if not self._derived or not self.folder.is_dir():
+        if not self._derived or not self._ready():
             return
         digests_by_shard: dict[int, dict[bytes, str]] = {}
         touched = {shard for _, shard in self._derived}
@@ -501,11 +563,14 @@ class _LinesShard:
     @classmethod
     def open(cls, path: Path, verified: Callable[[bytes], bytes | None]) -> _LinesShard:
         try:
-            stream = path.open("rb")
-        except OSError:
+            descriptor = open_regular(path, follow_links=False)
+        except (OSError, NotRegularFile):
             return cls(None, {})
+        stream = os.fdopen(descriptor, "rb")
         try:
-            raw = stream.read()
+            size = os.fstat(descriptor).st_size
+            # Read what fstat says is there: a file that grows meanwhile fails its digest.
+            raw = stream.read(size) if size <= MAX_CACHE_FILE_BYTES else b""
         except OSError:
             stream.close()
             return cls(None, {})

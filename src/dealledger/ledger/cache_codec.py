@@ -51,6 +51,7 @@ from ..domain.models import (
 from ..domain.money import Precision
 from ..domain.periods import Period
 from .cache_index import CacheFormatError
+from .interrupts import raise_owed
 
 MODELS: tuple[type[BaseModel], ...] = (
     Deal,
@@ -292,9 +293,11 @@ class RecordCodec:
 
     def _deal_to_json(self, deal: Deal) -> bytes:
         try:
-            return self._deal_out.to_json(deal, exclude_unset=True, warnings="error")
+            encoded = self._deal_out.to_json(deal, exclude_unset=True, warnings="error")
         except (PydanticSerializationError, KeyError) as exc:
             raise CacheFormatError(str(exc)) from exc
+        raise_owed()  # a Ctrl-C inside the callbacks for Decimals: the encoding is damaged
+        return encoded
 
     def load_deal(self, data: bytes) -> Deal:
         try:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.errors import LedgerError, UsageError
 from ..domain.facts import DealFacts, DealFile, facts_of
+from ..domain.periods import today_somewhere
 from ..domain.problems import Finding, Problem, Severity
 from ..load.discover import (
     DEALS_DIR,
@@ -239,7 +240,7 @@ def load_ledger(
             _refused(target) if target.refusal is not None else next(read) for target in everything
         ]
         facts = [deal_file.facts for deal_file in loaded]
-        ledger_findings = cross_file_findings(loaded, facts, today or date.today())
+        ledger_findings = cross_file_findings(loaded, facts, today or today_somewhere())
 
     problems: list[Problem] = list(settings.problems)
     source = DealSource(file_cache, context)

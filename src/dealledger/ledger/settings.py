@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.problems import Problem, Severity
-from ..load.discover import SETTINGS_FILE, is_within, resolved
+from ..domain.problems import Problem
+from ..load.discover import settings_file
 
 if TYPE_CHECKING:
     from ..domain.models import Settings
@@ -54,19 +54,13 @@ def read_settings(
     root: Path | None, cache: FileCache | None, display: Callable[[Path], str]
 ) -> LedgerSettings:
     """The settings of the ledger at `root` (the defaults where it has no dealledger.toml)."""
-    path = root / SETTINGS_FILE if root is not None else None
-    if path is not None and _link_outside(path, root):
-        refused = Problem(
-            "DL001",
-            Severity.ERROR,
-            display(path),
-            None,
-            None,
-            "symbolic link to a file outside the ledger; not read",
-        )
-        return LedgerSettings((refused,), _defaults)
-    if path is None or not path.is_file():
+    found = settings_file(root) if root is not None else None
+    if found is None:
         return LedgerSettings((), _defaults)
+    path, refusal = found
+    if refusal is not None:
+        problem = Problem("DL001", refusal.severity, display(path), None, None, refusal.message)
+        return LedgerSettings((problem,), _defaults)
     shown = display(path)
     known = cache.settings_record(shown) if cache is not None else None
     if known is not None:
@@ -95,11 +89,3 @@ def _validated(path: Path, shown: str) -> tuple[Settings, tuple[Problem, ...]]:
     if findings and text is not None:
         problems += place_findings(findings, text, shown, None)
     return settings, problems
-
-
-def _link_outside(path: Path, root: Path | None) -> bool:
-    """dealledger.toml linked from elsewhere: refused like a deal file linked from outside."""
-    if root is None or not path.is_symlink():
-        return False
-    real, base = resolved(path), resolved(root)
-    return real is None or base is None or not is_within(real, base)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,77 @@ LINKED_FOLDER = Refusal(
     Severity.WARNING,
     "symbolic link to a folder; not followed (give the folder itself to check its deals)",
 )
+NOT_REGULAR = Refusal(Severity.ERROR, "not a regular file; give a .toml file or a folder")
+A_FOLDER = Refusal(Severity.ERROR, "a folder, not a file; not read (it must be a file)")
+LINKED_FILE = Refusal(
+    Severity.ERROR,
+    "symbolic link; not written through (run the command on the file it points to)",
+)
+OUTSIDE = Refusal(Severity.ERROR, "outside the ledger folder; not used")
+
+
+def file_refusal(path: Path, base: Path | None, *, links: bool = True) -> Refusal | None:
+    """The one rule for a file dealledger reads or writes inside a ledger (or cache) folder.
+
+    `base` is the real (resolved) folder the file must stay in, or None where the user named
+    the file itself (a path given on the command line). Refused, with the reason:
+    - a symbolic link out of `base`, a link loop or a broken link, and with `links=False`
+      (writers, the cache) any link at all: writing through a link would change whatever it
+      points to, and a committed link can point anywhere on a CI runner;
+    - a folder, FIFO, socket or device: reading a FIFO blocks, a device never ends, and a
+      writer must not replace either;
+    - a path whose folder resolves outside `base`.
+    None: the path may be used, or does not exist and its folder is inside `base` (the
+    reader reports that, a writer creates it). This is the test every reader and writer
+    applies (`deal_files`, the settings, the cache, completion, `update_file`, `new`,
+    `--output`), so a path refused by `check` is refused everywhere.
+    """
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return _folder_outside(path, base)  # to be created: only where it will stay inside
+    except OSError:
+        return LINK_LOOP if path.is_symlink() else None  # the reader reports the error
+    if stat.S_ISLNK(info.st_mode):
+        real = resolved(path)
+        if real is None:
+            return LINK_LOOP
+        if base is not None and not is_within(real, base):
+            return LINK_OUTSIDE
+        if not links:
+            return LINKED_FILE
+        try:
+            info = path.stat()
+        except OSError:
+            return LINK_LOOP
+    if stat.S_ISDIR(info.st_mode):
+        return A_FOLDER
+    if not stat.S_ISREG(info.st_mode):
+        return NOT_REGULAR
+    return _folder_outside(path, base)
+
+
+def _folder_outside(path: Path, base: Path | None) -> Refusal | None:
+    """OUTSIDE where `path`'s folder resolves outside `base` (a linked sub-folder)."""
+    if base is None:
+        return None
+    folder = resolved(path.parent)
+    return OUTSIDE if folder is None or not is_within(folder, base) else None
+
+
+def settings_file(root: Path) -> tuple[Path, Refusal | None] | None:
+    """The root's dealledger.toml and why it may not be read (None: it may), or None where
+    there is none. The same rule as deal files: a folder, FIFO or device of that name, or a
+    link out of the ledger, is a problem to report (DL001), never silently the defaults."""
+    path = root / SETTINGS_FILE
+    if not os.path.lexists(path):
+        return None
+    return path, file_refusal(path, real_folder(root))
+
+
+def real_folder(folder: Path) -> Path:
+    """`folder` resolved, as `file_refusal` wants its `base` (the path itself if it cannot be)."""
+    return resolved(folder) or folder.absolute()
 
 
 def find_root(ledger: Path | None, cwd: Path, environ: dict[str, str] | None = None) -> Path | None:
@@ -90,7 +162,7 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
     - A folder named `x.toml` is a folder: it is searched, not read.
     - A sub-folder that cannot be listed (permission denied) is an error, not a silent gap.
     """
-    base = resolved(folder) or folder.absolute()
+    base = real_folder(folder)
     seen: set[Path] = set()
 
     def shown_folder(here: Path) -> str:
@@ -133,19 +205,24 @@ def deal_files(folder: Path, display_base: str) -> Iterator[Target]:
                 continue
             # A plain file is met once by the walk; only links can name a file twice, so
             # only links are resolved (a syscall per path part, too dear for every file).
+            # The file type comes with the listing: a FIFO or device is refused unopened.
             if entry.is_symlink():
-                real = resolved(path)
-                if real is None:
-                    yield Target(path, shown(path), LINK_LOOP)
+                refusal = file_refusal(path, base)
+                if refusal is not None:
+                    yield Target(path, shown(path), refusal)
                     continue
-                if not is_within(real, base):
-                    yield Target(path, shown(path), LINK_OUTSIDE)
+                real = resolved(path)
+                if real is None:  # removed since: the loader reports it
+                    yield Target(path, shown(path))
                     continue
                 if real.suffix == ".toml":
                     continue  # the walk reaches the target itself; read it under its own name
                 if real in seen:
                     continue
                 seen.add(real)
+            elif not _is_plain_file(entry):
+                yield Target(path, shown(path), NOT_REGULAR)
+                continue
             name = entry.name
             yield Target(path, name if here_shown == "." else f"{here_shown}{os.sep}{name}")
         stack.extend((path, depth + 1) for path in reversed(subfolders))
@@ -165,6 +242,13 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
+
+
+def _is_plain_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return True  # gone or unreadable since the listing: the loader says which
 
 
 def _unlistable(error: OSError) -> Refusal:

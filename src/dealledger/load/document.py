@@ -26,6 +26,7 @@ from ..domain.limits import (
 )
 from ..domain.periods import impossible_date
 from ..domain.problems import Finding, Problem, Severity
+from .discover import NOT_REGULAR
 from .positions import PositionIndex, Span, decode_error_span, scan_positions, utf8_error_span
 from .reading import NotRegularFile, TooLarge, read_bounded
 from .toml_parse import loads as toml_loads
@@ -72,7 +73,7 @@ def read_document(
         if data is None:
             data = read_bounded(path)
     except NotRegularFile:
-        return failed("DL001", "not a regular file; give a .toml file or a folder")
+        return failed("DL001", NOT_REGULAR.message)
     except TooLarge as exc:
         return failed(
             "DL004",
@@ -84,7 +85,7 @@ def read_document(
             return failed("DL001", "broken link: the file it points to does not exist")
         return failed("DL001", "file not found (deleted while reading?)")
     except IsADirectoryError:
-        return failed("DL001", "not a regular file; give a .toml file or a folder")
+        return failed("DL001", NOT_REGULAR.message)
     except PermissionError:
         return failed("DL001", "permission denied; make the file readable")
     except OSError as exc:

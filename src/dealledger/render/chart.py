@@ -16,6 +16,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from ..domain.money import readable
+from ..domain.periods import year_start
 from ..domain.safe_text import terminal_safe
 
 # Mark kinds, from least to most important: a later one wins a shared column.
@@ -57,8 +58,8 @@ class TimelineChart:
         plot = max(width - label_width - 2, 12)
         days = [day for _, marks in self.rows for day, _ in marks]
         low = date(min(days).year, 1, 1)
-        high = date(max(days).year + 1, 1, 1)
-        span = (high - low).days
+        high = year_start(max(days).year + 1)
+        span = (high - low).days or 1
 
         def column(day: date) -> int:
             return min(plot - 1, (day - low).days * (plot - 1) // span)

@@ -259,7 +259,10 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def _xml_text(text: str) -> str:
-    return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Text for an XML attribute or element, escaped like every other output (C0, C1, bidi,
+    invisible characters and the bytes of names that are not UTF-8 as visible escapes), then
+    anything XML 1.0 still cannot hold."""
+    return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", terminal_safe(text))
 
 
 def checked_files(ledger: Ledger) -> list[str]:

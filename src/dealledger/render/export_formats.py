@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from decimal import Decimal
 from typing import Any
 
+from ..domain.errors import LedgerError
 from ..domain.money import to_json_number
 from ..reports.export import TABLES, Rows
 from .jsonout import dumps
 
+# SQLite's INTEGER is 64 bits; a larger Python int raises OverflowError deep in sqlite3.
+_SQLITE_INT = range(-(2**63), 2**63)
 
-def _sql_value(value: Any) -> Any:
+
+class ExportValueError(LedgerError, ValueError):
+    """A value the chosen format cannot hold exactly; nothing was written (exit 1)."""
+
+
+def _sql_value(value: Any, table: str = "", column: str = "") -> Any:
     """Decimals as exact TEXT: SQLite would otherwise store a binary float."""
-    return to_json_number(value) if isinstance(value, Decimal) else value
+    if isinstance(value, Decimal):
+        return to_json_number(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _SQLITE_INT:
+        raise ExportValueError(
+            f"{table}.{column} = {value} does not fit SQLite's 64-bit INTEGER (an amount "
+            "converted at an unrealistic FX rate?); check dealledger.toml's [[fx]] rates, "
+            "or export --format json or csv, which hold any size"
+        )
+    return value
 
 
 def _flat(rows: Rows) -> Rows:
@@ -32,7 +50,21 @@ def write_sqlite(rows: Rows, path: Any) -> None:
     """Create the tables, keys and indexes in a new database file at `path`."""
     import sqlite3
 
-    rows = _flat(rows)
+    try:
+        _fill_database(_flat(rows), path)
+    except sqlite3.OperationalError as exc:
+        # SQLite reports the system's refusals in its own words; they are what they are, an
+        # OSError (exit 1, "No space left on device"), not a bug in dealledger.
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+        if code is not None and code & 0xFF in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+            raise OSError(errno.EIO, f"{os.strerror(errno.EIO)} ({exc})") from None
+        raise
+
+
+def _fill_database(rows: Rows, path: Any) -> None:
+    import sqlite3
 
     connection = sqlite3.connect(path)
     try:
@@ -46,7 +78,10 @@ def write_sqlite(rows: Rows, path: Any) -> None:
                 placeholders = ", ".join("?" for _ in names)
                 connection.executemany(
                     f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})",
-                    [[_sql_value(row[name]) for name in names] for row in rows[table.name]],
+                    [
+                        [_sql_value(row[name], table.name, name) for name in names]
+                        for row in rows[table.name]
+                    ],
                 )
     finally:
         connection.close()

@@ -23,6 +23,7 @@ from ..domain.figures import (
     tranche_currency,
 )
 from ..domain.periods import due_start, due_text
+from ..domain.safe_text import unicode_safe
 from ..ledger import Entry, Ledger
 from ..rules.within_deal import tranche_parties
 from .currency import convert
@@ -222,7 +223,9 @@ def minor_units(amount: Decimal | None, currency: str | None) -> int | None:
     if amount is None or currency is None:
         return None
     scaled = amount.scaleb(minor_unit(currency))
-    return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    # to_integral_value, not quantize: quantize refuses (InvalidOperation) a result of more
+    # digits than the context keeps, and a converted amount may have 31 (10^15 x 10^15).
+    return int(scaled.to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
 def _joined(values: Any) -> str | None:
@@ -262,7 +265,7 @@ def _deal_row(entry: Entry, ledger: Ledger) -> dict[str, Any]:
         "tags": _joined(deal.tags),
         "summary": deal.summary,
         "notes": deal.notes,
-        "path": entry.display,
+        "path": unicode_safe(entry.display),
     }
 
 

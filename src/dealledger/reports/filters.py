@@ -93,7 +93,7 @@ def party_matches(query: str, entry: Entry, registry: Registry) -> bool:
 def parse_filter_date(text: str, *, end: bool) -> date:
     """A date, or a period meaning its first day (`--since`) or its last day (`--until`)."""
     stripped = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped):
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped, re.ASCII):
         try:
             return date.fromisoformat(stripped)
         except ValueError as exc:
@@ -147,8 +147,10 @@ def build_filter(
     tags: Sequence[str] = (),
 ) -> DealFilter:
     """Check the raw option values; party names are not split (they may hold commas)."""
-    since_date = parse_filter_date(since, end=False) if since else None
-    until_date = parse_filter_date(until, end=True) if until else None
+    # `is not None`, not truthiness: `--since ""` (an unset shell variable) is a mistake to
+    # report, never silently no filter at all.
+    since_date = parse_filter_date(since, end=False) if since is not None else None
+    until_date = parse_filter_date(until, end=True) if until is not None else None
     if since_date and until_date and since_date > until_date:
         raise FilterError(f"--since {since} is after --until {until}")
     return DealFilter(
