@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -189,23 +190,34 @@ def load_deal(text: str) -> Deal:
 
 def _tagged(value: Any) -> Any:
     kind = type(value)
-    if value is None or kind in (str, int, bool):
+    if kind is str:
+        if _BARE_MARK in value:
+            raise CodecError("text holding NUL")
+        return value
+    if value is None or kind is bool:
         return value
     if kind is Decimal:
-        return {"$d": str(value)}
+        # Written as a bare JSON number (see `dump_value`), read back by `parse_float` and
+        # `parse_int` in C: no Python call per amount.
+        return _BARE_MARK + str(value) if value.is_finite() else {"$d": str(value)}
+    if kind is int:
+        return {"$i": value}
     if kind is date:
         return {"$t": value.isoformat()}
     if kind is tuple:
         return {"$u": [_tagged(item) for item in value]}
     if kind is list:
         return [_tagged(item) for item in value]
-    if kind is dict and all(type(key) is str and not key.startswith("$") for key in value):
+    if kind is dict and all(type(k) is str and k[:1] != "$" and _BARE_MARK not in k for k in value):
         return {key: _tagged(item) for key, item in value.items()}
     raise CodecError(f"cannot store a {kind.__name__}")
 
 
+_BARE_MARK = "\x00"
+_BARE = re.compile(r'"\\u0000([^"]*)"')
 _UNTAG: dict[str, Callable[[Any], Any]] = {
     "$d": _from_text(Decimal),
+    "$i": _exact(Decimal),  # integers are read as Decimals, like every bare number
     "$t": _from_text(date.fromisoformat),
     "$u": lambda items: tuple(items) if type(items) is list else _exact(list)(items),
 }
@@ -216,19 +228,25 @@ def _untagged(table: dict[str, Any]) -> Any:
         for key, value in table.items():
             untag = _UNTAG.get(key)
             if untag is not None:
-                return untag(value)
+                value = untag(value)
+                return int(value) if key == "$i" else value
     return table
 
 
 def dump_value(value: Any) -> str:
     """A derived value as JSON text (CodecError: a type that would not read back the same)."""
-    return json.dumps(_tagged(value), separators=(",", ":"))
+    return _BARE.sub(r"\1", json.dumps(_tagged(value), separators=(",", ":")))
 
 
 def load_values(texts: list[str]) -> list[Any]:
     """Stored derived values, in one call; CodecError if any does not decode."""
     try:
-        values = json.loads("[" + ",".join(texts) + "]", object_hook=_untagged)
+        values = json.loads(
+            "[" + ",".join(texts) + "]",
+            object_hook=_untagged,
+            parse_float=Decimal,
+            parse_int=Decimal,
+        )
     except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
         raise CodecError(str(exc)) from exc
     if len(values) != len(texts):
