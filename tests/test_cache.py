@@ -24,7 +24,9 @@ from dealledger.cli import app
 from dealledger.cli.progress import LoadProgress
 from dealledger.ledger import cache as cache_module
 from dealledger.ledger import cache_codec
-from dealledger.ledger.cache import CACHE_DIR_NAME, CACHE_ENV, DATABASE, Cache, load_deal_files
+from dealledger.ledger import files as files_module
+from dealledger.ledger.cache import CACHE_DIR_NAME, CACHE_ENV, DATABASE, Cache
+from dealledger.ledger.files import load_deal_files
 from dealledger.ledger.ledger import Ledger, load_ledger
 from dealledger.load.discover import deal_files
 
@@ -49,13 +51,13 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the files actually parsed (not served from the cache) during a test."""
     seen: list[str] = []
-    real = cache_module.load_deal_file
+    real = files_module.load_deal_file
 
     def counting(path: Path, display: str, data: bytes | None = None, context=None):  # type: ignore[no-untyped-def]
         seen.append(path.name)
         return real(path, display, data, context)
 
-    monkeypatch.setattr(cache_module, "load_deal_file", counting)
+    monkeypatch.setattr(files_module, "load_deal_file", counting)
     return seen
 
 
@@ -144,7 +146,7 @@ def _no_deal_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("a deal was decoded or parsed")
 
     monkeypatch.setattr(cache_codec, "load_deal", refuse)
-    monkeypatch.setattr(cache_module, "load_deal_file", refuse)
+    monkeypatch.setattr(files_module, "load_deal_file", refuse)
 
 
 @pytest.mark.parametrize(
@@ -693,7 +695,7 @@ def test_reports_read_deals_back_when_a_cold_run_keeps_none(
         ["value", "-f", "json", "--as-of", "2026-01-01"],
     ]
     expected = [runner.invoke(app, [*args, "--no-cache"]).stdout_bytes for args in commands]
-    monkeypatch.setattr(cache_module, "KEEP_PARSED", 3)
+    monkeypatch.setattr(files_module, "KEEP_PARSED", 3)
     monkeypatch.setattr(ledger_module.DealSource, "HELD", 2)
     for args, output in zip(commands, expected, strict=True):
         shutil.rmtree(root / CACHE_DIR_NAME, ignore_errors=True)

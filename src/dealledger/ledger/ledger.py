@@ -28,7 +28,8 @@ from ..load.discover import (
     file_identity,
 )
 from ..rules.across_files import cross_file_findings
-from .cache import Cache, load_deal_file, load_deal_files, path_key
+from .cache import Cache, path_key
+from .files import load_deal_file, load_deal_files
 from .settings import LedgerSettings, read_settings
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 class Entry:
     """A valid deal and where it came from; the deal itself is decoded on first use.
 
-    Most entries of a warm run come from the cache's index, which holds what rules across
+    Most entries of a warm run come from the cache's `files` table, which holds what rules across
     files need but not the deal: `check` never decodes one, and reports decode each deal
     when they reach it (see `DealSource`).
     """
