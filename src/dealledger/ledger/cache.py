@@ -59,6 +59,8 @@ DATABASE = "cache.sqlite3"
 FORMAT = 7
 # How long a run waits for another run's write to finish before it skips writing.
 LOCK_SECONDS = 2.0
+# Rows are written this many at a time.
+BATCH = 512
 
 SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -136,6 +138,7 @@ class Cache:
         self._loaded = False
         self._writable = True
         self._derived: dict[str, dict[str, tuple[str, str]]] = {}
+        self._pending: dict[str, list[tuple[Any, ...]]] = {}
 
     @classmethod
     def for_ledger(cls, root: Path | None) -> Cache | None:
@@ -161,16 +164,25 @@ class Cache:
                 _set_aside(database)
         return None
 
-    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Rows into the run's one transaction; a cache that cannot be written is skipped."""
-        if not self._writable:
-            return
+    def _write(self, sql: str, row: tuple[Any, ...]) -> None:
+        """A row for the run's one transaction, written with others of its kind in batches."""
+        if self._writable:
+            rows = self._pending.setdefault(sql, [])
+            rows.append(row)
+            if len(rows) >= BATCH:
+                self._flush()
+
+    def _flush(self) -> None:
+        """Pending rows into the transaction; a cache that cannot be written is skipped."""
         try:
-            if not self._db.in_transaction:
-                self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(sql, rows)
+            for sql, rows in self._pending.items():
+                if rows and self._writable:
+                    if not self._db.in_transaction:
+                        self._db.execute("BEGIN IMMEDIATE")
+                    self._db.executemany(sql, rows)
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
+        self._pending.clear()
 
     def _fail(self, exc: sqlite3.DatabaseError) -> None:
         self._writable = False
@@ -180,6 +192,7 @@ class Cache:
             _set_aside(self.path)  # the next run starts a new one
 
     def commit(self) -> None:
+        self._flush()
         if self._db.in_transaction:
             try:
                 self._db.commit()
@@ -206,19 +219,19 @@ class Cache:
         self.records[key] = record
         self._write(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(key, record.size, record.mtime_ns, record.digest, record.deal_id, record.problems,
-              record.facts, deal_json)],
+            (key, record.size, record.mtime_ns, record.digest, record.deal_id, record.problems,
+             record.facts, deal_json),
         )  # fmt: skip
 
     def trust_mtime(self, key: str, record: Record, mtime_ns: int | None) -> None:
         """A file found unchanged by its hash: next time its mtime is enough."""
         record.mtime_ns = mtime_ns
-        self._write("UPDATE files SET mtime_ns = ? WHERE path = ?", [(mtime_ns, key)])
+        self._write("UPDATE files SET mtime_ns = ? WHERE path = ?", (mtime_ns, key))
 
     def forget(self, key: str) -> None:
         if self.lookup(key) is not None:
             del self.records[key]
-            self._write("DELETE FROM files WHERE path = ?", [(key,)])
+            self._write("DELETE FROM files WHERE path = ?", (key,))
 
     def deal(self, key: str) -> Deal | None:
         """The stored deal of the file version this run checked, or None."""
@@ -255,7 +268,7 @@ class Cache:
         if record is not None:
             self._write(
                 "INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?)",
-                [(name, key, record.digest, value)],
+                (name, key, record.digest, value),
             )
 
     def settings_record(self, display: str) -> tuple[tuple[Problem, ...], str | None] | None:
@@ -273,7 +286,7 @@ class Cache:
     def keep_settings_record(self, problems: tuple[Problem, ...], currency: str | None) -> None:
         self._write(
             "INSERT OR REPLACE INTO settings VALUES (1, ?, ?)",
-            [(problem_rows(problems), currency)],
+            (problem_rows(problems), currency),
         )
         self.commit()
 

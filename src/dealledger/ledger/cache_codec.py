@@ -39,22 +39,23 @@ class CodecError(ValueError):
 Decoder = Callable[[Any], Any]
 
 
-def _exact(kind: type) -> Decoder:
+def _when(accepts: Callable[[Any], bool], convert: Decoder = lambda value: value) -> Decoder:
+    """A decoder: `convert(value)` for a JSON value `accepts` takes, else CodecError."""
+
     def decode(value: Any) -> Any:
-        if type(value) is not kind:
-            raise CodecError(f"expected {kind.__name__}")
-        return value
-
-    return decode
-
-
-def _from_text(convert: Callable[[str], Any]) -> Decoder:
-    def decode(value: Any) -> Any:
-        if type(value) is not str:
-            raise CodecError("expected text")
+        if not accepts(value):
+            raise CodecError(f"unexpected {type(value).__name__}")
         return convert(value)
 
     return decode
+
+
+def _exact(kind: type) -> Decoder:
+    return _when(lambda value: type(value) is kind)
+
+
+def _from_text(convert: Callable[[str], Any]) -> Decoder:
+    return _when(lambda value: type(value) is str, convert)
 
 
 def _union(options: list[Decoder]) -> Decoder:
@@ -71,42 +72,12 @@ def _union(options: list[Decoder]) -> Decoder:
     return decode
 
 
-def _literal(choices: tuple[Any, ...]) -> Decoder:
-    def decode(value: Any) -> Any:
-        if not any(type(value) is type(choice) and value == choice for choice in choices):
-            raise CodecError("not one of the literal's values")
-        return value
-
-    return decode
-
-
-def _sequence(item: Decoder) -> Decoder:
-    def decode(value: Any) -> Any:
-        if type(value) is not list:
-            raise CodecError("expected a list")
-        return tuple([item(element) for element in value])
-
-    return decode
-
-
-def _mapping(key: Decoder, item: Decoder) -> Decoder:
-    def decode(value: Any) -> Any:
-        if type(value) is not dict:
-            raise CodecError("expected a table")
-        return {key(name): item(element) for name, element in value.items()}
-
-    return decode
-
-
-def _record(kind: type, build: Callable[..., Any], fields: dict[str, Decoder], required: set[str]):
+def _record(build: Callable[..., Any], fields: dict[str, Decoder], required: set[str]) -> Decoder:
     """A model or dataclass from a JSON object: no unknown key, no required key missing."""
-
-    def decode(value: Any) -> Any:
-        if type(value) is not dict or not required <= value.keys() <= fields.keys():
-            raise CodecError(f"not a {kind.__name__}")
-        return build(**{name: fields[name](element) for name, element in value.items()})
-
-    return decode
+    return _when(
+        lambda value: type(value) is dict and required <= value.keys() <= fields.keys(),
+        lambda value: build(**{name: fields[name](item) for name, item in value.items()}),
+    )
 
 
 def decoder(annotation: Any) -> Decoder:
@@ -120,14 +91,17 @@ def decoder(annotation: Any) -> Decoder:
     if origin in (typing.Union, types.UnionType):
         return _union([decoder(arg) for arg in args])
     if origin is typing.Literal:
-        return _literal(args)
+        return _when(lambda value: any(type(value) is type(a) and value == a for a in args))
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return _sequence(decoder(args[0]))
+        item = decoder(args[0])
+        return _when(lambda value: type(value) is list, lambda value: tuple(map(item, value)))
     if origin is dict:
-        return _mapping(decoder(args[0]), decoder(args[1]))
-    if annotation is type(None):
-        return lambda value: None if value is None else _exact(type(None))(value)
-    if annotation in (str, int, bool):
+        key, item = decoder(args[0]), decoder(args[1])
+        return _when(
+            lambda value: type(value) is dict,
+            lambda value: {key(name): item(element) for name, element in value.items()},
+        )
+    if annotation in (str, int, bool, type(None)):
         return _exact(annotation)
     if annotation is Decimal:
         return _from_text(Decimal)
@@ -138,7 +112,7 @@ def decoder(annotation: Any) -> Decoder:
     if dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
         hints = typing.get_type_hints(annotation)
         names = [field.name for field in dataclasses.fields(annotation)]
-        return _record(annotation, annotation, {n: decoder(hints[n]) for n in names}, set(names))
+        return _record(annotation, {n: decoder(hints[n]) for n in names}, set(names))
     raise CodecError(f"no decoder for {annotation!r}")
 
 
@@ -147,7 +121,7 @@ def _model(model: type) -> Decoder:
     info = model.model_fields  # type: ignore[attr-defined]
     fields = {name: decoder(field.annotation) for name, field in info.items()}
     required = {name for name, field in info.items() if field.is_required()}
-    return _record(model, model.model_construct, fields, required)  # type: ignore[attr-defined]
+    return _record(model.model_construct, fields, required)  # type: ignore[attr-defined]
 
 
 @cache
