@@ -175,7 +175,7 @@ class Ledger:
         on nothing but the entry's file, the settings (both in the cache's key) and what
         `name` spells out (say, the reporting currency and grouping keys), and returns plain
         data: str, int, bool, None, Decimal, date, and tuples, lists and str-keyed dicts of
-        them (anything else is computed every time).
+        them (anything else is computed every time). Each value is the caller's own to change.
         """
         from .cache_codec import CodecError, dump_value
 

@@ -88,7 +88,8 @@ def iter_summary_records(ledger: Ledger) -> Iterator[dict[str, Any]]:
         "summary", lambda entry: summary_fields(entry.deal, ledger.registry, ledger.fx)
     )
     for entry, row in zip(ledger.entries, rows, strict=True):
-        yield {**row, "path": entry.display}
+        row["path"] = entry.display
+        yield row
 
 
 def currency_totals(records: list[dict[str, Any]]) -> dict[str, dict[str, Decimal]]:
