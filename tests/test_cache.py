@@ -371,6 +371,9 @@ CORRUPTIONS = {
         "UPDATE files SET facts = '[\"2025-01-01\", 3]' WHERE facts IS NOT NULL"
     ),
     "problem row of wrong shape": rows("UPDATE files SET problems = '[[\"DL999\"]]'"),
+    "line that is not a number": rows(
+        "UPDATE files SET problems = json_set(problems, '$[0][2]', 'x') WHERE problems != '[]'"
+    ),
     "problems not a list": rows("UPDATE files SET problems = 'null'"),
     "size not a number": rows("UPDATE files SET size = 'x'"),
     "key of another version": rows("UPDATE meta SET value = 'other'"),

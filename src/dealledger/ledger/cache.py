@@ -75,8 +75,6 @@ TABLES = ("files", "settings", "derived", "meta")
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
 
-Progress = Callable[[int], None]
-
 
 @dataclass(slots=True)
 class Record:
@@ -94,7 +92,15 @@ class Record:
         """The file's result without its deal (`Cache.deal` reads that); ValueError if the
         row is not what this module writes."""
         problems = tuple(
-            Problem(code, _SEVERITIES[severity], display, line, column, _text(message), deal)
+            Problem(
+                _text(code),
+                _SEVERITIES[severity],
+                display,
+                _maybe(_number, line),
+                _maybe(_number, column),
+                _text(message),
+                _maybe(_text, deal),
+            )
             for code, severity, line, column, message, deal in json.loads(self.problems)
         )
         facts = None
@@ -106,8 +112,7 @@ class Record:
                 tuple(map(_text, related)),
                 tuple((_number(i), _text(key), _text(when)) for i, key, when in events),
             )
-        deal_id = None if self.deal_id is None else _text(self.deal_id)
-        return DealFile(path, display, None, problems, deal_id, facts)
+        return DealFile(path, display, None, problems, _maybe(_text, self.deal_id), facts)
 
 
 def _text(value: Any) -> str:
@@ -120,6 +125,10 @@ def _number(value: Any) -> int:
     if type(value) is not int:
         raise ValueError("not a number")
     return value
+
+
+def _maybe(check: Callable[[Any], Any], value: Any) -> Any:
+    return None if value is None else check(value)
 
 
 def problem_rows(problems: Iterable[Problem]) -> str:
