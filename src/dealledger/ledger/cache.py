@@ -85,8 +85,8 @@ class Record:
     mtime_ns: int | None
     digest: str
     deal_id: str | None
-    problems: str
-    facts: str | None
+    problems: Any  # as JSON gives them: checked when used
+    facts: Any
 
     def deal_file(self, path: Path, display: str) -> DealFile:
         """The file's result without its deal (`Cache.deal` reads that); ValueError if the
@@ -101,11 +101,11 @@ class Record:
                 _text(message),
                 _maybe(_text, deal),
             )
-            for code, severity, line, column, message, deal in json.loads(self.problems)
+            for code, severity, line, column, message, deal in self.problems
         )
         facts = None
         if self.facts is not None:
-            deal_id, day, related, events = json.loads(self.facts)
+            deal_id, day, related, events = self.facts
             facts = DealFacts(
                 _text(deal_id),
                 _text(day),
@@ -131,10 +131,8 @@ def _maybe(check: Callable[[Any], Any], value: Any) -> Any:
     return None if value is None else check(value)
 
 
-def problem_rows(problems: Iterable[Problem]) -> str:
-    return json.dumps(
-        [(p.code, p.severity.value, p.line, p.column, p.message, p.deal) for p in problems]
-    )
+def problem_rows(problems: Iterable[Problem]) -> list[tuple[Any, ...]]:
+    return [(p.code, p.severity.value, p.line, p.column, p.message, p.deal) for p in problems]
 
 
 class Cache:
@@ -146,7 +144,7 @@ class Cache:
         self.records: dict[str, Record] = {}
         self._loaded = False
         self._writable = True
-        self._derived: dict[str, dict[str, tuple[str, str]]] = {}
+        self._derived: dict[str, dict[str, str]] = {}
         self._pending: dict[str, list[tuple[Any, ...]]] = {}
 
     @classmethod
@@ -220,7 +218,11 @@ class Cache:
             self._loaded = True
             columns = "path, size, mtime_ns, digest, deal_id, problems, facts"
             rows = self._query(f"SELECT {columns} FROM files")
-            self.records = {row[0]: Record(*row[1:]) for row in rows}
+            kept = _json_pairs([(row[5], row[6]) for row in rows])
+            self.records = {
+                row[0]: Record(row[1], row[2], row[3], row[4], *pair)
+                for row, pair in zip(rows, kept, strict=True)
+            }
         return self.records.get(key)
 
     def store(self, key: str, record: Record, deal_json: str | None) -> None:
@@ -228,8 +230,9 @@ class Cache:
         self.records[key] = record
         self._write(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, record.size, record.mtime_ns, record.digest, record.deal_id, record.problems,
-             record.facts, deal_json),
+            (key, record.size, record.mtime_ns, record.digest, record.deal_id,
+             json.dumps(record.problems),
+             None if record.facts is None else json.dumps(record.facts), deal_json),
         )  # fmt: skip
 
     def trust_mtime(self, key: str, record: Record, mtime_ns: int | None) -> None:
@@ -260,17 +263,18 @@ class Cache:
             self.commit()
         return None
 
-    def derived(self, name: str, key: str) -> str | None:
-        """A value kept under `name` for this file version, or None."""
+    def derived(self, name: str, keys: list[str]) -> list[str | None]:
+        """The values kept under `name` for these files' versions (None where there is none)."""
         kept = self._derived.get(name)
         if kept is None:
             rows = self._query("SELECT path, digest, value FROM derived WHERE name = ?", name)
-            kept = self._derived[name] = {path: (digest, value) for path, digest, value in rows}
-        found = kept.get(key)
-        record = self.records.get(key)
-        if found is None or record is None or found[0] != record.digest:
-            return None
-        return found[1]
+            records = self.records
+            kept = self._derived[name] = {
+                path: value
+                for path, digest, value in rows
+                if path in records and records[path].digest == digest
+            }
+        return [kept.get(key) for key in keys]
 
     def keep_derived(self, name: str, key: str, value: str) -> None:
         record = self.records.get(key)
@@ -287,7 +291,7 @@ class Cache:
         if not rows:
             return None
         try:
-            record = Record(0, None, "", None, rows[0][0], None)
+            record = Record(0, None, "", None, json.loads(rows[0][0]), None)
             return record.deal_file(Path(display), display).problems, rows[0][1]
         except (ValueError, TypeError, KeyError):
             return None
@@ -295,9 +299,24 @@ class Cache:
     def keep_settings_record(self, problems: tuple[Problem, ...], currency: str | None) -> None:
         self._write(
             "INSERT OR REPLACE INTO settings VALUES (1, ?, ?)",
-            (problem_rows(problems), currency),
+            (json.dumps(problem_rows(problems)), currency),
         )
         self.commit()
+
+
+def _json_pairs(pairs: list[tuple[str, str | None]]) -> list[tuple[Any, Any]]:
+    """Problems and facts of every row, decoded in one call (one by one if any is damaged;
+    a damaged one becomes a value `Record.deal_file` refuses)."""
+    text = ",".join(f"[{problems},{facts or 'null'}]" for problems, facts in pairs)
+    try:
+        decoded = json.loads(f"[{text}]")
+        if len(decoded) == len(pairs) and all(len(pair) == 2 for pair in decoded):
+            return decoded
+    except (ValueError, TypeError, RecursionError):
+        pass
+    if len(pairs) == 1:
+        return [(None, None)]
+    return [_json_pairs([pair])[0] for pair in pairs]
 
 
 def _usable_folder(folder: Path) -> bool:

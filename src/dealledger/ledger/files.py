@@ -9,7 +9,6 @@ same clock tick could hold a second edit).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 import time
@@ -154,7 +153,7 @@ def _load_into(cache: Cache, key: str, target: Target, context: RuleContext | No
         content_hash(data),
         deal_file.deal_id,
         problem_rows(deal_file.problems),
-        json.dumps(facts.as_tuple()) if facts is not None else None,
+        facts.as_tuple() if facts is not None else None,
     )
     cache.store(key, record, deal_json)
     return deal_file

@@ -186,7 +186,7 @@ class Ledger:
         for start in range(0, len(self.entries), DERIVED_BATCH):
             batch = self.entries[start : start + DERIVED_BATCH]
             keys = [path_key(entry.path) for entry in batch]
-            kept = _decoded([cache.derived(name, key) for key in keys])
+            kept = _decoded(cache.derived(name, keys))
             for entry, key, value in zip(batch, keys, kept, strict=True):
                 if value is _MISSING:
                     value = compute(entry)
@@ -348,7 +348,7 @@ def _place(deal_file: DealFile, findings: Iterable[Finding], cache: Cache | None
     key = path_key(deal_file.path)
     spans: dict[str, list[int]] = {}
     if cache is not None and len(findings) <= MAX_PROBLEMS:
-        known = cache.derived(SPANS, key)
+        known = cache.derived(SPANS, [key])[0]
         if known is not None:
             with contextlib.suppress(ValueError):
                 spans = _span_table(json.loads(known))
