@@ -88,7 +88,7 @@ def run_once(command: list[str], cwd: Path, env: dict[str, str] | None = None) -
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss of wait4 is the child's own peak; pool workers are forked from it and
+    # ru_maxrss of wait4 is the child's own peak; any children it forks are
     # reported through its own RUSAGE_CHILDREN, which the child's rusage includes for CPU.
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
 
@@ -246,16 +246,6 @@ def main() -> None:
     no_cache = keep(
         measure("check --no-cache", [*DEALLEDGER, "check", "--no-cache"], root, args.repeat)
     )
-    pooled = keep(
-        measure(
-            "check (cold, 2 workers forced)",
-            [*DEALLEDGER, "check"],
-            root,
-            args.repeat,
-            bench.clear,
-            {**bench.env, "DEALLEDGER_WORKERS": "2"},
-        )
-    )
 
     def ratio(result: Result) -> float:
         return result.median / floor.median
@@ -275,7 +265,6 @@ def main() -> None:
         rows.append(verdict("totals warm / floor", ratio(totals_warm), 0.15))
     rows.append(verdict("check, one file edited / floor", ratio(check_edit), 0.2))
     rows.append(("check --no-cache / floor", f"{ratio(no_cache):.3f}x", "(info)", ""))
-    rows.append(("check cold, 2 workers / floor", f"{ratio(pooled):.3f}x", "(info)", ""))
     rows.append(("check cold CPU / floor CPU", f"{cpu_ratio(check_cold):.3f}x", "(info)", ""))
     rows.append(("check warm CPU / floor CPU", f"{cpu_ratio(check_warm):.3f}x", "(info)", ""))
 

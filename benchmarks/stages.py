@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from dealledger.domain import fields, limits, models
-from dealledger.ledger.cache import codec
-from dealledger.ledger.cache_codec import share_fields_sets
+from dealledger.ledger.cache_codec import dump_deal
 from dealledger.load import reading, validate
 from dealledger.load import toml_parse as toml_reader
 from dealledger.rules import within_deal as rules
@@ -106,13 +105,7 @@ def measure(root: Path, repeat: int) -> tuple[dict[str, float], float, int]:
     )
     deals = [deal for deal in results if deal is not None]
     times["rules"], _ = best_of(repeat, lambda: [rules.check_deal(deal) for deal in deals])
-    times["share"], _ = best_of(repeat, lambda: [share_fields_sets(deal) for deal in deals])
-    record_codec = codec()
-    if record_codec is not None:
-        times["encode"], _ = best_of(
-            repeat,
-            lambda: [record_codec.dump_deal(d) for d in deals],
-        )
+    times["encode"], _ = best_of(repeat, lambda: [dump_deal(deal) for deal in deals])
     return times, floor, len(files)
 
 

@@ -24,7 +24,7 @@ STAGES = {
     "cli": 7,
 }
 TOP_LEVEL = {"__init__": 0, "__main__": 8}
-CACHE_MODULES = {"ledger.cache", "ledger.cache_store"}
+CACHE_MODULES = {"ledger.cache", "ledger.cache_codec"}
 
 
 def _modules() -> dict[str, Path]:

@@ -32,7 +32,7 @@ INTERNAL = {
     "dealledger.valuation.model._Skip": "a tranche that cannot be valued; becomes a row's reason",
     "dealledger.load.reading.NotRegularFile": "read_bounded's refusal; becomes a problem",
     "dealledger.load.reading.TooLarge": "read_bounded's refusal; becomes a problem",
-    "dealledger.ledger.cache_index.CacheFormatError": "a cached record that does not decode; "
+    "dealledger.ledger.cache_codec.CodecError": "a cached deal that does not decode; "
     "the file is read instead",
     "dealledger.load.toml_text.TomlTextError": "the scanner met text tomllib accepted; "
     "a bug guard (callers parse first)",

@@ -188,12 +188,12 @@ def test_a_committed_cache_link_does_not_redirect_cache_writes(
 
 
 @pytest.mark.parametrize("kind", ["link", "fifo", "folder"])
-def test_a_cache_whose_settings_record_is_not_a_regular_file_is_not_used(
+def test_a_cache_whose_database_is_not_a_regular_file_is_not_used(
     cached_root: Path, tmp_path: Path, kind: str
 ) -> None:
     cache = cached_root / ".dealledger-cache"
     cache.mkdir()
-    record = cache / "settings.json"
+    record = cache / "cache.sqlite3"
     victim = tmp_path / "victim.json"
     victim.write_text("precious", encoding="utf-8")
     if kind == "link":
@@ -209,7 +209,8 @@ def test_a_cache_whose_settings_record_is_not_a_regular_file_is_not_used(
     assert victim.read_text(encoding="utf-8") == "precious"
     assert record.is_symlink() == (kind == "link")
     assert stat.S_ISFIFO(record.lstat().st_mode) == (kind == "fifo")
-    assert sorted(os.listdir(cache)) == ["settings.json"]  # nothing written beside it either
+    # Nothing written beside it but the folder's .gitignore (every cache folder has one).
+    assert set(os.listdir(cache)) <= {"cache.sqlite3", ".gitignore"}
 
 
 def limited_memory() -> None:

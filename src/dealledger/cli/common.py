@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from ..domain.models import CheckSettings
     from ..domain.problems import Problem
     from ..ledger import Ledger
-    from ..ledger.cache import Derive
 
 
 class Format(StrEnum):
@@ -105,7 +104,6 @@ def open_ledger(
     *,
     no_cache: bool = False,
     keep_deals: bool = True,
-    derive: Derive | None = None,
     rules: RuleChoice | None = None,
     anywhere: bool = True,
 ) -> Ledger:
@@ -132,7 +130,6 @@ def open_ledger(
             progress=progress,
             cache=not no_cache,
             keep_deals=keep_deals,
-            derive=derive,
         )
     # A command runs once and exits: keep the collector from rescanning the whole ledger
     # each time rendering allocates (reports build as many objects again).

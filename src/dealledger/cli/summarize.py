@@ -51,21 +51,14 @@ def summarize(
     from .output import emit_records, write_pieces
 
     chosen = filters.parse()
-    if output_format is Format.JSON:
-        from ..render.summary_json import derive_elements as derive
-    else:
-        from ..reports.summary import derive_rows as derive
-    # What this report wants of each deal is computed where deals are parsed (in parallel on
-    # a large cold run) and kept: the report then reads it like a warm run, holding no deal.
-    loaded = filtered(
-        open_ledger(ledger, paths, no_cache=no_cache, keep_deals=False, derive=derive), chosen
-    )
+    loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
     if output_format is Format.JSON:
-        from ..render.summary_json import summary_json_pieces
+        from ..render.jsonout import dumps_array
+        from ..reports.summary import iter_summary_records
 
         # Deal by deal: 100,000 deals stream out in flat memory.
-        write_pieces(summary_json_pieces(loaded))
+        write_pieces(dumps_array(iter_summary_records(loaded)))
         raise typer.Exit(1 if loaded.errors else 0)
     records = summary_records(loaded)
     emit_records(

@@ -66,12 +66,9 @@ def totals(
 
       dealledger totals --party CSPC --since 2024 --format csv > cspc.csv
     """
-    from functools import partial
-
     from ..render.totals_view import totals_view
     from ..reports.currency import reporting_currency
     from ..reports.totals import (
-        derive_contributions,
         parse_by,
         totals_fields,
         totals_record,
@@ -82,11 +79,7 @@ def totals(
     keys = parse_by(by or [])
     chosen = filters.parse()
     override = checked_currency(currency)
-    # Each deal's contributions are computed where deals are parsed and kept in the cache.
-    derive = partial(derive_contributions, by=tuple(keys), override=override)
-    loaded = filtered(
-        open_ledger(ledger, paths, no_cache=no_cache, keep_deals=False, derive=derive), chosen
-    )
+    loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded)
     record = totals_record(loaded, keys, reporting_currency(loaded, override))
     emit_records(

@@ -59,7 +59,7 @@ class DealFile:
     """What one deal file contributed: the deal if it validated, and its own problems.
 
     `facts` is set exactly when the file holds a valid deal; `deal` may then still be None
-    where the deal was not kept in memory (see `cache.load_deal_files`).
+    where the deal was not kept in memory (see `ledger.files.load_deal_files`).
     """
 
     path: Path

@@ -14,8 +14,8 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import GetCoreSchemaHandler, PlainValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from .codes import COUNTRIES, CURRENCIES
 from .limits import money_breach
@@ -63,39 +63,6 @@ def _require_str(value: object, what: str) -> str:
     return value
 
 
-#: Error type of a field checked in pydantic-core; `validate.py` asks the field's Python
-#: reference check (`REFERENCE_CHECKS`) for the problem code and message.
-NATIVE_FIELD_ERROR = "dealledger_native_field"
-#: Every character `str.isspace` accepts, which `str.strip` removes: Rust's `\s` (Unicode
-#: White_Space) plus the four information separators U+001C to U+001F.
-NOT_SPACE_PATTERN = r"[^\s\x1c-\x1f]"
-
-
-class _Native:
-    """A field checked in pydantic-core, with a Python function as the reference.
-
-    A deal has some twenty texts; checking them in Rust spares a call into Python for each.
-    Any failure is one error of type NATIVE_FIELD_ERROR naming the field kind; `validate.py`
-    then runs the reference on the input, so the problem code and message are the
-    reference's by construction (tests/test_text_field.py checks that the two accept the
-    same values).
-    """
-
-    def __init__(self, kind: str, schema: core_schema.CoreSchema) -> None:
-        self.kind = kind
-        self.schema = schema
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.custom_error_schema(
-            self.schema,
-            NATIVE_FIELD_ERROR,
-            custom_error_message=f"invalid {self.kind}",
-            custom_error_context={"kind": self.kind},
-        )
-
-
 # --- money -------------------------------------------------------------------------------
 
 
@@ -121,7 +88,9 @@ def money_precision(value: object) -> Precision:
     return _checked_money_precision(value)
 
 
-# Bounded: a file of 20,000 distinct amounts must not grow memory for the rest of the run.
+# The memos of accepted amounts, periods and royalty rates (beside their checks, which stay
+# the reference) save about 6% of a cold 10k `check` (docs/performance.md). Bounded: a file
+# of 20,000 distinct amounts must not grow memory for the rest of the run.
 _MEMO_LIMIT = 4096
 _TEXT_MEMO: dict[object, Precision] = {}
 _INT_MEMO: dict[object, Precision] = {}
@@ -387,13 +356,7 @@ Url = Annotated[
 ]
 _BLANK_TEXT = "empty text; write a value or remove the key"
 
-_NATIVE_TEXT = _Native(
-    "text",
-    core_schema.chain_schema(
-        [core_schema.str_schema(strict=True), core_schema.str_schema(pattern=NOT_SPACE_PATTERN)]
-    ),
-)
-Text = Annotated[str, _NATIVE_TEXT, WithJsonSchema({"type": "string", "minLength": 1})]
+Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
 
 
 # --- percentages and royalty rates -------------------------------------------------------
@@ -598,7 +561,3 @@ def forget_seen_values() -> None:
     _INT_MEMO.clear()
     _PERIOD_MEMO.clear()
     _ROYALTY_RATES_SEEN.clear()
-
-
-#: The Python check behind each `_Native` field kind: the source of its problem messages.
-REFERENCE_CHECKS: dict[str, Any] = {"text": _text}

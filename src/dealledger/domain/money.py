@@ -56,68 +56,7 @@ class Precision:
 
 
 def parse_money_text(text: str) -> Precision:
-    """Parse a money string such as "110M", "1.62B", "5.3 bn" or "1,620,000,000".
-
-    Nearly every amount in a ledger is written as plain digits with an optional point and a
-    one-letter suffix ("282M", "2.86B"); those take a shortcut in integer arithmetic that
-    builds exactly the Decimals the general parser builds (tests/test_money_fast.py checks
-    the two against each other). Everything else, errors included, goes the general way.
-    """
-    match = _SIMPLE_MONEY_RE.fullmatch(text)
-    if match is not None:
-        integer_digits, fraction_digits, suffix = match.groups()
-        integer_digits = integer_digits.replace(",", "")
-        fast = _simple_precision(integer_digits, fraction_digits or "", _SUFFIX_EXPONENTS[suffix])
-        if fast is not None:
-            return fast
-    return _parse_money_text_reference(text)
-
-
-# ASCII digits only (`\d` would take other scripts' digits too, which the reference handles),
-# short enough that no Decimal context can round: 15 + 9 digits, times at most 10**9. Integer
-# digits are plain or grouped by commas ("1,620,000,000"), as the reference accepts them.
-_SIMPLE_MONEY_RE = re.compile(
-    r"([0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15})(?:\.([0-9]{1,9}))?([kKmMbB]?)"
-)
-_SUFFIX_EXPONENTS = {"": 0, "k": 3, "K": 3, "m": 6, "M": 6, "b": 9, "B": 9}
-_ZERO = Decimal(0)
-
-
-def _simple_precision(integer_digits: str, fraction_digits: str, exponent: int) -> Precision | None:
-    """The Precision of digits, fraction digits and a power-of-ten suffix, if integral.
-
-    The value of `normalize` for an integral amount is the Decimal of the Python int (exponent
-    0); the tolerance is half the place value of the last significant digit, 5 * 10**n, which
-    for n < 0 `normalize` writes as the single digit 5 at exponent n. A fractional amount
-    ("1.5") returns None: rare enough to leave to the reference parser.
-    """
-    if fraction_digits:
-        shift = exponent - len(fraction_digits)
-        coefficient = int(integer_digits + fraction_digits)
-        tolerance_exponent = shift - 1
-    else:
-        shift = exponent
-        coefficient = int(integer_digits)
-        significant = integer_digits.rstrip("0")
-        if not significant:
-            return Precision(Decimal(coefficient), _ZERO)
-        tolerance_exponent = exponent + len(integer_digits) - len(significant) - 1
-    if shift >= 0:
-        value = Decimal(coefficient * 10**shift)
-    else:
-        whole, rest = divmod(coefficient, 10**-shift)
-        if rest:
-            return None
-        value = Decimal(whole)
-    if tolerance_exponent >= 0:
-        tolerance = Decimal(5 * 10**tolerance_exponent)
-    else:
-        tolerance = Decimal((0, (5,), tolerance_exponent))
-    return Precision(value, tolerance)
-
-
-def _parse_money_text_reference(text: str) -> Precision:
-    """The general parser: every accepted form, and the message for every rejected one."""
+    """Parse a money string such as "110M", "1.62B", "5.3 bn" or "1,620,000,000"."""
     stripped = text.strip()
     if stripped.startswith("-"):
         raise MoneyError("amounts cannot be negative", hint=f'"{stripped[1:].strip()}"')
@@ -144,14 +83,6 @@ def _parse_money_text_reference(text: str) -> Precision:
 
 def precision_of_integer(value: int) -> Precision:
     """Precision of a TOML integer: trailing zeros of an integer are not significant."""
-    if 0 <= value <= _SIMPLE_INTEGER_MAX:
-        fast = _simple_precision(str(value), "", 0)
-        if fast is not None:
-            return fast
-    return _precision_of_integer_reference(value)
-
-
-def _precision_of_integer_reference(value: int) -> Precision:
     return Precision(Decimal(value), _tolerance(str(abs(value)), "", Decimal(1)))
 
 
@@ -176,8 +107,6 @@ def normalize(value: Decimal) -> Decimal:
 
 
 _WIDE = Context(prec=MAX_DIGITS)
-# Integers up to this take the shortcut: within every limit, so the reference never fails.
-_SIMPLE_INTEGER_MAX = 10**15
 
 
 def float_hint(value: float) -> str:

@@ -1,308 +1,245 @@
-"""Validated deals to JSON and back, without running dealledger's validators again.
+"""What the cache stores, as JSON text, and back: validated deals and values derived from them.
 
-The cache stores what validation produced. Reading it back through `Deal.model_validate`
-would run every Python field validator again (money parsing, codes, dates), which costs as
-much as the parse the cache is there to avoid. Instead, this module derives from the models'
-annotations a *plain* pydantic-core schema of the same classes: each field with the type its
-validator produces (`str`, `date`, `Decimal`, `Period`, `Precision`, tuples, nested models)
-and the model's defaults. pydantic-core reads JSON with it entirely in Rust and still checks
-every type, so a damaged record is rejected rather than half-trusted; it writes JSON in Rust
-too. Only fields that were set are written, so `model_fields_set` round-trips
-and defaults come from the models themselves.
+Deals are written by pydantic's own serializer (`model_dump_json`, in Rust) and read back by
+decoders compiled from the models' annotations: each field's JSON value is turned into the
+type its validator produces (`Decimal`, `date`, `Period`, tuples, nested models) and checked
+on the way, then the models are built with `model_construct`, which runs no validator. A
+field added to a model needs nothing here as long as its type is made of those pieces; a
+type this module does not know makes the codec unavailable, and deals are then simply parsed
+again (never decoded wrongly). Only fields that were set are written, so `model_fields_set`
+round-trips and defaults come from the models themselves.
 
-Any annotation this module does not know makes `RecordCodec.build()` fail, and the cache is
-then simply not used: a new field type in models.py can never be cached wrongly.
+Derived values (a report's per-deal rows) are plain data, written so that they read back
+with their exact types and digits: a Decimal as a bare JSON number (`1.62E+9`), a date as
+its day number with a lower-case exponent (`739282e0`, which `str(Decimal)` never writes),
+and ints, tuples and non-finite Decimals tagged (`{"$i": 3}`, `{"$u": [...]}`,
+`{"$d": "NaN"}`). A warm `summarize` thus decodes its rows without a Python call per value.
+Everything is JSON: a damaged or hostile cache can give wrong answers at worst, never run
+code.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
 import types
 import typing
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-from pydantic_core import (
-    PydanticSerializationError,
-    PydanticUndefined,
-    SchemaSerializer,
-    SchemaValidator,
-    ValidationError,
-    core_schema,
-)
-
-from ..domain.models import (
-    Asset,
-    Deal,
-    Event,
-    Forecast,
-    Option,
-    Part,
-    Party,
-    Right,
-    Source,
-    SplitShare,
-    Stock,
-    Tier,
-    Tranche,
-)
-from ..domain.money import Precision
-from ..domain.periods import Period
-from .cache_index import CacheFormatError
 from .interrupts import raise_owed
 
-MODELS: tuple[type[BaseModel], ...] = (
-    Deal,
-    Party,
-    Asset,
-    Tranche,
-    Tier,
-    SplitShare,
-    Part,
-    Stock,
-    Option,
-    Right,
-    Event,
-    Source,
-    Forecast,
-)
-_DATACLASSES: dict[type, tuple[tuple[str, type], ...]] = {
-    Period: (("start", date), ("text", str)),
-    Precision: (("value", Decimal), ("tolerance", Decimal)),
-}
+if TYPE_CHECKING:
+    from ..domain.models import Deal
 
 
-def plain_schema(annotation: Any) -> core_schema.CoreSchema:
-    """The schema of the *validated* value an annotation stands for."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return plain_schema(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        args = typing.get_args(annotation)
-        options = [arg for arg in args if arg is not type(None)]
-        inner = (
-            plain_schema(options[0])
-            if len(options) == 1
-            # Left to right: "110000000" is the Decimal, "undisclosed" falls through to str.
-            else core_schema.union_schema(
-                [plain_schema(option) for option in options], mode="left_to_right"
-            )
-        )
-        return core_schema.nullable_schema(inner) if len(options) < len(args) else inner
-    if origin is typing.Literal:
-        return core_schema.literal_schema(list(typing.get_args(annotation)))
-    if origin is tuple:
-        args = typing.get_args(annotation)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return core_schema.tuple_schema([plain_schema(args[0])], variadic_item_index=0)
-        raise CacheFormatError(f"no cache schema for {annotation!r}")
-    if annotation is str:
-        return core_schema.str_schema()
-    if annotation is bool:
-        return core_schema.bool_schema(strict=True)
-    if annotation is int:
-        return core_schema.int_schema(strict=True)
-    if annotation is date:
-        return core_schema.date_schema()
-    if annotation is Decimal:
-        return core_schema.decimal_schema()
-    if annotation in _DATACLASSES:
-        fields = [
-            core_schema.dataclass_field(name, plain_schema(kind))
-            for name, kind in _DATACLASSES[annotation]
-        ]
-        return core_schema.dataclass_schema(
-            annotation,
-            core_schema.dataclass_args_schema(annotation.__name__, fields),
-            [name for name, _ in _DATACLASSES[annotation]],
-            slots=True,
-            frozen=True,
-        )
-    if annotation in MODELS:
-        return _model_schema(annotation)
-    raise CacheFormatError(f"no cache schema for {annotation!r}")
+class CodecError(ValueError):
+    """A value that cannot be stored, or stored text that does not decode: use the file."""
 
 
-@cache
-def _shadow(model: type[BaseModel]) -> type[BaseModel]:
-    """A subclass that is never validated, so its own validator is never built.
-
-    pydantic-core validates a model class with the class's *own* validator once that exists,
-    whatever schema it is handed; decoding into this never-built twin keeps the plain schema
-    in charge. `restore_classes` then gives each instance its real class back.
-    """
-    return type(f"_Cached{model.__name__}", (model,), {"__module__": __name__})
+Decoder = Callable[[Any], Any]
 
 
-_REAL: dict[type, type[BaseModel]] = {}
-_SHADOWS: dict[type, type[BaseModel]] = {}
-# Fields holding nested models, which `restore_classes` must visit.
-_NESTED: dict[type[BaseModel], tuple[str, ...]] = {}
+def _when(accepts: Callable[[Any], bool], convert: Decoder = lambda value: value) -> Decoder:
+    """A decoder: `convert(value)` for a JSON value `accepts` takes, else CodecError."""
+
+    def decode(value: Any) -> Any:
+        if not accepts(value):
+            raise CodecError(f"unexpected {type(value).__name__}")
+        return convert(value)
+
+    return decode
 
 
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+def _exact(kind: type) -> Decoder:
+    return _when(lambda value: type(value) is kind)
 
 
-def restore_classes(instance: Any) -> Any:
-    """Give a decoded instance, and every model nested in it, its real class.
-
-    The walk also shares `model_fields_set` between instances that set the same fields (see
-    `share_fields_sets`).
-    """
-    real = _REAL.get(type(instance), type(instance))
-    object.__setattr__(instance, "__class__", real)
-    _share_fields_set(instance)
-    values = instance.__dict__
-    for name in _NESTED[real]:
-        items = _children(values[name])
-        if items:
-            for item in items:
-                restore_classes(item)
-    return instance
+def _from_text(convert: Callable[[str], Any]) -> Decoder:
+    return _when(lambda value: type(value) is str, convert)
 
 
-def _children(value: Any) -> Any:
-    """The models a nested field holds: a tuple of them, or one model (a tranche's `stock`)."""
-    return (value,) if isinstance(value, BaseModel) else value
+def _union(options: list[Decoder]) -> Decoder:
+    """Left to right: "110000000" is the Decimal, "undisclosed" falls through to str."""
+
+    def decode(value: Any) -> Any:
+        for option in options:
+            try:
+                return option(value)
+            except (ValueError, TypeError, ArithmeticError):
+                continue
+        raise CodecError("no option of the union fits")
+
+    return decode
 
 
-def _nested_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    found = _NESTED.get(model)
-    if found is None:
-        found = _NESTED[model] = tuple(
-            name
-            for name, info in model.model_fields.items()
-            if any(nested in _annotation_types(info.annotation) for nested in MODELS)
-        )
-    return found
-
-
-def _share_fields_set(instance: Any) -> None:
-    fields_set = instance.__pydantic_fields_set__
-    key = frozenset(fields_set)
-    shared = _FIELDS_SETS.get(key)
-    if shared is None:
-        shared = _FIELDS_SETS[key] = set(fields_set)
-    object.__setattr__(instance, "__pydantic_fields_set__", shared)
-
-
-def share_fields_sets(instance: Any) -> Any:
-    """One `model_fields_set` object for all models that set the same fields.
-
-    Pydantic gives every instance its own set: over a third of a deal's memory. Frozen models
-    never change it, and pydantic copies it before any `model_copy(update=...)`, so sharing
-    is safe; it is what keeps 100,000 deals in memory affordable.
-    """
-    _share_fields_set(instance)
-    values = instance.__dict__
-    for name in _nested_fields(type(instance)):
-        items = _children(values[name])
-        if items:
-            for item in items:
-                share_fields_sets(item)
-    return instance
-
-
-def _restore_only(instance: Any) -> None:
-    """Real classes back after serializing; unlike `restore_classes`, shares nothing."""
-    kind = type(instance)
-    real = _REAL.get(kind)
-    if real is None:
-        return
-    object.__setattr__(instance, "__class__", real)
-    values = instance.__dict__
-    for name in _NESTED[real]:
-        items = _children(values[name])
-        if items:
-            for item in items:
-                _restore_only(item)
-
-
-def _as_shadows(instance: Any) -> None:
-    """The reverse of `restore_classes`, for the moment of serializing (see `dump_deal`)."""
-    real = type(instance)
-    object.__setattr__(instance, "__class__", _SHADOWS[real])
-    values = instance.__dict__
-    for name in _NESTED[real]:
-        items = _children(values[name])
-        if items:
-            for item in items:
-                _as_shadows(item)
-
-
-def _model_schema(model: type[BaseModel]) -> core_schema.CoreSchema:
-    fields: dict[str, core_schema.ModelField] = {}
-    for name, info in model.model_fields.items():
-        schema = plain_schema(info.annotation)
-        if info.default_factory is not None:
-            schema = core_schema.with_default_schema(schema, default_factory=info.default_factory)
-        elif info.default is not PydanticUndefined:
-            schema = core_schema.with_default_schema(schema, default=info.default)
-        fields[name] = core_schema.model_field(schema)
-    shadow = _shadow(model)
-    _REAL[shadow] = model
-    _SHADOWS[model] = shadow
-    _nested_fields(model)
-    return core_schema.model_schema(
-        shadow, core_schema.model_fields_schema(fields, extra_behavior="forbid")
+def _record(build: Callable[..., Any], fields: dict[str, Decoder], required: set[str]) -> Decoder:
+    """A model or dataclass from a JSON object: no unknown key, no required key missing."""
+    return _when(
+        lambda value: type(value) is dict and required <= value.keys() <= fields.keys(),
+        lambda value: build(**{name: fields[name](item) for name, item in value.items()}),
     )
 
 
-def _annotation_types(annotation: Any) -> set[Any]:
-    found = {annotation}
-    for arg in typing.get_args(annotation):
-        found |= _annotation_types(arg)
-    return found
+def decoder(annotation: Any) -> Decoder:
+    """The decoder of the *validated* value an annotation stands for (CodecError if unknown)."""
+    from pydantic import BaseModel
+
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return decoder(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return _union([decoder(arg) for arg in args])
+    if origin is typing.Literal:
+        return _when(lambda value: any(type(value) is type(a) and value == a for a in args))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = decoder(args[0])
+        return _when(lambda value: type(value) is list, lambda value: tuple(map(item, value)))
+    if origin is dict:
+        key, item = decoder(args[0]), decoder(args[1])
+        return _when(
+            lambda value: type(value) is dict,
+            lambda value: {key(name): item(element) for name, element in value.items()},
+        )
+    if annotation in (str, int, bool, type(None)):
+        return _exact(annotation)
+    if annotation is Decimal:
+        return _from_text(Decimal)
+    if annotation is date:
+        return _from_text(date.fromisoformat)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _model(annotation)
+    if dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
+        hints = typing.get_type_hints(annotation)
+        names = [field.name for field in dataclasses.fields(annotation)]
+        return _record(annotation, {n: decoder(hints[n]) for n in names}, set(names))
+    raise CodecError(f"no decoder for {annotation!r}")
 
 
-class RecordCodec:
-    """JSON for validated deals, both ways, in Rust."""
+@cache
+def _model(model: type) -> Decoder:
+    info = model.model_fields  # type: ignore[attr-defined]
+    fields = {name: decoder(field.annotation) for name, field in info.items()}
+    required = {name for name, field in info.items() if field.is_required()}
+    return _record(model.model_construct, fields, required)  # type: ignore[attr-defined]
 
-    def __init__(self) -> None:
-        deal = _model_schema(Deal)
-        self._deal_in = SchemaValidator(deal)
-        self._deal_out = SchemaSerializer(deal)
 
-    @staticmethod
-    @cache
-    def build() -> RecordCodec:
-        return RecordCodec()
+@cache
+def deal_decoder() -> Decoder | None:
+    """The Deal decoder, or None where the models hold a type this module does not know."""
+    from ..domain.models import Deal
 
-    def dump_deal(self, deal: Deal) -> bytes:
-        """The deal as JSON, serialized in Rust.
+    try:
+        return decoder(Deal)
+    except CodecError:
+        return None
 
-        pydantic-core would serialize a built model class with that class's own serializer,
-        so the deal wears its never-built shadow classes for the moment of serializing.
-        warnings="error": a value of an unexpected type is refused, never written as
-        something that would read back differently.
-        """
-        if type(deal) is not Deal:
-            raise CacheFormatError("not a Deal")
-        # Usually only Deal itself has been validated (and so built); nested classes are
-        # swapped too only when that is not enough.
-        object.__setattr__(deal, "__class__", _SHADOWS[Deal])
-        try:
-            return self._deal_to_json(deal)
-        except CacheFormatError:
-            _as_shadows(deal)
-            return self._deal_to_json(deal)
-        finally:
-            _restore_only(deal)
 
-    def _deal_to_json(self, deal: Deal) -> bytes:
-        try:
-            encoded = self._deal_out.to_json(deal, exclude_unset=True, warnings="error")
-        except (PydanticSerializationError, KeyError) as exc:
-            raise CacheFormatError(str(exc)) from exc
-        raise_owed()  # a Ctrl-C inside the callbacks for Decimals: the encoding is damaged
-        return encoded
+def dump_deal(deal: Deal) -> str | None:
+    """The deal's set fields as JSON; None where the codec cannot read it back."""
+    from pydantic_core import PydanticSerializationError
 
-    def load_deal(self, data: bytes) -> Deal:
-        try:
-            deal = self._deal_in.validate_json(data)
-        except ValidationError as exc:
-            raise CacheFormatError(str(exc)) from exc
-        restore_classes(deal)
-        return deal
+    if deal_decoder() is None:
+        return None
+    try:
+        # pydantic warns about validator-typed fields (a PlainValidator date) it writes right.
+        encoded = deal.model_dump_json(exclude_unset=True, warnings=False)
+    except PydanticSerializationError as exc:
+        raise_owed()
+        if "KeyboardInterrupt" in str(exc):  # Ctrl-C in a callback, reported as its error
+            raise KeyboardInterrupt from None
+        return None
+    except (ValueError, TypeError):
+        return None
+    raise_owed()  # a Ctrl-C inside the callbacks for Decimals: the encoding is damaged
+    return encoded
+
+
+def load_deal(text: str) -> Deal:
+    """A stored deal, every field's type checked; CodecError where anything is off."""
+    decode = deal_decoder()
+    if decode is None:
+        raise CodecError("no codec for these models")
+    try:
+        return decode(json.loads(text))
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        raise CodecError(str(exc)) from exc
+
+
+# --- derived values ------------------------------------------------------------------------
+
+
+def _tagged(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        if _BARE_MARK in value:
+            raise CodecError("text holding NUL")
+        return value
+    if value is None or kind is bool:
+        return value
+    if kind is Decimal:
+        # Bare JSON numbers (see `dump_value`): an integral amount is read back by `parse_int`
+        # in C, with no Python call; `str` never writes a lower-case "e", which marks a date.
+        return _BARE_MARK + str(value) if value.is_finite() else {"$d": str(value)}
+    if kind is int:
+        return {"$i": value}
+    if kind is date:
+        return f"{_BARE_MARK}{value.toordinal()}e0"
+    if kind is tuple:
+        return {"$u": [_tagged(item) for item in value]}
+    if kind is list:
+        return [_tagged(item) for item in value]
+    if kind is dict and all(type(k) is str and k[:1] != "$" and _BARE_MARK not in k for k in value):
+        return {key: _tagged(item) for key, item in value.items()}
+    raise CodecError(f"cannot store a {kind.__name__}")
+
+
+_BARE_MARK = "\x00"
+_BARE = re.compile(r'"\\u0000([^"]*)"')
+_UNTAG: dict[str, Callable[[Any], Any]] = {
+    "$d": _from_text(Decimal),
+    "$i": _exact(Decimal),  # integers are read as Decimals, like every bare number
+    "$u": lambda items: tuple(items) if type(items) is list else _exact(list)(items),
+}
+
+
+def _untagged(table: dict[str, Any]) -> Any:
+    if len(table) == 1:
+        for key, value in table.items():
+            untag = _UNTAG.get(key)
+            if untag is not None:
+                value = untag(value)
+                return int(value) if key == "$i" else value
+    return table
+
+
+def _bare_float(text: str) -> Decimal | date:
+    return date.fromordinal(int(text[:-2])) if text.endswith("e0") else Decimal(text)
+
+
+def dump_value(value: Any) -> str:
+    """A derived value as JSON text (CodecError: a type that would not read back the same)."""
+    return _BARE.sub(r"\1", json.dumps(_tagged(value), separators=(",", ":")))
+
+
+def load_values(texts: list[str]) -> list[Any]:
+    """Stored derived values, in one call; CodecError if any does not decode."""
+    text = "[" + ",".join(texts) + "]"
+    try:
+        values = json.loads(
+            text,
+            # Without a tag in the text, the objects need no Python call either.
+            object_hook=_untagged if '"$' in text else None,
+            parse_float=_bare_float,
+            parse_int=Decimal,
+        )
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        raise CodecError(str(exc)) from exc
+    if len(values) != len(texts):
+        raise CodecError("values run into each other")
+    return values

@@ -7,14 +7,15 @@ problems are collected, the deals without errors are kept, and reports run on th
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..domain.errors import LedgerError, UsageError
 from ..domain.facts import DealFacts, DealFile, facts_of
@@ -28,7 +29,8 @@ from ..load.discover import (
     file_identity,
 )
 from ..rules.across_files import cross_file_findings
-from .cache import Derive, FileCache, gc_paused, load_deal_file, load_deal_files, path_key
+from .cache import Cache, path_key
+from .files import load_deal_file, load_deal_files
 from .settings import LedgerSettings, read_settings
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 class Entry:
     """A valid deal and where it came from; the deal itself is decoded on first use.
 
-    Most entries of a warm run come from the cache's index, which holds what rules across
+    Most entries of a warm run come from the cache's `files` table, which holds what rules across
     files need but not the deal: `check` never decodes one, and reports decode each deal
     when they reach it (see `DealSource`).
     """
@@ -93,7 +95,7 @@ class DealSource:
 
     HELD = 1024
 
-    def __init__(self, cache: FileCache | None, context: Callable[[], RuleContext]) -> None:
+    def __init__(self, cache: Cache | None, context: Callable[[], RuleContext]) -> None:
         self._cache = cache
         self._context = context
         self._held: deque[Entry] = deque()
@@ -130,8 +132,8 @@ class Ledger:
     problems: tuple[Problem, ...]
     files: int
     all_entries: tuple[Entry, ...] = ()
-    # Where reports may keep per-file results for the next run (see FileCache.keep_derived).
-    cache: FileCache | None = field(default=None, compare=False, repr=False)
+    # Where `derived` keeps per-file results for the next run; reports never see it.
+    _cache: Cache | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def settings(self) -> Settings:
@@ -167,6 +169,52 @@ class Ledger:
         """A deal by id among all valid deals, selected or not (for `related` lookups)."""
         return next((entry for entry in self.all_entries if entry.deal_id == deal_id), None)
 
+    def derived(self, name: str, compute: Callable[[Entry], T]) -> Iterator[T]:
+        """`compute(entry)` for each selected entry, in order, kept per file version.
+
+        A warm run reads the values back instead of decoding deals. So `compute` may depend
+        on nothing but the entry's file, the settings (both in the cache's key) and what
+        `name` spells out (say, the reporting currency and grouping keys), and returns plain
+        data: str, int, bool, None, Decimal, date, and tuples, lists and str-keyed dicts of
+        them (anything else is computed every time). Each value is the caller's own to change.
+        """
+        from .cache_codec import CodecError, dump_value
+
+        cache = self._cache
+        if cache is None:
+            yield from map(compute, self.entries)
+            return
+        for start in range(0, len(self.entries), DERIVED_BATCH):
+            batch = self.entries[start : start + DERIVED_BATCH]
+            keys = [path_key(entry.path) for entry in batch]
+            kept = _decoded(cache.derived(name, keys))
+            for entry, key, value in zip(batch, keys, kept, strict=True):
+                if value is _MISSING:
+                    value = compute(entry)
+                    with contextlib.suppress(CodecError):
+                        cache.keep_derived(name, key, dump_value(value))
+                yield value
+        cache.commit()
+
+
+T = TypeVar("T")
+# Kept values are decoded this many at a time: one JSON call per batch, flat memory.
+DERIVED_BATCH = 1024
+_MISSING: Any = object()
+
+
+def _decoded(kept: list[str | None]) -> list[Any]:
+    """Kept values, `_MISSING` where there is none or it does not decode."""
+    from .cache_codec import CodecError, load_values
+
+    try:
+        values = iter(load_values([text for text in kept if text is not None]))
+        return [_MISSING if text is None else next(values) for text in kept]
+    except CodecError:  # one damaged value: the others one by one
+        if len(kept) == 1:
+            return [_MISSING]
+        return [_decoded([text])[0] for text in kept]
+
 
 Progress = Callable[[int], None]
 
@@ -179,7 +227,6 @@ def load_ledger(
     progress: Progress | None = None,
     cache: bool = False,
     keep_deals: bool = True,
-    derive: Derive | None = None,
 ) -> Ledger:
     """Load and check a ledger; with `targets`, report on those files only.
 
@@ -187,8 +234,7 @@ def load_ledger(
     checking only the files a commit changed gives the same verdict on them as a full run.
     With `cache`, per-file results are reused from the ledger's cache (see cache.py).
     `keep_deals=False` is for callers that never look at `entry.deal` (they still may: the
-    deal is then decoded or parsed again on first use). `derive` is what a report will want
-    of each deal, computed where files are parsed and kept in the cache (see cache.Derive).
+    deal is then decoded or parsed again on first use).
     """
     if root is None and targets is None:
         raise UsageError(
@@ -211,7 +257,7 @@ def load_ledger(
             target for target in selected if file_identity(target.path) not in known
         ]
 
-    file_cache = FileCache.for_ledger(root) if cache else None
+    file_cache = Cache.for_ledger(root) if cache else None
     settings = read_settings(root, file_cache, _display)
     contexts: list[RuleContext] = []
 
@@ -233,7 +279,6 @@ def load_ledger(
                 progress,
                 context=context,
                 keep_deals=keep_deals,
-                derive=derive,
             )
         )
         loaded: list[DealFile] = [
@@ -272,7 +317,7 @@ def load_ledger(
         if selected_file:
             entries.append((deal_facts.date, deal_file.deal_id or "", entry))
     if file_cache is not None:
-        file_cache.save_derived()
+        file_cache.commit()
     problems.sort(key=lambda problem: problem.sort_key)
     entries.sort(key=lambda item: item[:2])
     return Ledger(
@@ -294,9 +339,7 @@ def _settings_named(targets: list[Target] | None) -> int:
 SPANS = "spans"
 
 
-def _place(
-    deal_file: DealFile, findings: Iterable[Finding], cache: FileCache | None
-) -> list[Problem]:
+def _place(deal_file: DealFile, findings: Iterable[Finding], cache: Cache | None) -> list[Problem]:
     """Cross-file findings at their lines; positions found once per file version are kept.
 
     Finding a position means reading and scanning the file again: a ledger with a hundred
@@ -311,7 +354,7 @@ def _place(
     key = path_key(deal_file.path)
     spans: dict[str, list[int]] = {}
     if cache is not None and len(findings) <= MAX_PROBLEMS:
-        known = cache.derived(SPANS, key)
+        known = cache.derived(SPANS, [key])[0]
         if known is not None:
             with contextlib.suppress(ValueError):
                 spans = _span_table(json.loads(known))
@@ -333,7 +376,7 @@ def _place(
             line, column = finding_span(index, finding)
             end = token_end(lines[line - 1], column) if 0 < line <= len(lines) else None
             spans.setdefault(name, [line, column, end or 0])
-        cache.keep_derived(SPANS, key, json.dumps(spans, separators=(",", ":")).encode())
+        cache.keep_derived(SPANS, key, json.dumps(spans, separators=(",", ":")))
     problems = [
         Problem(
             finding.code,
@@ -363,6 +406,23 @@ def _span_table(value: object) -> dict[str, list[int]]:
     ):
         raise ValueError("not a table of positions")
     return value
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a ledger's objects are built.
+
+    Loading creates hundreds of thousands of small objects that all stay alive; each
+    automatic collection rescans every one of them, which measured about half of a warm run.
+    Deals and their models hold no reference cycles, so nothing is missed.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _refused(target: Target) -> DealFile:

@@ -17,7 +17,7 @@ from ..load.discover import settings_file
 
 if TYPE_CHECKING:
     from ..domain.models import Settings
-    from .cache import FileCache
+    from .cache import Cache
 
 
 _UNKNOWN = object()
@@ -51,7 +51,7 @@ class LedgerSettings:
 
 
 def read_settings(
-    root: Path | None, cache: FileCache | None, display: Callable[[Path], str]
+    root: Path | None, cache: Cache | None, display: Callable[[Path], str]
 ) -> LedgerSettings:
     """The settings of the ledger at `root` (the defaults where it has no dealledger.toml)."""
     found = settings_file(root) if root is not None else None

@@ -13,10 +13,8 @@ import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import PydanticCustomError
 
 from ..domain.errors import did_you_mean
-from ..domain.fields import NATIVE_FIELD_ERROR, REFERENCE_CHECKS
 from ..domain.limits import MAX_PROBLEMS, too_many_problems
 from ..domain.problems import Finding, KeyPath, error
 
@@ -73,8 +71,6 @@ def _finding(model: type[BaseModel], item: Any) -> Finding:
     kind: str = item["type"]
     if kind.startswith("DL"):
         return error(kind, loc, item["msg"])
-    if kind == NATIVE_FIELD_ERROR:
-        return _reference_finding(item, loc)
     key = str(loc[-1]) if loc else ""
     if kind == "missing":
         example = _EXAMPLES.get(key, f"{key} = …")
@@ -112,17 +108,6 @@ def _finding(model: type[BaseModel], item: Any) -> Finding:
     if kind in ("too_short", "too_long"):
         return error("DL116", loc, f"`{key}`: {item['msg'].lower()}")
     return error("DL103", loc, f"`{key}`: {item['msg']}")
-
-
-def _reference_finding(item: Any, loc: KeyPath) -> Finding:
-    """The finding the field's Python check gives for the input pydantic-core refused."""
-    check = REFERENCE_CHECKS[item["ctx"]["kind"]]
-    try:
-        check(item["input"])
-    except PydanticCustomError as exc:
-        return error(exc.type, loc, exc.message())
-    # Unreachable while the native schema and its reference agree (tests hold them to it).
-    return error("DL103", loc, f"`{loc[-1] if loc else ''}`: {item['msg']}")
 
 
 def _table_name(loc: KeyPath) -> str:

@@ -8,7 +8,6 @@ the sum of the per-tranche amounts that `export` stores and a reader can recompu
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -28,7 +27,6 @@ from .currency import convert
 if TYPE_CHECKING:
     from ..domain.models import Deal
     from ..domain.registry import Registry
-    from ..rules.with_settings import RuleContext
 
 BY_KEYS: tuple[str, ...] = (
     "payee",
@@ -323,125 +321,14 @@ def totals_record(ledger: Ledger, by: Sequence[str], currency: str | None) -> di
     }
 
 
-def derive_contributions(
-    deal: Deal,
-    display: str,
-    context: RuleContext,
-    *,
-    by: Sequence[str],
-    override: str | None,
-) -> list[tuple[str, bytes]]:
-    """The deal's contributions to keep in the cache, computed where the deal is parsed.
-
-    Only where the reporting currency is known without the other deals (`--currency`, or
-    the settings'); a currency taken from the selection is decided after loading.
-    """
-    from pathlib import Path
-
-    currency = override.upper() if override else context.settings.currency
-    if currency is None:
-        return []
-    entry = Entry(deal, Path(display), display)
-    contributions = deal_contributions(entry, context, by, currency)  # type: ignore[arg-type]
-    return [(_kind(by, currency), _encoded(contributions))]
-
-
-def _kind(by: Sequence[str], currency: str | None) -> str:
-    return f"totals.{currency or 'none'}.{'+'.join(by) or 'overall'}"
-
-
 def _all_contributions(
     ledger: Ledger, by: Sequence[str], currency: str | None
 ) -> Iterator[list[Contribution]]:
-    """Each selected deal's contributions; unchanged files' come from the cache.
-
-    They depend on the file, the settings (both in the cache's key), the reporting currency
-    and the grouping keys (in the name of what is cached), never on other files.
-    """
-    cache = ledger.cache
-    if cache is None:
-        for entry in ledger.entries:
-            yield deal_contributions(entry, ledger, by, currency)
-        return
-    from ..ledger.cache import path_key
-
-    kind = _kind(by, currency)
-    entries = ledger.entries
-    for start in range(0, len(entries), _BATCH):
-        batch = entries[start : start + _BATCH]
-        keys = [path_key(entry.path) for entry in batch]
-        kept = [cache.derived(kind, key) for key in keys]
-        decoded = _decoded_batch(kept, len(by))
-        for entry, key, contributions in zip(batch, keys, decoded, strict=True):
-            if contributions is None:
-                contributions = deal_contributions(entry, ledger, by, currency)
-                cache.keep_derived(kind, key, _encoded(contributions))
-            yield contributions
-    cache.save_derived()
-
-
-# Kept contributions are decoded this many deals at a time: one JSON call per batch.
-_BATCH = 1024
-
-
-def _decoded_batch(kept: list[bytes | None], width: int) -> list[list[Contribution] | None]:
-    present = [encoded for encoded in kept if encoded is not None]
-    if not present:
-        return [None] * len(kept)
-    try:
-        rows = iter(json.loads(b"[" + b",".join(present) + b"]"))
-        return [None if encoded is None else _checked(next(rows), width) for encoded in kept]
-    except ValueError:  # one damaged line: decode them one by one
-        return [None if encoded is None else _decoded(encoded, width) for encoded in kept]
-
-
-def _encoded(contributions: list[Contribution]) -> bytes:
-    return json.dumps(
-        [
-            [
-                None if key is None else list(key),
-                [None if figures[name] is None else str(figures[name]) for name in _PART_NAMES],
-                incomplete,
-            ]
-            for key, figures, incomplete in contributions
-        ],
-        separators=(",", ":"),
-    ).encode()
-
-
-def _decoded(encoded: bytes, width: int) -> list[Contribution] | None:
-    try:
-        return _checked(json.loads(encoded), width)
-    except ValueError:
-        return None
-
-
-def _checked(rows: Any, width: int) -> list[Contribution] | None:
-    """Kept contributions, type-checked; anything unexpected means compute them again."""
-    try:
-        contributions: list[Contribution] = []
-        for key, values, incomplete in rows:
-            if key is not None and (
-                len(key) != width
-                or not all(value is None or type(value) in (str, int) for value in key)
-            ):
-                return None
-            if type(incomplete) is not bool or len(values) != _PARTS:
-                return None
-            figures = {
-                name: value if value is None else Decimal(_text(value))
-                for name, value in zip(_PART_NAMES, values)  # noqa: B905 - length checked
-            }
-            contributions.append((None if key is None else tuple(key), figures, incomplete))
-    except (ValueError, TypeError, ArithmeticError):
-        return None
-    return contributions
-
-
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError("not text")
-    return value
+    """Each selected deal's contributions, kept per file version by the ledger: they depend
+    on the deal's file, the settings, the reporting currency and the grouping keys (the last
+    two spelled out in the name), never on other files."""
+    name = f"totals.{currency or 'none'}.{'+'.join(by) or 'overall'}"
+    return ledger.derived(name, lambda entry: deal_contributions(entry, ledger, by, currency))
 
 
 def totals_rows(record: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """One deal file from disk to a `DealFile`: read and validated (load), then its own rules.
 
-The step every reader of deal files shares (the ledger, its cache's workers, `fmt`, drafts),
+The step every reader of deal files shares (the ledger, `fmt`, drafts),
 so that a file gives the same problems whichever command reads it.
 """
 
