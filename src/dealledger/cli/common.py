@@ -93,7 +93,7 @@ def open_ledger(
     are then not held in memory (see `load_ledger`).
     """
     from ..ledger import load_ledger
-    from ..load.discover import expand_paths, find_root
+    from ..load.discover import DEALS_DIR, count_deal_files, expand_paths, find_root
     from .progress import LoadProgress
 
     root = find_root(ledger, Path.cwd())
@@ -101,7 +101,13 @@ def open_ledger(
     if paths:
         stdin = sys.stdin if "-" in paths else None
         targets = expand_paths(paths, stdin, on_empty_folder=_note_empty_folder)
-    with LoadProgress() as progress:
+
+    def total() -> int | None:
+        if targets is not None:
+            return len(targets)
+        return count_deal_files(root / DEALS_DIR) if root is not None else None
+
+    with LoadProgress(total=total) as progress:
         loaded = load_ledger(
             root,
             targets,

@@ -46,6 +46,36 @@ _MAX_DETAIL = 300
 
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     _tolerant_streams()
+    with _quiet_interrupts():
+        return _run(app, argv)
+
+
+@contextlib.contextmanager
+def _quiet_interrupts() -> Any:
+    """Ctrl-C reaches every process of the terminal's group. The main process raises
+    KeyboardInterrupt (130 below); a worker forked from it (the parsing pool) inherits this
+    handler and leaves at once, instead of printing a traceback of its own."""
+    import signal
+
+    main = os.getpid()
+
+    def on_interrupt(_signum: int, _frame: Any) -> None:
+        if os.getpid() != main:
+            os._exit(INTERRUPTED)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+    except ValueError:  # not the main thread (an embedding program): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _run(app: typer.Typer, argv: list[str] | None) -> int:
     try:
         app(args=argv, prog_name="dealledger")
     except SystemExit as exit_:

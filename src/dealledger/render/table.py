@@ -14,12 +14,13 @@ control character, and no markup language is involved at all.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len as _rich_cell_len
 
 from ..domain.errors import UsageError, did_you_mean
 from ..domain.safe_text import terminal_safe
@@ -31,6 +32,18 @@ BOLD, RESET = "\x1b[1m", "\x1b[0m"
 # A wrapping text column is not squeezed below this (or its natural width) before columns
 # are dropped: a column of 4-character lines is noise, not information.
 TEXT_MIN_WIDTH = 12
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells `text` takes: its length for ASCII (nearly every cell), else Rich's
+    measure of wide and combining characters."""
+    return len(text) if text.isascii() else _wide_cell_len(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _wide_cell_len(text: str) -> int:
+    """Cached: the same party names and arrows come back row after row."""
+    return _rich_cell_len(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,13 +203,21 @@ def _fold(text: str, width: int) -> list[str]:
     return [*parts, current]
 
 
+_TITLE = Column("", wrap=True)  # a title wraps at words, whatever its column holds
+
+
 def _pad(text: str, width: int, column: Column) -> str:
     gap = " " * max(width - cell_len(text), 0)
     return gap + text if column.justify == "right" else text + gap
 
 
 def _row_lines(
-    cells: Sequence[str], columns: Sequence[Column], widths: Sequence[int], fitted: bool
+    cells: Sequence[str],
+    columns: Sequence[Column],
+    widths: Sequence[int],
+    fitted: bool,
+    *,
+    header: bool = False,
 ) -> list[str]:
     if not fitted:
         return [
@@ -206,7 +227,7 @@ def _row_lines(
             ).rstrip()
         ]
     wrapped = [
-        _wrap(cell, width, column)
+        _wrap(cell, width, _TITLE if header else column)
         for cell, column, width in zip(cells, columns, widths, strict=True)
     ]
     height = max(len(lines) for lines in wrapped)
@@ -258,7 +279,7 @@ def table_lines(
         for line in _text_lines(title, limit):
             yield line.center(max(full, cell_len(line))).rstrip() if boxed else line
     titles = [terminal_safe(column.title) for column in columns]
-    for line in _row_lines(titles, columns, widths, fitted):
+    for line in _row_lines(titles, columns, widths, fitted, header=True):
         yield strong(line, styled)
     if boxed:
         yield RULE * full
