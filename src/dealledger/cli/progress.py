@@ -35,10 +35,14 @@ class LoadProgress:
         self._bar: Any = None
         self._task: Any = None
         self._total: int | None = None
+        self._seen = 0
 
     def __call__(self, count: int) -> None:
-        if not self.enabled or count % _EVERY:
+        # Counts come one by one from a serial load and in batches from the pool: look at
+        # the clock once per _EVERY files whatever the steps.
+        if not self.enabled or count - self._seen < _EVERY:
             return
+        self._seen = count
         if self._bar is None:
             if time.monotonic() - self.started < self.delay:
                 return
