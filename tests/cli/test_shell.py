@@ -12,14 +12,13 @@ from typing import Annotated
 
 import pytest
 import typer
-from rich.console import Console
 from typer.testing import CliRunner
 
 from builders import REPO
 from dealledger import __version__
 from dealledger.cli import app
 from dealledger.cli.completion import complete_deal_id, complete_party, deal_ids, party_names
-from dealledger.cli.pager import pager_command, print_paged
+from dealledger.cli.pager import pager_command, print_lines
 from dealledger.cli.terminal import output_style
 
 IDS = [
@@ -228,15 +227,15 @@ def _capturing_pager(target: Path) -> str:
     return shlex.join([sys.executable, "-c", code])
 
 
-def _console(buffer: io.StringIO) -> Console:
-    return Console(file=buffer, force_terminal=True, color_system=None, width=60, height=5)
+def _print(text: str, buffer: io.StringIO, *, pageable: bool, environ: dict[str, str]) -> None:
+    print_lines(text.splitlines(), pageable=pageable, height=5, environ=environ, out=buffer)
 
 
 def test_long_output_goes_through_the_pager(tmp_path: Path) -> None:
     target = tmp_path / "paged.txt"
     buffer = io.StringIO()
     text = "\n".join(f"row {n}" for n in range(20))
-    print_paged(text, _console(buffer), pageable=True, environ={"PAGER": _capturing_pager(target)})
+    _print(text, buffer, pageable=True, environ={"PAGER": _capturing_pager(target)})
     assert buffer.getvalue() == ""
     assert target.read_text().splitlines() == text.splitlines()
 
@@ -247,16 +246,16 @@ def test_short_output_no_pager_or_missing_pager_prints(tmp_path: Path) -> None:
     long_text = "\n".join(f"row {n}" for n in range(20))
 
     buffer = io.StringIO()
-    print_paged("two\nlines", _console(buffer), pageable=True, environ=pager)
+    _print("two\nlines", buffer, pageable=True, environ=pager)
     assert buffer.getvalue() == "two\nlines\n"
 
     buffer = io.StringIO()
-    print_paged(long_text, _console(buffer), pageable=False, environ=pager)
+    _print(long_text, buffer, pageable=False, environ=pager)
     assert buffer.getvalue().splitlines() == long_text.splitlines()
 
     buffer = io.StringIO()
     missing = {"PAGER": str(tmp_path / "no-such-pager")}
-    print_paged(long_text, _console(buffer), pageable=True, environ=missing)
+    _print(long_text, buffer, pageable=True, environ=missing)
     assert buffer.getvalue().splitlines() == long_text.splitlines()
     assert not target.exists()
 

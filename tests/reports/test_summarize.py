@@ -152,15 +152,20 @@ def test_formula_cells_are_neutralised_unless_raw(tmp_path: Path) -> None:
 def test_terminal_table_fits_its_width_and_pipes_keep_every_column() -> None:
     from dealledger.ledger.ledger import load_ledger
     from dealledger.render.summary_view import summary_view
-    from dealledger.render.table import build_table
+    from dealledger.render.table import lay_out
     from dealledger.reports.summary import summary_records
 
     view = summary_view(summary_records(load_ledger(REPO)))
     titles = [column.title for column in view.columns]
-    piped = build_table(view, decorated=False, width=80)
-    assert [str(column.header) for column in piped.columns] == titles
-    wide = [str(column.header) for column in build_table(view, decorated=True, width=400).columns]
+
+    def shown(width: int | None, *, for_person: bool = True, wide: bool = False) -> list[str]:
+        layout = lay_out(view, width, for_person=for_person, wide=wide)
+        return [titles[position] for position in layout.shown]
+
+    assert shown(None, for_person=False) == titles
+    wide = shown(400)
     assert "Title" not in wide and "Declared" in wide  # titles are for `show` and pipes
-    narrow = [str(column.header) for column in build_table(view, decorated=True, width=110).columns]
+    narrow = shown(110)
     assert "Declared" not in narrow and "Paid" not in narrow
     assert {"Deal", "Total", "Outstanding"} <= set(narrow)
+    assert shown(80, wide=True) == titles  # --wide leaves nothing out

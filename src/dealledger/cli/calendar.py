@@ -18,10 +18,12 @@ from .common import (
     report_problems_to_stderr,
 )
 from .filter_options import FilterOptions, filtered, takes_deal_filters
+from .table_options import ProblemOptions, takes_problem_options
 
 
 @app.command(short_help="Payments due and expected milestones as an iCalendar (.ics) file.")
 @takes_deal_filters
+@takes_problem_options
 def calendar(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
@@ -48,6 +50,7 @@ def calendar(
         ),
     ] = None,
     filters: FilterOptions = FilterOptions(),
+    problems: ProblemOptions = ProblemOptions(),
 ) -> None:
     """An iCalendar (RFC 5545) file of what is still to come: each tranche not yet paid that
     has a due date, and signings or closings dated after today, as all-day entries.
@@ -77,7 +80,7 @@ def calendar(
     if output is not None:
         _check_output(output)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
-    report_problems_to_stderr(loaded)
+    report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
     records = calendar_records(loaded, day, window.since, window.until)
     from ..render.ical import render_ical
 

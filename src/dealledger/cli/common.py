@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -113,7 +114,7 @@ def open_ledger(
     are then not held in memory (see `load_ledger`).
     """
     from ..ledger import load_ledger
-    from ..load.discover import expand_paths, find_root, refuse_outside
+    from ..load.discover import DEALS_DIR, count_deal_files, expand_paths, find_root, refuse_outside
     from .progress import LoadProgress
 
     root = find_root(ledger, Path.cwd())
@@ -123,7 +124,13 @@ def open_ledger(
         targets = expand_paths(paths, stdin, on_empty_folder=_note_empty_folder)
         if not anywhere:
             refuse_outside(targets, root)
-    with LoadProgress() as progress:
+
+    def total() -> int | None:
+        if targets is not None:
+            return len(targets)
+        return count_deal_files(root / DEALS_DIR) if root is not None else None
+
+    with LoadProgress(total=total) as progress:
         loaded = load_ledger(
             root,
             targets,
@@ -249,6 +256,40 @@ def write(text: str) -> None:
     sys.stdout.flush()
 
 
-def report_problems_to_stderr(ledger: Ledger) -> None:
-    for problem in ledger.problems:
+def report_problems_to_stderr(
+    ledger: Ledger, *, quiet: bool | None = False, no_warnings: bool | None = False
+) -> None:
+    """Each problem on its own line; with `quiet`, one count line; `no_warnings` leaves the
+    warnings out of either. `check` always lists everything (it is the command for that)."""
+    from ..domain.problems import Severity
+
+    shown = [
+        problem
+        for problem in ledger.problems
+        if not (no_warnings and problem.severity is Severity.WARNING)
+    ]
+    if quiet:
+        if shown:
+            sys.stderr.write(problems_summary(shown) + "\n")
+        return
+    for problem in shown:
         sys.stderr.write(problem_line(problem) + "\n")
+
+
+def problems_summary(problems: Sequence[Problem]) -> str:
+    """`dealledger: 3 errors, 2 warnings in 2 files; files with errors are left out; run
+    `dealledger check``: what --quiet says instead of the problems themselves."""
+    from ..domain.problems import Severity
+
+    errors = sum(problem.severity is Severity.ERROR for problem in problems)
+    warnings = len(problems) - errors
+    files = len({problem.path for problem in problems})
+    counts = [
+        f"{count} {word}{'s' if count != 1 else ''}"
+        for count, word in ((errors, "error"), (warnings, "warning"))
+        if count
+    ]
+    text = f"dealledger: {', '.join(counts)} in {files} file{'s' if files != 1 else ''}"
+    if errors:
+        text += "; files with errors are left out"
+    return text + "; run `dealledger check` to see them"

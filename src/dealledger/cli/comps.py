@@ -22,6 +22,12 @@ from .completion import complete_deal_id
 from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
+from .table_options import (
+    ProblemOptions,
+    RowOptions,
+    takes_problem_options,
+    takes_row_options,
+)
 
 
 def _complete_by(incomplete: str) -> list[str]:
@@ -32,6 +38,8 @@ def _complete_by(incomplete: str) -> list[str]:
 
 @app.command(short_help="Benchmarks: upfront, total and upfront share across comparable deals.")
 @takes_deal_filters
+@takes_row_options
+@takes_problem_options
 def comps(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
@@ -64,6 +72,8 @@ def comps(
     raw_cells: RawCsvOption = False,
     filters: FilterOptions = FilterOptions(),
     no_pager: NoPagerOption = False,
+    rows: RowOptions = RowOptions(),
+    problems: ProblemOptions = ProblemOptions(),
 ) -> None:
     """What comparable deals pay: for the upfront, the total (biobucks) and the upfront as a
     share of the total, the number of deals, minimum, 25th percentile, median, 75th
@@ -93,7 +103,7 @@ def comps(
     override = checked_currency(currency)
     everything = open_ledger(ledger, paths, no_cache=no_cache)
     loaded = filtered(everything, chosen)
-    report_problems_to_stderr(loaded)
+    report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
     target = None
     if like is not None:
         target = everything.find(like)
@@ -103,6 +113,7 @@ def comps(
             )
     reporting = reporting_currency(loaded, override)
     record = comps_record(loaded, key, reporting, target)
+    record["groups"] = rows.ordering(COMPS_FIELDS).arrange(record["groups"])
     from ..render.comps_view import comps_view
     from .output import emit_records
 
@@ -115,5 +126,7 @@ def comps(
         raw_cells=raw_cells,
         no_pager=no_pager,
         before_table=lambda: note_empty(loaded, chosen),
+        options=rows,
+        row_list="groups",
     )
     raise typer.Exit(1 if loaded.errors else 0)

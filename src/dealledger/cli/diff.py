@@ -22,6 +22,7 @@ from .common import (
 from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, takes_deal_filters
 from .pager import NoPagerOption
+from .table_options import ProblemOptions, takes_problem_options
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 @app.command(short_help="What a change does to the ledger: deals added, changed, totals moved.")
 @takes_deal_filters
+@takes_problem_options
 def diff(
     revision: Annotated[
         str,
@@ -61,6 +63,7 @@ def diff(
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
     filters: FilterOptions = FilterOptions(),
+    problems: ProblemOptions = ProblemOptions(),
     no_pager: NoPagerOption = False,
 ) -> None:
     """Compare the ledger at git revision REV (default HEAD) with REV2 (default the working
@@ -90,7 +93,7 @@ def diff(
     with contextlib.ExitStack() as stack:
         old = stack.enter_context(_revision(root, revision))
         if revision2 is None:
-            new = _working_tree(root, ledger, no_cache)
+            new = _working_tree(root, ledger, no_cache, problems)
         else:
             new = stack.enter_context(_revision(root, revision2))
         record = _compare(old, new, chosen, override)
@@ -128,11 +131,13 @@ def _note_revision_problems(side: Side) -> None:
         )
 
 
-def _working_tree(root: Path, ledger: Path | None, no_cache: bool) -> Side:
+def _working_tree(
+    root: Path, ledger: Path | None, no_cache: bool, problems: ProblemOptions
+) -> Side:
     from ..reports.diff import Side
 
     loaded = open_ledger(ledger, None, no_cache=no_cache)
-    report_problems_to_stderr(loaded)
+    report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
     return Side(loaded, root, None)
 
 
@@ -157,7 +162,7 @@ def _emit(record: dict[str, Any], output_format: Format, raw_cells: bool, no_pag
     from ..reports.diff import DIFF_FIELDS, diff_rows
     from .common import write
     from .output import emit_records
-    from .pipe import closed_pipe_ends_quietly
+    from .pipe import closed_pipe_ends_quietly, report_console
 
     if output_format is Format.MARKDOWN:
         with closed_pipe_ends_quietly():
@@ -165,12 +170,14 @@ def _emit(record: dict[str, Any], output_format: Format, raw_cells: bool, no_pag
         return
 
     def totals_above() -> list[Any]:
-        from rich.console import NewLine
+        from rich.text import Text
 
-        from ..render.table import build_table
+        from ..render.table import table_text
         from .terminal import stdout_style
 
-        return [build_table(totals_view(record), decorated=stdout_style().decorated), NewLine()]
+        style = stdout_style()
+        width = report_console().width if style.fit_width else None
+        return [Text(table_text(totals_view(record), width, boxed=style.decorated))]
 
     emit_records(
         output_format,

@@ -22,6 +22,7 @@ from .common import (
 from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, takes_deal_filters
 from .pipe import closed_pipe_ends_quietly
+from .table_options import ProblemOptions, takes_problem_options
 
 
 class ExportFormat(StrEnum):
@@ -64,6 +65,7 @@ ForceOption = Annotated[
 
 @app.command(short_help="The ledger as SQLite, JSON or CSV tables, amounts exact.")
 @takes_deal_filters
+@takes_problem_options
 def export(
     output: OutputOption,
     paths: PathsArgument = None,
@@ -74,6 +76,7 @@ def export(
     force: ForceOption = False,
     raw_cells: RawCsvOption = False,
     filters: FilterOptions = FilterOptions(),
+    problems: ProblemOptions = ProblemOptions(),
 ) -> None:
     """Write the ledger as tables: deals, parties, assets, tranches (every tranche, royalties
     included), sources, events, plus areas, tags, related and meta.
@@ -110,7 +113,7 @@ def export(
     if not to_stdout:
         check_target(output, force=force, folder=output_format is ExportFormat.CSV)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
-    report_problems_to_stderr(loaded)
+    report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
     rows = export_rows(loaded, reporting_currency(loaded, override))
     try:
         if to_stdout:

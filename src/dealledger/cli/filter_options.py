@@ -1,22 +1,19 @@
 """The deal filters every reporting command takes, declared once.
 
-Typer has no option groups. A command decorated with `@takes_deal_filters` declares one
-parameter `filters: FilterOptions`; the decorator shows Typer the seven annotated options
-below in its place and hands the command their raw values together. The command parses them
-with `filters.parse()` where it wants bad values reported (a usage error, exit 2).
+A command decorated with `@takes_deal_filters` declares one parameter
+`filters: FilterOptions` and gets the seven options below (see `option_groups`). The command
+parses them with `filters.parse()` where it wants bad values reported (a usage error, exit 2).
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .completion import complete_party
+from .option_groups import takes_options
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -165,38 +162,5 @@ FILTER_PARAMETERS: dict[str, Any] = {
     "area": AreaFilter,
     "tag": TagFilter,
 }
-Command = TypeVar("Command", bound=Callable[..., Any])
-
-
-def takes_deal_filters(command: Command) -> Command:
-    """Put the seven filter options where `command` declares `filters: FilterOptions`."""
-    signature = inspect.signature(command, eval_str=True)
-    names = [field.name for field in fields(FilterOptions)]
-    assert names == list(FILTER_PARAMETERS)
-    parameters: list[inspect.Parameter] = []
-    for parameter in signature.parameters.values():
-        if parameter.name != "filters":
-            parameters.append(parameter)
-            continue
-        parameters += [
-            inspect.Parameter(
-                name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
-            )
-            for name, annotation in FILTER_PARAMETERS.items()
-        ]
-    if len(parameters) != len(signature.parameters) + len(names) - 1:
-        raise TypeError(f"{command.__name__} declares no `filters: FilterOptions` parameter")
-    # Keyword-only parameters must follow the others; Typer passes every value by name.
-    parameters = [
-        parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in parameters
-    ]
-
-    @functools.wraps(command)
-    def with_filters(**values: Any) -> Any:
-        chosen = FilterOptions(**{name: values.pop(name) for name in names})
-        return command(**values, filters=chosen)
-
-    visible = signature.replace(parameters=parameters)
-    with_filters.__signature__ = visible  # type: ignore[attr-defined]
-    with_filters.__annotations__ = {p.name: p.annotation for p in parameters}
-    return with_filters  # type: ignore[return-value]
+takes_deal_filters = takes_options("filters", FilterOptions, FILTER_PARAMETERS)
+"""Put the seven filter options where a command declares `filters: FilterOptions`."""

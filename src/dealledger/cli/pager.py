@@ -12,13 +12,14 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import RenderableType
 
     from ..render.view import View
 
@@ -48,8 +49,9 @@ def pager_command(environ: Mapping[str, str]) -> list[str] | None:
         return None
 
 
-def page_text(text: str, command: list[str], environ: Mapping[str, str]) -> bool:
-    """Feed `text` to the pager; False where it could not start (caller prints instead)."""
+def page_lines(lines: Iterable[str], command: list[str], environ: Mapping[str, str]) -> bool:
+    """Feed `lines` to the pager as they come; False where it could not start (nothing of
+    `lines` is consumed then, so the caller prints them instead)."""
     env = dict(environ)
     env.setdefault("LESS", "FRX")
     env.setdefault("LV", "-c")
@@ -58,8 +60,10 @@ def page_text(text: str, command: list[str], environ: Mapping[str, str]) -> bool
     except OSError:
         return False
     assert process.stdin is not None
+    encoding = sys.stdout.encoding or "utf-8"
     try:
-        process.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+        for chunk in _chunks(lines):
+            process.stdin.write(chunk.encode(encoding, "replace"))
         process.stdin.close()
     except (BrokenPipeError, OSError):
         pass  # the user quit the pager before reading everything
@@ -70,45 +74,94 @@ def page_text(text: str, command: list[str], environ: Mapping[str, str]) -> bool
     return True
 
 
-def print_paged(
-    renderable: RenderableType,
-    console: Console,
+def _chunks(lines: Iterable[str], size: int = 512) -> Iterator[str]:
+    """Lines joined a few hundred at a time: one write per chunk, not per line."""
+    iterator = iter(lines)
+    while chunk := list(islice(iterator, size)):
+        yield "\n".join(chunk) + "\n"
+
+
+def write_lines(lines: Iterable[str], out: TextIO | None = None) -> None:
+    out = sys.stdout if out is None else out
+    for chunk in _chunks(lines):
+        out.write(chunk)
+    out.flush()
+
+
+def print_lines(
+    lines: Iterable[str],
     *,
     pageable: bool,
+    height: int,
     environ: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
 ) -> None:
-    """Print `renderable`, through the pager when it is taller than a terminal screen."""
+    """Print `lines`, through the pager when there are more than a screen's height.
+
+    Only the first screenful is held to decide; the rest streams to the pager as it is
+    produced, so a table of 100,000 rows is never built whole in memory.
+    """
     environ = os.environ if environ is None else environ
     command = pager_command(environ) if pageable else None
     if command is None:
-        console.print(renderable)
+        write_lines(lines, out)
         return
+    iterator = iter(lines)
+    first = list(islice(iterator, height))
+    if len(first) < height:
+        write_lines(first, out)
+        return
+    if not page_lines(chain(first, iterator), command, environ):
+        write_lines(chain(first, iterator), out)
+
+
+def rendered_lines(renderables: Sequence[RenderableType]) -> list[str]:
+    """Rich renderables (a chart, overview lines) as lines on stdout's console."""
+    from .pipe import report_console
+
+    console = report_console()
     with console.capture() as capture:
-        console.print(renderable)
-    text = capture.get()
-    if text.count("\n") < console.height or not page_text(text, command, environ):
-        console.file.write(text)
-        console.file.flush()
+        for renderable in renderables:
+            console.print(renderable)
+    return capture.get().splitlines()
 
 
-def show_view(view: View, *, no_pager: bool = False, above: Sequence[RenderableType] = ()) -> None:
+def show_view(
+    view: View,
+    *,
+    no_pager: bool = False,
+    above: Sequence[RenderableType] = (),
+    wide: bool = False,
+) -> None:
     """A report's table on stdout (after `above`, e.g. a chart): the one call table-printing
     commands make."""
-    from rich.console import Group
+    show_parts([*([rendered_lines(above)] if above else []), view], no_pager=no_pager, wide=wide)
 
-    from ..render.table import build_table
+
+def show_parts(
+    parts: Sequence[View | list[str]], *, no_pager: bool = False, wide: bool = False
+) -> None:
+    """Tables and lines of text in turn, one blank line between tables, paged as one."""
+    from ..render.table import lay_out, table_lines
+    from ..render.view import View
     from .pipe import report_console
     from .terminal import stdout_style
 
-    width = report_console().width
-    table = build_table(view, decorated=stdout_style().decorated, width=width)
-    show_renderable(Group(*above, table) if above else table, no_pager=no_pager)
+    style = stdout_style()
+    console = report_console()
+    width = console.width if style.fit_width else None
 
+    def lines() -> Iterator[str]:
+        started = False
+        for part in parts:
+            if isinstance(part, View):
+                if started:
+                    yield ""
+                person = style.decorated or style.fit_width
+                layout = lay_out(part, width, for_person=person, wide=wide)
+                yield from table_lines(part, layout, boxed=style.decorated, styled=style.styled)
+            else:
+                yield from part
+            started = True
 
-def show_renderable(renderable: RenderableType, *, no_pager: bool = False) -> None:
-    """Anything Rich prints, on stdout, paged on a terminal when taller than the screen."""
-    from .pipe import report_console
-    from .terminal import stdout_style
-
-    pageable = stdout_style().pageable and not no_pager
-    print_paged(renderable, report_console(), pageable=pageable)
+    print_lines(lines(), pageable=style.pageable and not no_pager, height=console.height)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -19,9 +19,7 @@ from .common import (
 from .completion import complete_deal_id
 from .pager import NoPagerOption
 from .pipe import closed_pipe_ends_quietly
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
+from .table_options import WideOption
 
 DealIdArgument = Annotated[
     str,
@@ -41,6 +39,7 @@ def show(
     output_format: FormatOption = Format.TABLE,
     raw_cells: RawCsvOption = False,
     no_pager: NoPagerOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Everything about one deal: parties and their groups, assets, every tranche (payer →
     payee, status, dates, royalties), sources, related deals in both directions, computed
@@ -90,32 +89,31 @@ def show(
             ]
             write("\n".join([*head, "", *(render_markdown(view) for view in show_views(record))]))
         else:
-            from rich.console import Group
+            from .pager import show_parts
 
-            from .pager import show_renderable
-
-            show_renderable(Group(*_table_form(record)), no_pager=no_pager)
+            show_parts([_overview_lines(record), *show_views(record)], no_pager=no_pager, wide=wide)
     raise typer.Exit(1 if any(p["severity"] == "error" for p in record["problems"]) else 0)
 
 
-def _table_form(record: dict[str, Any]) -> list[RenderableType]:
-    """The id, the overview lines, then each section's table after a blank line."""
-    from rich.console import NewLine
-    from rich.text import Text
+def _overview_lines(record: dict[str, Any]) -> list[str]:
+    """The id and the overview lines, each label bold on a terminal, then a blank line."""
+    import textwrap
 
-    from ..render.show_view import show_overview, show_views
-    from ..render.table import build_table, safe
+    from ..domain.safe_text import terminal_safe
+    from ..render.show_view import show_overview
+    from ..render.table import strong
+    from .pipe import report_console
     from .terminal import stdout_style
 
-    decorated = stdout_style().decorated
-    parts: list[RenderableType] = [safe(record["id"], "bold" if decorated else "")]
+    style = stdout_style()
+    width = report_console().width if style.fit_width else None
+    lines = [strong(terminal_safe(record["id"]), style.styled)]
     for label, value in show_overview(record):
-        line = Text(f"{label:<11} ", style="bold" if decorated else "")
-        line.append(safe(value))
-        parts.append(line)
-    for view in show_views(record):
-        parts += [NewLine(), build_table(view, decorated=decorated)]
-    return parts
+        text = terminal_safe(value)
+        parts = [text] if width is None else textwrap.wrap(text, max(width - 12, 20)) or [""]
+        lines.append(strong(f"{label:<11}", style.styled) + " " + parts[0])
+        lines += [" " * 12 + part for part in parts[1:]]
+    return [*lines]
 
 
 def _markdown_text(text: str) -> str:

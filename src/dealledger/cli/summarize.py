@@ -17,10 +17,18 @@ from .common import (
 )
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
+from .table_options import (
+    ProblemOptions,
+    RowOptions,
+    takes_problem_options,
+    takes_row_options,
+)
 
 
 @app.command()
 @takes_deal_filters
+@takes_row_options
+@takes_problem_options
 def summarize(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
@@ -28,6 +36,8 @@ def summarize(
     raw_cells: RawCsvOption = False,
     filters: FilterOptions = FilterOptions(),
     no_pager: NoPagerOption = False,
+    rows: RowOptions = RowOptions(),
+    problems: ProblemOptions = ProblemOptions(),
     no_cache: NoCacheOption = False,
 ) -> None:
     """One row per deal in date order: parties, kind, status, upfront, milestones, totals.
@@ -47,20 +57,22 @@ def summarize(
       dealledger summarize --party CSPC --kind license --since 2024
     """
     from ..render.summary_view import summary_view
+    from ..reports.ordering import Ordering
     from ..reports.summary import SUMMARY_FIELDS, summary_records
     from .output import emit_records, write_pieces
 
     chosen = filters.parse()
+    ordering = rows.ordering(SUMMARY_FIELDS)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
-    report_problems_to_stderr(loaded)
-    if output_format is Format.JSON:
+    report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
+    if output_format is Format.JSON and rows.columns is None and ordering == Ordering():
         from ..render.jsonout import dumps_array
         from ..reports.summary import iter_summary_records
 
         # Deal by deal: 100,000 deals stream out in flat memory.
         write_pieces(dumps_array(iter_summary_records(loaded)))
         raise typer.Exit(1 if loaded.errors else 0)
-    records = summary_records(loaded)
+    records = ordering.arrange(summary_records(loaded))
     emit_records(
         output_format,
         document=records,
@@ -70,5 +82,6 @@ def summarize(
         raw_cells=raw_cells,
         no_pager=no_pager,
         before_table=lambda: note_empty(loaded, chosen),
+        options=rows,
     )
     raise typer.Exit(1 if loaded.errors else 0)

@@ -21,6 +21,12 @@ from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
 from .pipe import report_console
+from .table_options import (
+    ProblemOptions,
+    RowOptions,
+    takes_problem_options,
+    takes_row_options,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -50,6 +56,8 @@ ChartOption = Annotated[
 
 @app.command(short_help="Dated events in order, or the payment schedule per period.")
 @takes_deal_filters
+@takes_row_options
+@takes_problem_options
 def timeline(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
@@ -61,6 +69,8 @@ def timeline(
     raw_cells: RawCsvOption = False,
     filters: FilterOptions = FilterOptions(),
     no_pager: NoPagerOption = False,
+    rows: RowOptions = RowOptions(),
+    problems: ProblemOptions = ProblemOptions(),
 ) -> None:
     """Every dated event in order: announced, signed, effective, terminated, and per tranche
     due, achieved and paid (a due period such as 2027-H1 is placed at its first day).
@@ -87,14 +97,14 @@ def timeline(
     chosen = filters.parse()
     override = checked_currency(currency)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
-    report_problems_to_stderr(loaded)
+    report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
     draw = report_console().is_terminal if chart is None else chart
     if output_format is Format.TABLE:
         note_empty(loaded, chosen)
     if bucket is None:
-        _events(loaded, output_format, raw_cells, draw, no_pager)
+        _events(loaded, output_format, raw_cells, draw, no_pager, rows)
     else:
-        _schedule(loaded, bucket, override, output_format, raw_cells, draw, no_pager)
+        _schedule(loaded, bucket, override, output_format, raw_cells, draw, no_pager, rows)
     raise typer.Exit(1 if loaded.errors else 0)
 
 
@@ -105,13 +115,18 @@ def _chart_above(chart: RenderableType) -> list[RenderableType]:
 
 
 def _events(
-    loaded: Ledger, output_format: Format, raw_cells: bool, draw: bool, no_pager: bool
+    loaded: Ledger,
+    output_format: Format,
+    raw_cells: bool,
+    draw: bool,
+    no_pager: bool,
+    rows: RowOptions,
 ) -> None:
     from ..render.timeline_view import timeline_view
     from ..reports.timeline import EVENT_FIELDS, chart_rows, timeline_records
     from .output import emit_records
 
-    records = timeline_records(loaded)
+    records = rows.ordering(EVENT_FIELDS).arrange(timeline_records(loaded))
 
     def chart() -> list[RenderableType]:
         from ..render.chart import TimelineChart
@@ -127,6 +142,7 @@ def _events(
         raw_cells=raw_cells,
         no_pager=no_pager,
         above_table=chart,
+        options=rows,
     )
 
 
@@ -138,6 +154,7 @@ def _schedule(
     raw_cells: bool,
     draw: bool,
     no_pager: bool,
+    rows: RowOptions,
 ) -> None:
     from ..render.timeline_view import schedule_view
     from ..reports.currency import reporting_currency
@@ -146,6 +163,7 @@ def _schedule(
 
     found = schedule(loaded, bucket, reporting_currency(loaded, override))
     record = found.record
+    record["periods"] = rows.ordering(SCHEDULE_FIELDS).arrange(record["periods"])
 
     def chart() -> list[RenderableType]:
         from ..render.chart import PeriodBars
@@ -163,4 +181,6 @@ def _schedule(
         raw_cells=raw_cells,
         no_pager=no_pager,
         above_table=chart,
+        options=rows,
+        row_list="periods",
     )

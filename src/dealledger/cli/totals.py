@@ -20,6 +20,12 @@ from .common import (
 from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
+from .table_options import (
+    ProblemOptions,
+    RowOptions,
+    takes_problem_options,
+    takes_row_options,
+)
 
 ByOption = Annotated[
     list[str] | None,
@@ -37,6 +43,8 @@ ByOption = Annotated[
 
 @app.command(short_help="Ledger-wide figures in one reporting currency, grouped by --by.")
 @takes_deal_filters
+@takes_row_options
+@takes_problem_options
 def totals(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
@@ -47,6 +55,8 @@ def totals(
     raw_cells: RawCsvOption = False,
     filters: FilterOptions = FilterOptions(),
     no_pager: NoPagerOption = False,
+    rows: RowOptions = RowOptions(),
+    problems: ProblemOptions = ProblemOptions(),
 ) -> None:
     """Upfront, milestone, commercial, other, total, paid, forfeited and outstanding across
     the ledger, in one reporting currency.
@@ -80,16 +90,20 @@ def totals(
     chosen = filters.parse()
     override = checked_currency(currency)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
-    report_problems_to_stderr(loaded)
+    report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
     record = totals_record(loaded, keys, reporting_currency(loaded, override))
+    fields = totals_fields(record)
+    record["groups"] = rows.ordering(fields).arrange(record["groups"])
     emit_records(
         output_format,
         document=record,
         rows=totals_rows(record),
-        fields=totals_fields(record),
+        fields=fields,
         view=lambda: totals_view(record),
         raw_cells=raw_cells,
         no_pager=no_pager,
         before_table=lambda: note_empty(loaded, chosen),
+        options=rows,
+        row_list="groups",
     )
     raise typer.Exit(1 if loaded.errors else 0)

@@ -22,6 +22,12 @@ from .completion import complete_deal_id
 from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
+from .table_options import (
+    ProblemOptions,
+    RowOptions,
+    takes_problem_options,
+    takes_row_options,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -80,6 +86,8 @@ def _parse_scale(text: str | None) -> Decimal | None:
 
 @app.command()
 @takes_deal_filters
+@takes_row_options
+@takes_problem_options
 def value(
     paths: PathsArgument = None,
     ledger: LedgerOption = None,
@@ -129,6 +137,8 @@ def value(
     raw_cells: RawCsvOption = False,
     filters: FilterOptions = FilterOptions(),
     no_pager: NoPagerOption = False,
+    rows: RowOptions = RowOptions(),
+    problems: ProblemOptions = ProblemOptions(),
 ) -> None:
     """Risk-adjusted net present value (rNPV) of the tranches still to come, per deal and in
     total, in the reporting currency.
@@ -162,7 +172,7 @@ def value(
     scale = _parse_scale(pos_scale)
     chosen = filters.parse()
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
-    report_problems_to_stderr(loaded)
+    report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
     deals = [entry.deal for entry in loaded.entries]
     if explain is not None:
         deals = [deal for deal in deals if deal.id == explain]
@@ -176,6 +186,11 @@ def value(
     currency = reporting_currency(loaded, checked_currency(currency_code)) or "USD"
     assumptions = build_assumptions(loaded.settings, rate=chosen_rate, pos_scale=scale)
     values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)
+    if explain is None:
+        # Ordered on the document's fields, then the deals' values follow the same order.
+        by_id = {value.deal_id: value for value in values}
+        order = value_document(values, assumptions, valuation_date, currency)["deals"]
+        values = [by_id[deal["id"]] for deal in rows.ordering(DEAL_FIELDS).arrange(order)]
     document = value_document(values, assumptions, valuation_date, currency)
 
     if explain is not None:
@@ -200,5 +215,7 @@ def value(
         raw_cells=raw_cells,
         no_pager=no_pager,
         before_table=lambda: note_empty(loaded, chosen),
+        options=rows,
+        row_list="deals" if explain is None else None,
     )
     raise typer.Exit(1 if loaded.errors else 0)

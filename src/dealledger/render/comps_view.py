@@ -52,12 +52,20 @@ def _rows(figures: dict[str, Any], currency: str | None, label: list[str]) -> li
 def comps_view(record: dict[str, Any]) -> View:
     by = record["by"]
     currency = record["currency"]
+    # On a narrow terminal: left out, P25, P75, min, max and deals go in that order; the
+    # group, the measure and the median stay.
+    drop = {"p25": 2, "p75": 3, "min": 4, "max": 5}
     columns = [
-        *([Column(BY_TITLES[by])] if by else []),
-        Column("Measure"),
-        Column("Deals", "right"),
-        Column("Left out", "right"),
-        *(Column(title, "right") for title in ("Min", "P25", "Median", "P75", "Max")),
+        *([Column(BY_TITLES[by], key=True, name="group")] if by else []),
+        Column("Measure", key=not by, name="measure"),
+        Column("Deals", "right", drop_order=6, name="count"),
+        Column("Left out", "right", drop_order=1, name="left_out"),
+        *(
+            Column(title, "right", drop_order=drop.get(name), name=name)
+            for (name, _), title in zip(
+                STATISTICS, ("Min", "P25", "Median", "P75", "Max"), strict=True
+            )
+        ),
     ]
     rows: list[list[str]] = []
     for group in record["groups"]:

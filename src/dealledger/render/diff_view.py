@@ -19,7 +19,7 @@ from .view import Column, View, money_cell
 FOLD_AFTER = 10
 WORKING_TREE = "working tree"
 _COUNTS = ("deals", "incomplete_deals")
-_CHANGE_COLUMNS = [Column("Change"), Column("Deal"), Column("What")]
+_CHANGE_COLUMNS = [Column("Change", drop_order=1), Column("Deal", key=True), Column("What")]
 _FIGURE_TITLES = {"deals": "Deals", "incomplete_deals": "Incomplete deals"}
 
 
@@ -57,10 +57,10 @@ def totals_view(record: dict[str, Any], *, only_changed: bool = False) -> View:
             ]
         )
     columns = [
-        Column("Figure"),
-        Column("Before", "right"),
+        Column("Figure", key=True),
+        Column("Before", "right", drop_order=1),
         Column("After", "right"),
-        Column("Change", "right"),
+        Column("Change", "right", drop_order=2),
     ]
     caption = f"In {currency}" if currency else "No amounts"
     return View(columns, rows, caption=f"{caption}.")

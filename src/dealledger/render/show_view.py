@@ -69,7 +69,7 @@ def show_views(record: dict[str, Any]) -> list[View]:
     views: list[View] = []
     views.append(
         View(
-            [Column("Party"), Column("Role"), Column("Group")],
+            [Column("Party", key=True), Column("Role"), Column("Group", drop_order=1)],
             [[party["name"], party["role"], party["group"]] for party in record["parties"]],
             title="Parties",
         )
@@ -78,11 +78,11 @@ def show_views(record: dict[str, Any]) -> list[View]:
         views.append(
             View(
                 [
-                    Column("Asset"),
-                    Column("Code"),
-                    Column("Modality"),
-                    Column("Phase"),
-                    Column("Indications"),
+                    Column("Asset", key=True),
+                    Column("Code", drop_order=3),
+                    Column("Modality", drop_order=2),
+                    Column("Phase", drop_order=4),
+                    Column("Indications", drop_order=1),
                 ],
                 [
                     [
@@ -101,15 +101,15 @@ def show_views(record: dict[str, Any]) -> list[View]:
         views.append(
             View(
                 [
-                    Column("#", "right"),
-                    Column("Type"),
-                    Column("Label"),
+                    Column("#", "right", key=True),
+                    Column("Type", drop_order=5),
+                    Column("Label", drop_order=6),
                     Column("Amount", "right"),
-                    Column("Status"),
-                    Column("Due"),
-                    Column("Achieved"),
-                    Column("Paid"),
-                    Column("Payer → payee"),
+                    Column("Status", drop_order=4),
+                    Column("Due", wrap=False, drop_order=7),
+                    Column("Achieved", wrap=False, drop_order=2),
+                    Column("Paid", wrap=False, drop_order=3),
+                    Column("Payer → payee", drop_order=1),
                 ],
                 [
                     [
@@ -140,13 +140,21 @@ def show_views(record: dict[str, Any]) -> list[View]:
     )
     views.append(
         View(
-            [Column("Figure"), Column("Amount", "right")], figures, title="Figures", caption=caption
+            [Column("Figure", key=True), Column("Amount", "right")],
+            figures,
+            title="Figures",
+            caption=caption,
         )
     )
     if record["sources"]:
         views.append(
             View(
-                [Column("Source"), Column("Publisher"), Column("Published"), Column("URL")],
+                [
+                    Column("Source"),
+                    Column("Publisher", drop_order=2),
+                    Column("Published", wrap=False, drop_order=3),
+                    Column("URL", drop_order=1),
+                ],
                 [
                     [
                         _text(source["title"]),
@@ -162,7 +170,11 @@ def show_views(record: dict[str, Any]) -> list[View]:
     if record["related"]:
         views.append(
             View(
-                [Column("Related deal"), Column("Title"), Column("Link")],
+                [
+                    Column("Related deal", key=True),
+                    Column("Title", drop_order=1),
+                    Column("Link", drop_order=2),
+                ],
                 [
                     [related["id"], _text(related["title"]), related["direction"]]
                     for related in record["related"]
@@ -173,7 +185,12 @@ def show_views(record: dict[str, Any]) -> list[View]:
     if record["problems"]:
         views.append(
             View(
-                [Column("Where"), Column("Severity"), Column("Code"), Column("Message")],
+                [
+                    Column("Where", key=True),
+                    Column("Severity", drop_order=2),
+                    Column("Code", drop_order=1),
+                    Column("Message"),
+                ],
                 [
                     [
                         f"{problem['path']}:{problem['line'] or '-'}:{problem['column'] or '-'}",

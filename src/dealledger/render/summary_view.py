@@ -7,8 +7,18 @@ from typing import Any
 from ..reports.summary import currency_totals
 from .view import Column, View, money_cell, parties_cell
 
-# On a narrow terminal these go first (`show` and the machine formats have them all).
-_DROP_ORDER = {"Declared": 1, "Paid": 2, "Commercial": 3, "Milestone": 5, "Upfront": 6}
+# On a narrow terminal columns go in this order (`show` and the machine formats have them
+# all); the deal's id never goes.
+_DROP_ORDER = {
+    "Declared": 1,
+    "Paid": 2,
+    "Commercial": 3,
+    "Milestone": 5,
+    "Upfront": 6,
+    "Outstanding": 9,
+    "Total": 10,
+}
+_NAMES = {"Declared": "declared_total"}
 
 
 def summary_view(records: list[dict[str, Any]]) -> View:
@@ -22,13 +32,21 @@ def summary_view(records: list[dict[str, Any]]) -> View:
         "Outstanding",
     ]
     columns = [
-        Column("Date", wrap=False),
-        Column("Deal", wrap=False),
-        Column("Title", on_terminal=False),
-        Column("Parties (licensor → licensee)", max_width=44, drop_order=4),
-        Column("Kind", wrap=False),
-        Column("Status", wrap=False),
-        *(Column(title, "right", drop_order=_DROP_ORDER.get(title)) for title in money_titles),
+        Column("Date", wrap=False, drop_order=11, name="signed"),
+        Column("Deal", key=True, name="id"),
+        Column("Title", on_terminal=False, name="title"),
+        Column("Parties (licensor → licensee)", max_width=44, drop_order=4, name="parties"),
+        Column("Kind", wrap=False, drop_order=7, name="kind"),
+        Column("Status", wrap=False, drop_order=8, name="status"),
+        *(
+            Column(
+                title,
+                "right",
+                drop_order=_DROP_ORDER[title],
+                name=_NAMES.get(title, title.lower()),
+            )
+            for title in money_titles
+        ),
     ]
     rows = []
     for record in records:

@@ -1,77 +1,342 @@
-"""Rich tables for terminals, plain aligned text for pipes.
+"""Tables as lines of text: laid out to a terminal's width by dropping whole columns, or in
+full for a pipe.
 
-Every cell is built as a `rich.text.Text` from terminal-safe text, so nothing from a deal
-file is ever parsed as Rich markup.
+A narrow terminal gets fewer columns, never cut figures: the key column (an id, a year, a
+group) is always shown and wraps only at `-` or a space; amounts and dates are never cut or
+wrapped; text columns wrap at words; columns are dropped whole in each view's order of
+importance (`Column.drop_order`) and a note under the table names them. The layout costs
+one measure per cell, so 10,000 rows lay out as fast as they can be written, and lines are
+produced one row at a time (a pager can take them as they come).
+
+Every cell goes through `terminal_safe`: nothing from a deal file reaches the terminal as a
+control character, and no markup language is involved at all.
 """
 
 from __future__ import annotations
 
-from rich import box
-from rich.console import Console
-from rich.measure import Measurement
-from rich.table import Table
-from rich.text import Text
+import functools
+import re
+import textwrap
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
+from rich.cells import cell_len as _rich_cell_len
+
+from ..domain.errors import UsageError, did_you_mean
 from ..domain.safe_text import terminal_safe
-from .view import View
+from .view import Column, View
+
+SEPARATOR = "  "
+RULE = "─"
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+# A wrapping text column is not squeezed below this (or its natural width) before columns
+# are dropped: a column of 4-character lines is noise, not information.
+TEXT_MIN_WIDTH = 12
 
 
-def safe(text: str, style: str = "") -> Text:
-    return Text(terminal_safe(text), style=style)
+def cell_len(text: str) -> int:
+    """Terminal cells `text` takes: its length for ASCII (nearly every cell), else Rich's
+    measure of wide and combining characters."""
+    return len(text) if text.isascii() else _wide_cell_len(text)
 
 
-def build_table(view: View, *, decorated: bool, width: int | None = None) -> Table:
-    """The table for a pipe (`decorated=False`: every column, full text) or a terminal of
-    `width` columns, leaving out droppable columns until the rest fit."""
-    dropped: set[int] = set()
-    droppable = sorted(
-        (column.drop_order, position)
-        for position, column in enumerate(view.columns)
-        if column.drop_order is not None
-    )
-    table = _table(view, decorated=decorated, dropped=dropped)
-    if not decorated or width is None:
-        return table
-    # Measured on an unbounded console: a bounded one clamps the measure to its own width.
-    console = Console(width=1_000_000, markup=False, highlight=False)
-    for _, position in droppable:
-        if Measurement.get(console, console.options, table).minimum <= width:
-            break
-        dropped.add(position)
-        table = _table(view, decorated=decorated, dropped=dropped)
-    return table
+@functools.lru_cache(maxsize=8192)
+def _wide_cell_len(text: str) -> int:
+    """Cached: the same party names and arrows come back row after row."""
+    return _rich_cell_len(text)
 
 
-def _table(view: View, *, decorated: bool, dropped: set[int]) -> Table:
-    table = Table(
-        title=safe(view.title) if view.title else None,
-        caption=safe(view.caption) if view.caption else None,
-        # In a pipe: no box at all, so columns are plain whitespace-separated text.
-        box=box.SIMPLE_HEAD if decorated else None,
-        header_style="bold" if decorated else "",
-        show_edge=False,
-        pad_edge=False,
-        expand=False,
-    )
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Which columns are shown, how wide each is, and which were left out."""
+
+    shown: list[int]
+    widths: list[int]
+    hidden: list[str]
+    width: int | None  # the terminal's width; None in a pipe (no limit)
+
+    @property
+    def table_width(self) -> int:
+        return sum(self.widths) + len(SEPARATOR) * max(len(self.widths) - 1, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Measure:
+    natural: int
+    minimum: int
+    squeezed: int  # the key column at its narrowest (longest piece between `-`)
+
+
+_PIECE = re.compile(r"[^\s-]*-|[^\s-]+")
+
+
+def _pieces(text: str) -> list[str]:
+    """An id's wrap points: after each `-` and at spaces (`azn-`, `cspc-`, `2023`)."""
+    return _PIECE.findall(text) or [""]
+
+
+def _measure(column: Column, cells: Iterable[str]) -> _Measure:
+    natural = cell_len(column.title)
+    widest = 0
+    piece = 0
+    for cell in cells:
+        size = cell_len(cell)
+        if size > widest:
+            widest = size
+        if column.key and size > piece:
+            piece = max(piece, *(cell_len(part) for part in _pieces(cell)))
+    natural = max(natural, widest)
+    title_word = max((cell_len(word) for word in column.title.split()), default=0)
+    if column.key:
+        return _Measure(natural, natural, max(title_word, piece))
+    if not column.wraps:
+        # Header words may wrap; the figures never do.
+        body = max(widest, title_word)
+        return _Measure(natural, body, body)
+    if column.max_width is not None:
+        natural = max(min(natural, column.max_width), title_word)
+    minimum = min(natural, max(TEXT_MIN_WIDTH, title_word))
+    return _Measure(natural, minimum, minimum)
+
+
+def _need(widths: Iterable[int]) -> int:
+    widths = list(widths)
+    return sum(widths) + len(SEPARATOR) * max(len(widths) - 1, 0)
+
+
+def lay_out(view: View, width: int | None, *, for_person: bool, wide: bool = False) -> Layout:
+    """The columns to show at `width` (None: a pipe, every column in full).
+
+    `for_person` (a terminal, or boxes forced on) leaves out `on_terminal=False` columns;
+    `wide` never drops a column and lets lines run past `width` if they must.
+    """
+    columns = view.columns
+    every = [*view.rows, *view.footer]
+    measures = [
+        _measure(column, (row[position] for row in every))
+        for position, column in enumerate(columns)
+    ]
     shown = [
         position
-        for position, column in enumerate(view.columns)
-        if not decorated or (column.on_terminal and position not in dropped)
+        for position, column in enumerate(columns)
+        if wide or not for_person or column.on_terminal
     ]
-    for column in (view.columns[position] for position in shown):
-        wraps = column.justify == "left" if column.wrap is None else column.wrap
-        table.add_column(
-            safe(column.title),
-            justify=column.justify,
-            # Only a terminal is laid out to a width; a pipe gets every character.
-            no_wrap=decorated and not wraps,
-            overflow="fold" if wraps or not decorated else "ellipsis",
-            max_width=column.max_width if decorated else None,
-        )
+    hidden = [columns[position].title for position in range(len(columns)) if position not in shown]
+    if width is None:
+        return Layout(shown, [measures[p].natural for p in shown], hidden, None)
+    if not wide:
+        ranked = [
+            position
+            for _, position in sorted(
+                (columns[position].drop_order, position)
+                for position in shown
+                if columns[position].drop_order is not None
+            )
+        ]
+        last_resort = [
+            position
+            for position in reversed(shown)
+            if columns[position].drop_order is None and not columns[position].key
+        ]
+
+        def fits(*, squeeze: bool) -> bool:
+            return _need(_minimum(measures, shown, squeeze=squeeze)) <= width
+
+        for position in ranked:
+            if fits(squeeze=False):
+                break
+            shown.remove(position)
+            hidden.append(columns[position].title)
+        # Then the key column wraps at `-`; only then do columns without an order go.
+        for position in last_resort:
+            if fits(squeeze=True):
+                break
+            shown.remove(position)
+            hidden.append(columns[position].title)
+    squeeze = _need(_minimum(measures, shown, squeeze=False)) > width
+    widths = _minimum(measures, shown, squeeze=squeeze)
+    spare = width - _need(widths)
+    # Spare room goes to the key column first, then to text columns, left to right.
+    order = sorted(range(len(shown)), key=lambda index: not columns[shown[index]].key)
+    for index in order:
+        if spare <= 0:
+            break
+        grow = min(spare, measures[shown[index]].natural - widths[index])
+        if grow > 0:
+            widths[index] += grow
+            spare -= grow
+    return Layout(shown, widths, hidden, width)
+
+
+def _minimum(measures: Sequence[_Measure], shown: Sequence[int], *, squeeze: bool) -> list[int]:
+    return [measures[p].squeezed if squeeze else measures[p].minimum for p in shown]
+
+
+def _wrap(text: str, width: int, column: Column) -> list[str]:
+    if cell_len(text) <= width:
+        return [text]
+    if column.key:
+        lines: list[str] = []
+        for piece in _pieces(text):
+            joiner = "" if not lines or lines[-1].endswith("-") else " "
+            if lines and cell_len(lines[-1] + joiner + piece) <= width:
+                lines[-1] += joiner + piece
+            else:
+                lines.append(piece)
+        return [part for line in lines for part in _fold(line, width)]
+    if not column.wraps:
+        return [text]  # never cut: the line runs long instead (only under --wide)
+    wrapped = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return [part for line in wrapped for part in _fold(line, width)] or [""]
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """A word longer than its column (a URL in a text column) split by characters."""
+    if cell_len(text) <= width:
+        return [text]
+    parts, current = [], ""
+    for char in text:
+        if current and cell_len(current + char) > width:
+            parts.append(current)
+            current = ""
+        current += char
+    return [*parts, current]
+
+
+_TITLE = Column("", wrap=True)  # a title wraps at words, whatever its column holds
+
+
+def _pad(text: str, width: int, column: Column) -> str:
+    gap = " " * max(width - cell_len(text), 0)
+    return gap + text if column.justify == "right" else text + gap
+
+
+def _row_lines(
+    cells: Sequence[str],
+    columns: Sequence[Column],
+    widths: Sequence[int],
+    fitted: bool,
+    *,
+    header: bool = False,
+) -> list[str]:
+    if not fitted:
+        return [
+            SEPARATOR.join(
+                _pad(cell, width, column)
+                for cell, column, width in zip(cells, columns, widths, strict=True)
+            ).rstrip()
+        ]
+    wrapped = [
+        _wrap(cell, width, _TITLE if header else column)
+        for cell, column, width in zip(cells, columns, widths, strict=True)
+    ]
+    height = max(len(lines) for lines in wrapped)
+    return [
+        SEPARATOR.join(
+            _pad(lines[line] if line < len(lines) else "", width, column)
+            for lines, column, width in zip(wrapped, columns, widths, strict=True)
+        ).rstrip()
+        for line in range(height)
+    ]
+
+
+def strong(line: str, styled: bool) -> str:
+    """Bold on a terminal that takes styles; plain text everywhere else."""
+    return f"{BOLD}{line}{RESET}" if styled and line else line
+
+
+def hidden_note(layout: Layout, hint: str | None) -> str | None:
+    """`4 columns hidden at 80 columns: Title, Parties, Declared, Paid — use --wide …`."""
+    if not layout.hidden:
+        return None
+    count = len(layout.hidden)
+    where = f" at {layout.width} columns" if layout.width is not None else ""
+    note = f"{count} column{'s' if count != 1 else ''} hidden{where}: {', '.join(layout.hidden)}"
+    return f"{note} — {hint}" if hint else note
+
+
+def table_lines(
+    view: View,
+    layout: Layout,
+    *,
+    boxed: bool,
+    styled: bool,
+    hint: str | None = "use --wide or --columns",
+) -> Iterator[str]:
+    """The table's lines, without newlines: title, header, rows, footer, caption, note.
+
+    `boxed` draws rules under the header and above the footer (a person's terminal);
+    `styled` makes the header and footer bold with ANSI escapes.
+    """
+    columns = [view.columns[position] for position in layout.shown]
+    widths = layout.widths
+    fitted = layout.width is not None
+    full = layout.table_width
+    limit = layout.width if fitted else None
+
+    if view.title:
+        title = terminal_safe(view.title)
+        for line in _text_lines(title, limit):
+            yield line.center(max(full, cell_len(line))).rstrip() if boxed else line
+    titles = [terminal_safe(column.title) for column in columns]
+    for line in _row_lines(titles, columns, widths, fitted, header=True):
+        yield strong(line, styled)
+    if boxed:
+        yield RULE * full
     for row in view.rows:
-        table.add_row(*(safe(row[position]) for position in shown))
+        yield from _row_lines(
+            [terminal_safe(row[position]) for position in layout.shown], columns, widths, fitted
+        )
     if view.footer:
-        table.add_section()
+        if boxed:
+            yield RULE * full
         for row in view.footer:
-            table.add_row(*(safe(row[position], "bold" if decorated else "") for position in shown))
-    return table
+            for line in _row_lines(
+                [terminal_safe(row[position]) for position in layout.shown],
+                columns,
+                widths,
+                fitted,
+            ):
+                yield strong(line, styled)
+    for text in (view.caption, hidden_note(layout, hint)):
+        if text:
+            yield from _text_lines(terminal_safe(text), limit)
+
+
+def _text_lines(text: str, width: int | None) -> list[str]:
+    if width is None or cell_len(text) <= width:
+        return [text]
+    return [part for line in textwrap.wrap(text, width) for part in _fold(line, width)]
+
+
+def select_columns(view: View, names: Sequence[str]) -> View:
+    """The view with only the columns named (by JSON key), in the order given."""
+    known = {column.name: position for position, column in enumerate(view.columns) if column.name}
+    for name in names:
+        if name not in known:
+            raise UsageError(
+                f"--columns: the table has no column {name!r}; accepted: "
+                f"{', '.join(known)}{did_you_mean(name, known)}"
+            )
+    positions = [known[name] for name in names]
+    return View(
+        [_always_shown(view.columns[position]) for position in positions],
+        [[row[position] for position in positions] for row in view.rows],
+        [[row[position] for position in positions] for row in view.footer],
+        view.title,
+        view.caption,
+    )
+
+
+def _always_shown(column: Column) -> Column:
+    from dataclasses import replace
+
+    return replace(column, on_terminal=True, drop_order=None)
+
+
+def table_text(
+    view: View, width: int | None = None, *, boxed: bool = False, wide: bool = False
+) -> str:
+    """The whole table as text (no styles): for tests, and for a table inside other text."""
+    layout = lay_out(view, width, for_person=boxed or width is not None, wide=wide)
+    return "\n".join(table_lines(view, layout, boxed=boxed, styled=False)) + "\n"

@@ -27,13 +27,14 @@ def timeline_view(records: list[dict[str, Any]]) -> View:
                 cell,
             ]
         )
+    # On a narrow terminal: label, type, event, amount go in that order; date and deal stay.
     columns = [
-        Column("Date"),
-        Column("Deal"),
-        Column("Event"),
-        Column("Type"),
-        Column("Label"),
-        Column("Amount", "right"),
+        Column("Date", wrap=False, name="date"),
+        Column("Deal", key=True, name="deal"),
+        Column("Event", wrap=False, drop_order=3, name="event"),
+        Column("Type", wrap=False, drop_order=2, name="type"),
+        Column("Label", drop_order=1, name="label"),
+        Column("Amount", "right", drop_order=4, name="amount"),
     ]
     return View(columns, rows, caption=f"{len(records)} events")
 
@@ -58,7 +59,11 @@ def schedule_view(found: Schedule) -> View:
             f"{'are' if count != 1 else 'is'} not counted"
         )
     return View(
-        [Column("Period"), Column("Paid", "right"), Column("Due", "right")],
+        [
+            Column("Period", key=True, name="period"),
+            Column("Paid", "right", drop_order=1, name="paid"),
+            Column("Due", "right", name="due"),
+        ],
         rows,
         footer,
         caption=caption + ".",

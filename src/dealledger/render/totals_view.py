@@ -20,6 +20,20 @@ KEY_TITLES = {
 }
 
 
+# On a narrow terminal columns go in this order; the group keys and the total never go.
+_DROP_ORDER = {
+    "other": 1,
+    "forfeited": 2,
+    "commercial": 3,
+    "milestone": 4,
+    "upfront": 5,
+    "paid": 6,
+    "incomplete_deals": 7,
+    "deals": 8,
+    "outstanding": 9,
+}
+
+
 def _figure_cells(figures: dict[str, Any], currency: str | None) -> list[str]:
     return [
         str(figures["deals"]),
@@ -32,10 +46,18 @@ def totals_view(record: dict[str, Any]) -> View:
     by = record["by"]
     currency = record["currency"]
     columns = [
-        *(Column(KEY_TITLES[key]) for key in by),
-        Column("Deals", "right"),
-        *(Column(name.capitalize(), "right") for name in FIGURE_FIELDS),
-        Column("Incomplete", "right"),
+        *(Column(KEY_TITLES[key], key=True, name=key) for key in by),
+        Column("Deals", "right", drop_order=_DROP_ORDER["deals"], name="deals"),
+        *(
+            Column(name.capitalize(), "right", drop_order=_DROP_ORDER.get(name), name=name)
+            for name in FIGURE_FIELDS
+        ),
+        Column(
+            "Incomplete",
+            "right",
+            drop_order=_DROP_ORDER["incomplete_deals"],
+            name="incomplete_deals",
+        ),
     ]
     rows = [
         [*(_key_cell(group["key"][key]) for key in by), *_figure_cells(group, currency)]

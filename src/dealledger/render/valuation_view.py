@@ -29,14 +29,16 @@ def _title(assumptions: Assumptions, as_of: date, currency: str) -> str:
 def value_view(
     values: Sequence[DealValue], assumptions: Assumptions, as_of: date, currency: str
 ) -> View:
+    # On a narrow terminal: the share, risk-adjusted, nominal, headline and unvalued count
+    # go in that order; the deal and its rNPV stay.
     columns = [
-        Column("Deal"),
-        Column("Nominal outstanding", "right"),
-        Column("Risk-adjusted", "right"),
-        Column("rNPV", "right"),
-        Column("Headline", "right"),
-        Column("rNPV/headline", "right"),
-        Column("Unvalued", "right"),
+        Column("Deal", key=True, name="id"),
+        Column("Nominal outstanding", "right", drop_order=3, name="nominal"),
+        Column("Risk-adjusted", "right", drop_order=2, name="risk_adjusted"),
+        Column("rNPV", "right", name="rnpv"),
+        Column("Headline", "right", drop_order=4, name="headline"),
+        Column("rNPV/headline", "right", drop_order=1, name="share"),
+        Column("Unvalued", "right", drop_order=5, name="unvalued"),
     ]
     rows = []
     for value in values:
@@ -94,19 +96,21 @@ def exact_money(value: Decimal | None, currency: str) -> str:
 def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> View:
     """Every tranche of one deal with each step of its figure, so it can be redone by hand."""
     currency = value.currency
+    # On a narrow terminal the bases, years, factor, type, risk-adjusted value, probability,
+    # date and amount go in that order; the tranche and its rNPV stay.
     columns = [
-        Column("#", "right"),
-        Column("Tranche"),
-        Column("Type"),
-        Column("Amount", "right"),
-        Column("Probability", "right"),
-        Column("Probability basis"),
-        Column("Date"),
-        Column("Date basis"),
-        Column("Years", "right"),
-        Column("Discount factor", "right"),
-        Column("Risk-adjusted", "right"),
-        Column("rNPV", "right"),
+        Column("#", "right", drop_order=10),
+        Column("Tranche", key=True, name="label"),
+        Column("Type", drop_order=5, name="type"),
+        Column("Amount", "right", drop_order=9, name="amount"),
+        Column("Probability", "right", drop_order=7, name="probability"),
+        Column("Probability basis", drop_order=1, name="basis"),
+        Column("Date", wrap=False, drop_order=8, name="date"),
+        Column("Date basis", drop_order=2, name="timing"),
+        Column("Years", "right", drop_order=3, name="years"),
+        Column("Discount factor", "right", drop_order=4, name="discount_factor"),
+        Column("Risk-adjusted", "right", drop_order=6, name="risk_adjusted"),
+        Column("rNPV", "right", name="rnpv"),
     ]
     rows = []
     for item in value.tranches:

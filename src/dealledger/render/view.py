@@ -13,11 +13,15 @@ Justify = Literal["left", "right"]
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A column's title and how it behaves on a terminal (pipes always get full text).
+    """A column's title and how it gives way on a narrow terminal (pipes get full text).
 
-    `wrap=None` means: text columns wrap at word boundaries, right-justified (number)
-    columns never do, so "USD 1.62B" is never split over two lines. A `max_width` column
-    that does not wrap is cut with an ellipsis on a terminal.
+    `name` is the field's JSON key, the name `--columns` and `--sort` know it by. `key`
+    marks the row's identity (an id, a year, a group): never dropped, wrapped only at `-`
+    or a space. `wrap=None` means: text columns wrap at word boundaries, right-justified
+    (number) columns never do, so "USD 1.62B" is never split or cut. Columns are dropped
+    whole, lowest `drop_order` first; a column without one is dropped only when nothing
+    else can give (then from the right), and `on_terminal=False` ones are left out on a
+    terminal unless asked for. `max_width` caps how wide a wrapping column grows.
     """
 
     title: str
@@ -26,6 +30,12 @@ class Column:
     max_width: int | None = None
     on_terminal: bool = True
     drop_order: int | None = None
+    name: str | None = None
+    key: bool = False
+
+    @property
+    def wraps(self) -> bool:
+        return self.justify == "left" if self.wrap is None else self.wrap
 
 
 @dataclass(frozen=True)
