@@ -43,6 +43,12 @@ def _main(
     debug: Annotated[
         bool, typer.Option("--debug", help="On an internal error, show the Python traceback.")
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", help="Say what the run did besides its output (e.g. no cache usable)."
+        ),
+    ] = False,
 ) -> None:
     """dealledger keeps each agreement as a TOML file under deals/ and reports on them.
 
@@ -50,3 +56,5 @@ def _main(
     """
     if debug:
         os.environ["DEALLEDGER_DEBUG"] = "1"
+    if verbose:
+        os.environ["DEALLEDGER_VERBOSE"] = "1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -143,6 +144,12 @@ def open_ledger(
     import gc
 
     gc.freeze()
+    if loaded.cache_note and os.environ.get("DEALLEDGER_VERBOSE"):
+        from ..domain.safe_text import terminal_safe
+
+        sys.stderr.write(
+            terminal_safe(f"dealledger: note: running without a cache: {loaded.cache_note}") + "\n"
+        )
     return _selected(loaded, rules or RuleChoice())
 
 

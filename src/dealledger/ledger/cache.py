@@ -163,11 +163,13 @@ class Cache:
 
     @classmethod
     def for_ledger(cls, root: Path | None) -> Cache | None:
-        """The cache of a ledger root, or None where there is none to be had."""
-        env = os.environ.get(CACHE_ENV)
-        folder = Path(env) if env else root / CACHE_DIR_NAME if root is not None else None
-        if folder is None or not _usable_folder(folder):
-            return None
+        """The cache of a ledger root, or None where there is none to be had.
+
+        Where it lives: `$DEALLEDGER_CACHE_DIR` if set; else `.dealledger-cache/` in the
+        ledger, where the ledger's folder can be written; else (a read-only checkout) a
+        folder per ledger in the user's cache folder. Where none can be used the run goes
+        on without one, and `--verbose` says so.
+        """
         settings = b""
         found = settings_file(root) if root is not None else None
         if found is not None:
@@ -176,23 +178,26 @@ class Cache:
             # them as it would with --no-cache.
             path, refusal = found
             if refusal is not None:
-                return None
+                return _without("dealledger.toml cannot be read")
             try:
                 settings = read_bounded(path)
             except (OSError, NotRegularFile, TooLarge):
-                return None
+                return _without("dealledger.toml cannot be read")
         key = cache_key(settings)
-        database = folder / DATABASE
-        for _ in range(2):
-            if not _usable_file(database):
-                return None
-            try:
-                return cls(_connect(database, key), database)
-            except sqlite3.DatabaseError as exc:
-                if not _damaged(exc):
-                    return None  # locked, read-only, out of space: run without the cache
-                _set_aside(database)
-        return None
+        for folder in cache_folders(root):
+            if not _usable_folder(folder):
+                continue
+            database = folder / DATABASE
+            for _ in range(2):
+                if not _usable_file(database):
+                    return _without(f"{database} is not a regular file")
+                try:
+                    return cls(_connect(database, key), database)
+                except sqlite3.DatabaseError as exc:
+                    if not _damaged(exc):
+                        break  # locked, read-only, out of space: try the next place
+                    _set_aside(database)
+        return _without("no cache folder could be written")
 
     def _write(self, sql: str, row: tuple[Any, ...]) -> None:
         """A row for the run's one transaction, written with others of its kind in batches."""
@@ -340,6 +345,29 @@ def _json_pairs(pairs: list[tuple[str, str | None]]) -> list[tuple[Any, Any]]:
     if len(pairs) == 1:
         return [(None, None)]
     return [_json_pairs([pair])[0] for pair in pairs]
+
+
+def cache_folders(root: Path | None) -> list[Path]:
+    """Where a ledger's cache may live, in order of preference (see `Cache.for_ledger`)."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return [Path(env)]
+    if root is None:
+        return []
+    inside = root / CACHE_DIR_NAME
+    places = [inside] if os.access(inside if inside.exists() else root, os.W_OK) else []
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    name = hashlib.sha256(str(root.absolute()).encode("utf-8", "surrogateescape")).hexdigest()
+    return [*places, Path(base) / "dealledger" / name[:16]]
+
+
+# Why the last run had no cache, for `--verbose`; None when it had one.
+NO_CACHE_REASON: list[str | None] = [None]
+
+
+def _without(reason: str) -> None:
+    NO_CACHE_REASON[0] = reason
+    return
 
 
 def _usable_folder(folder: Path) -> bool:

@@ -134,6 +134,8 @@ class Ledger:
     all_entries: tuple[Entry, ...] = ()
     # Where `derived` keeps per-file results for the next run; reports never see it.
     _cache: Cache | None = field(default=None, compare=False, repr=False)
+    # Why a run that asked for the cache went without one (for `--verbose`), else None.
+    cache_note: str | None = field(default=None, compare=False)
 
     @cached_property
     def settings(self) -> Settings:
@@ -328,7 +330,14 @@ def load_ledger(
         len(selected) + _settings_named(targets),
         tuple(all_entries),
         file_cache,
+        _no_cache_reason() if cache and file_cache is None else None,
     )
+
+
+def _no_cache_reason() -> str | None:
+    from .cache import NO_CACHE_REASON
+
+    return NO_CACHE_REASON[0]
 
 
 def _settings_named(targets: list[Target] | None) -> int:
