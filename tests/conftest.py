@@ -7,6 +7,8 @@ files imports the builders (`minimal_deal`, `write_deal`, `make_ledger`) and wri
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,16 @@ def bundled_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("DEALLEDGER_LEDGER", raising=False)
     monkeypatch.delenv("DEALLEDGER_FORMAT", raising=False)
     return tmp_path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A ledger whose own folder cannot hold the cache falls back to the user's cache folder:
+    point that at a temporary one, so no test writes into the developer's home."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous

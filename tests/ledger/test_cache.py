@@ -402,15 +402,19 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(root: Path, corruption: str) -> 
 
 @pytest.mark.parametrize("kind", ["symlink", "file"])
 def test_a_cache_folder_that_is_a_link_or_a_file_is_refused(
-    root: Path, tmp_path: Path, kind: str
+    root: Path, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    user_cache = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache))
     if kind == "symlink":
         (root / CACHE_DIR_NAME).symlink_to(elsewhere)
     else:
         (root / CACHE_DIR_NAME).write_text("not a folder", encoding="utf-8")
-    assert Cache.for_ledger(root) is None
+    # Never used, never written through: the run falls back to the user's cache folder.
+    found = Cache.for_ledger(root)
+    assert found is not None and user_cache in found.path.parents
     assert snapshot(load_ledger(root, cache=True)) == snapshot(load_ledger(root, cache=False))
     assert list(elsewhere.iterdir()) == []
     assert runner.invoke(app, ["check"]).exit_code == 1
