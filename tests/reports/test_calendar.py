@@ -10,6 +10,7 @@ import icalendar
 import pytest
 from typer.testing import CliRunner
 
+from builders import make_ledger
 from dealledger.cli import app
 from dealledger.render.ical import fold
 from reports_fixture import write_ledger
@@ -226,3 +227,54 @@ def test_bad_dates_are_usage_errors(root: Path) -> None:
     code, _, stderr = calendar(root, "--since", "2026-13")
     assert code == 2
     assert stderr.startswith("dealledger: error:")
+
+
+OPTION_DEAL = """\
+format = 2
+id = "optioned"
+title = "An option to license"
+kind = "option"
+announced = 2025-01-10
+currency = "USD"
+
+[[parties]]
+name = "Gamma SA"
+role = "licensor"
+
+[[parties]]
+name = "Beta Pharma"
+role = "licensee"
+
+[[tranches]]
+type = "upfront"
+amount = "5M"
+status = "paid"
+paid = 2025-01-20
+
+[[options]]
+id = "china"
+holder = "Beta Pharma"
+right = "territory"
+deadline = "2025-Q4"
+
+[[options]]
+id = "later"
+holder = "Beta Pharma"
+right = "license"
+deadline = 2025-03-01
+status = "lapsed"
+ended = 2025-03-01
+"""
+
+
+def test_an_open_option_deadline_is_an_event_with_a_stable_uid(tmp_path: Path) -> None:
+    root = make_ledger(tmp_path / "ledger", {"optioned.toml": OPTION_DEAL})
+    code, text, _ = calendar(root, "--as-of", AS_OF)
+    assert code == 0, text
+    parsed = events(text)
+    deadlines = [e for e in parsed if "option-deadline" in str(e["UID"])]
+    assert [str(e["UID"]).split("@")[0] for e in deadlines] == ["optioned.option-deadline.china"]
+    assert deadlines[0].decoded("DTSTART") == date(2025, 12, 31)  # the quarter's last day
+    assert "Option deadline" in str(deadlines[0]["SUMMARY"])
+    again = calendar(root, "--as-of", AS_OF)[1]
+    assert again == text

@@ -20,8 +20,18 @@ from ..domain.safe_text import terminal_safe
 CRLF = "\r\n"
 LINE_OCTETS = 75
 CALENDAR_NAME = "dealledger"
-_EVENT_WORDS = {"due": "Due", "signed": "Expected signing", "effective": "Expected closing"}
-_CATEGORY_OF_EVENT = {"due": "payment-due", "signed": "signing", "effective": "closing"}
+_EVENT_WORDS = {
+    "due": "Due",
+    "signed": "Expected signing",
+    "effective": "Expected closing",
+    "option-deadline": "Option deadline",
+}
+_CATEGORY_OF_EVENT = {
+    "due": "payment-due",
+    "signed": "signing",
+    "effective": "closing",
+    "option-deadline": "option-deadline",
+}
 
 
 def escape_text(text: str) -> str:

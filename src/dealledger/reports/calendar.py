@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from ..domain.figures import tranche_currency
-from ..domain.models import Deal
+from ..domain.models import Deal, Option
 from ..domain.periods import due_text
 from ..ledger import Entry, Ledger
 from .filters import parse_filter_date
@@ -93,13 +93,43 @@ def calendar_records(
                 continue
             key = (day, entry.deal.date, entry.deal.id, event.sequence)
             found.append((key, record))
+        for number, option in enumerate(entry.deal.options):
+            record = _option_record(entry.deal, option, as_of)
+            if record is None:
+                continue
+            day = record["date"]
+            if (since is not None and day < since) or (until is not None and day > until):
+                continue
+            found.append(((day, entry.deal.date, entry.deal.id, 10_000 + number), record))
     found.sort(key=lambda item: item[0])
     return [record for _, record in found]
 
 
-# Extension point: option deadlines (deal format version 2 option terms) are not in the
-# models yet. When they are, they join here as one more kind of entry, with their own
-# event name ("option-deadline") and UID key, from `_record`'s caller.
+def _option_record(deal: Deal, option: Option, as_of: date) -> dict[str, Any] | None:
+    """An open option's deadline (format version 2): the day by which it must be exercised.
+
+    Its UID is keyed by the option's id, so a changed deadline moves the event instead of
+    adding one. Options already exercised, declined or lapsed have no deadline to keep.
+    """
+    if option.deadline is None or option.status != "open":
+        return None
+    written = due_text(option.deadline)
+    day = parse_filter_date(written.removeprefix("by ").strip(), end=True)
+    holders = ", ".join(option.holder)
+    return {
+        "uid": f"{deal.id}.option-deadline.{option.id}@{UID_DOMAIN}",
+        "date": day,
+        "deal": deal.id,
+        "title": deal.title,
+        "event": "option-deadline",
+        "type": "option",
+        "label": option.label or f"{option.right} option of {holders}",
+        "amount": None,
+        "currency": None,
+        "status": option.status,
+        "due": written,
+        "overdue": day < as_of,
+    }
 
 
 def _record(
