@@ -190,6 +190,21 @@ class Bench:
         )
 
 
+def report_commands(deal_id: str) -> list[tuple[str, list[str]]]:
+    """The reporting commands of the speed goals: each warm, against the same floor."""
+    export = str(Path(tempfile.gettempdir()) / "dl-bench-export.sqlite")
+    return [
+        ("summarize (table)", ["summarize", "--no-pager"]),
+        ("totals --by year", ["totals", "--by", "year"]),
+        ("totals --by payee-group", ["totals", "--by", "payee-group"]),
+        ("totals --by area", ["totals", "--by", "area"]),
+        ("timeline", ["timeline", "--no-pager"]),
+        ("value", ["value", "--no-pager"]),
+        ("show", ["show", deal_id, "--no-pager"]),
+        ("export --format sqlite", ["export", "--output", export, "--force"]),
+    ]
+
+
 def ledger(work: Path, deals: int, regenerate: bool) -> Path:
     root = work / f"ledger-{deals}"
     marker = root / ".generated"
@@ -267,6 +282,13 @@ def main() -> None:
     rows.append(("check --no-cache / floor", f"{ratio(no_cache):.3f}x", "(info)", ""))
     rows.append(("check cold CPU / floor CPU", f"{cpu_ratio(check_cold):.3f}x", "(info)", ""))
     rows.append(("check warm CPU / floor CPU", f"{cpu_ratio(check_warm):.3f}x", "(info)", ""))
+
+    print("\nreports, warm")
+    first_id = next(iter(sorted((root / "deals").rglob("*.toml")))).stem
+    for name, report in report_commands(first_id):
+        result = keep(bench.warm(name, report))
+        rows.append(verdict(f"{name} warm / floor", ratio(result), 0.3))
+        rows.append(verdict(f"{name} warm peak RSS", result.peak_mb, 150, " MB"))
 
     print("\nstart-up")
     bundled = Path(__file__).resolve().parent.parent
