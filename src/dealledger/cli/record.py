@@ -50,7 +50,12 @@ def record(
         typer.Option(metavar="DATE|PERIOD", help="When it is expected: 2027-06-30, 2027-Q2…"),
     ] = None,
     amount: Annotated[
-        str | None, typer.Option(metavar="MONEY", help='Amount: 110000000, "110M", "1.62B".')
+        str | None,
+        typer.Option(
+            metavar="MONEY",
+            help='Amount as the format writes it: 110000000, 110_000_000, "110M", "1.62B", '
+            '"undisclosed". More than ×100 away from the recorded amount needs --yes.',
+        ),
     ] = None,
     terminated: Annotated[
         str | None,
@@ -74,6 +79,12 @@ def record(
             "declined or lapsed.",
         ),
     ] = None,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="Confirm an --amount more than ×100 away from the recorded one."
+        ),
+    ] = False,
     ledger: LedgerOption = None,
 ) -> None:
     """Record what happened to a tranche (or to the deal), changing nothing else in the file.
@@ -109,6 +120,7 @@ def record(
             terminated=terminated,
             option=option,
             when=when,
+            yes=yes,
         )
     except RecordRefused as exc:  # the headline, then the problems the change would add
         sys.stderr.write(terminal_safe(str(exc)) + "\n")
