@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from .completion import complete_party
+from .completion import complete_deal_status, complete_kind, complete_party
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -67,6 +67,7 @@ KindFilter = Annotated[
         "framework, other. Repeat or comma-separate.",
         rich_help_panel=_PANEL,
         show_default=False,
+        autocompletion=complete_kind,
     ),
 ]
 StatusFilter = Annotated[
@@ -77,6 +78,7 @@ StatusFilter = Annotated[
         help="announced, active, completed, terminated, expired. Repeat or comma-separate.",
         rich_help_panel=_PANEL,
         show_default=False,
+        autocompletion=complete_deal_status,
     ),
 ]
 AreaFilter = Annotated[

@@ -9,7 +9,7 @@ import typer
 
 from .app import app
 from .common import LedgerOption, ledger_root, problem_line
-from .completion import complete_deal_id
+from .completion import complete_deal_id, complete_record_status
 
 
 @app.command()
@@ -36,7 +36,8 @@ def record(
         str | None,
         typer.Option(
             help="Tranche: expected, achieved, paid, forfeited. Deal (without --tranche): "
-            "announced, active, completed, terminated, expired."
+            "announced, active, completed, terminated, expired.",
+            autocompletion=complete_record_status,
         ),
     ] = None,
     achieved: Annotated[
