@@ -241,3 +241,80 @@ def test_a_deal_file_over_a_limit_gives_checks_dl004_not_a_crash(ledger: Path, e
     assert "no deal file that can be read has id 'acme-widget-2024'" in result.output
     assert dl004 in result.output.splitlines()
     assert path.read_bytes() == before
+
+
+@pytest.fixture
+def loose(ledger: Path) -> Path:
+    """messy.toml without its declared total, so that any amount keeps the deal valid."""
+    path = ledger / "deals" / "messy.toml"
+    path.write_text(path.read_text().replace('total = "1.2B"  # headline\n', ""))
+    return ledger
+
+
+def test_amount_takes_only_the_formats_money_forms(loose: Path) -> None:
+    path = loose / "deals" / "messy.toml"
+    before = path.read_bytes()
+    for typed in ("$1.1B", "1.1 billion", "1.1e9", "-5M", "1.1B USD", "eleven"):
+        result = run(loose, "-t", "2", "--amount", typed)
+        assert result.exit_code == 2, (typed, result.output)
+        assert "--amount" in result.output
+        assert path.read_bytes() == before
+    result = run(loose, "-t", "2", "--amount", "Undisclosed")
+    assert result.exit_code == 0, result.output
+    assert 'amount = "undisclosed"\n# a comment at the end' in path.read_text()
+
+
+@pytest.mark.parametrize("typed", ["1.1", "11", "1.1k", "10M", "111B", "1100B"])
+def test_amount_jump_over_100_times_needs_yes(loose: Path, typed: str) -> None:
+    path = loose / "deals" / "messy.toml"  # tranche 2 holds "1.1B"
+    before = path.read_bytes()
+    result = run(loose, "-t", "2", "--amount", typed)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"dealledger: error: --amount {typed} would change tranche 2")
+    assert "from 1.1B to" in result.output
+    assert "add --yes to record it" in result.output
+    assert path.read_bytes() == before
+    confirmed = run(loose, "-t", "2", "--amount", typed, "--yes")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "updated" in confirmed.output
+    assert f"amount = {typed}\n" in path.read_text() or f'amount = "{typed}"\n' in path.read_text()
+
+
+def test_amount_jump_message_says_which_way(loose: Path) -> None:
+    result = run(loose, "-t", "2", "--amount", "1.1")
+    assert "from 1.1B to 1.1, down by a factor of 1,000,000,000" in result.output
+    result = run(loose, "-t", "2", "--amount", "111B")
+    assert "from 1.1B to 111B, up by a factor of 101" in result.output
+
+
+@pytest.mark.parametrize("typed", ["11M", "110B", "1.2B", "0.5B"])
+def test_amount_within_100_times_is_recorded(loose: Path, typed: str) -> None:
+    result = run(loose, "-t", "2", "--amount", typed)
+    assert result.exit_code == 0, result.output
+    assert f'amount = "{typed}"\n' in (loose / "deals" / "messy.toml").read_text()
+
+
+@pytest.mark.parametrize("typed", ["1.1B", "1_100_000_000", "1100000000", "1,100,000,000", "1.10b"])
+def test_same_amount_in_another_form_is_unchanged(loose: Path, typed: str) -> None:
+    path = loose / "deals" / "messy.toml"
+    before = path.read_bytes()
+    result = run(loose, "-t", "2", "--amount", typed)
+    assert result.exit_code == 0, result.output
+    assert ": unchanged (already recorded): " in result.output
+    assert "updated" not in result.output
+    assert path.read_bytes() == before
+
+
+def test_same_amount_with_another_change_leaves_the_amount_as_written(loose: Path) -> None:
+    path = loose / "deals" / "messy.toml"
+    before = path.read_text()
+    result = run(loose, "-t", "2", "--amount", "1_100_000_000", "--due", "2030")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith(
+        ": updated: 2: milestone  'Development milestones'  "
+        'amount 1.1B  status expected: due = "2030"'
+    )
+    assert path.read_text() == before.replace(
+        'amount = "1.1B"\n# a comment at the end',
+        'amount = "1.1B"\ndue = "2030"\n# a comment at the end',
+    )

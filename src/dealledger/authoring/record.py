@@ -15,11 +15,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, get_args
 
 from ..domain.errors import LedgerError, UsageError, did_you_mean
+from ..domain.fields import UNDISCLOSED, money_precision
 from ..domain.models import DealStatus, OptionStatus, TrancheStatus
+from ..domain.money import readable
 from ..domain.problems import Problem
 from ..load.document import read_document
 from ..load.toml_text import Statement, layout
@@ -124,6 +127,47 @@ def _day_or_period(key: str, text: str) -> Change:
 
 
 _PERIOD_ONLY = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2]|Q[1-4]|H[12]))?")
+
+# A new amount more than this many times larger or smaller than the recorded one is far more
+# often a lost k/M/B suffix ("1.25" for "1.25B") than news, so it needs --yes.
+AMOUNT_JUMP = Decimal(100)
+
+
+def _amount_value(value: object) -> Decimal | str | None:
+    """An amount as the format reads it (a Decimal, or "undisclosed"); None if it is none."""
+    if isinstance(value, str) and value.strip().lower() == UNDISCLOSED:
+        return UNDISCLOSED
+    try:
+        return money_precision(value).value
+    except ValueError:
+        return None
+
+
+def settle_amount(
+    changes: list[Change], recorded: object, typed: str | None, target: str, yes: bool
+) -> list[Change]:
+    """The changes without `amount` where the file already holds that amount (`"1.25B"` and
+    `1_250_000_000` are one amount); a jump of more than ×100 either way is refused unless
+    confirmed, because it is nearly always a slip of the suffix."""
+    if typed is None:
+        return changes
+    old, new = _amount_value(recorded), _amount_value(typed)
+    if old is not None and old == new:
+        return [change for change in changes if change.key != "amount"]
+    if isinstance(old, Decimal) and isinstance(new, Decimal) and old > 0 and new > 0:
+        factor = max(old, new) / min(old, new)
+        if factor > AMOUNT_JUMP and not yes:
+            direction = "up" if new > old else "down"
+            raise RecordUsageError(
+                f"--amount {typed.strip()} would change {target} from {readable(old)} to "
+                f"{readable(new)}, {direction} by a factor of {_factor(factor)}; check the "
+                "k/M/B suffix, or add --yes to record it as it is"
+            )
+    return changes
+
+
+def _factor(factor: Decimal) -> str:
+    return f"{factor:,.0f}" if factor >= 1000 else f"{factor:.3g}"
 
 
 def option_changes(*, status: str | None, when: str | None) -> list[Change]:
@@ -336,7 +380,10 @@ def record(
     today: date | None = None,
     option: str | None = None,
     when: str | None = None,
+    yes: bool = False,
 ) -> RecordResult:
+    """Set the given values on one tranche, option or the deal, refusing what would make the
+    file invalid; `yes` confirms an amount more than ×100 away from the recorded one."""
     tranche_values = {"--achieved": achieved, "--paid": paid, "--due": due, "--amount": amount}
     if option is not None:
         if tranche is not None or terminated is not None or any(tranche_values.values()):
@@ -420,7 +467,12 @@ def record(
             table = ("tranches", index)
             _require_tables(text, "tranches", len(tranches), display)
             outcome["target"] = describe_tranche(index, tranches[index])
-        outcome["changes"] = tuple(changes)
+            requested = changes
+            changes = settle_amount(
+                changes, tranches[index].get("amount"), amount, f"tranche {index + 1}", yes
+            )
+            outcome["changes"] = tuple(changes or requested)
+        outcome.setdefault("changes", tuple(changes))
         new_text = text
         for item in changes:
             new_text = apply_change(new_text, table, item)

@@ -18,9 +18,9 @@ Use in a command:
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import typer
 
@@ -128,3 +128,58 @@ def complete_party(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
         return _matching(party_names(root), incomplete) if root is not None else []
     except Exception:
         return []
+
+
+# --- fixed choices ------------------------------------------------------------------------
+# Options that take one of a few words but are typed as `str` (so that a wrong word gets
+# dealledger's own message with a did-you-mean) complete here. Where the option accepts a
+# comma-separated list, the words before the last comma are kept and the last one completed.
+
+
+def _choices(values: Iterable[str], incomplete: str) -> list[str]:
+    head, comma, tail = incomplete.rpartition(",")
+    prefix = tail.strip().casefold()
+    return [head + comma + value for value in dict.fromkeys(values) if value.startswith(prefix)]
+
+
+def complete_kind(incomplete: str) -> list[str]:
+    """`--kind`: the format's deal kinds."""
+    from ..domain.models import Kind
+
+    return _choices(get_args(Kind), incomplete)
+
+
+def complete_deal_status(incomplete: str) -> list[str]:
+    """`--status` of the deal filters: the deal statuses."""
+    from ..domain.models import DealStatus
+
+    return _choices(get_args(DealStatus), incomplete)
+
+
+def complete_record_status(incomplete: str) -> list[str]:
+    """`record --status`: a tranche's, the deal's or an option's status."""
+    from ..domain.models import DealStatus, OptionStatus, TrancheStatus
+
+    statuses = (*get_args(TrancheStatus), *get_args(DealStatus), *get_args(OptionStatus))
+    return _choices(statuses, incomplete)
+
+
+def complete_totals_by(incomplete: str) -> list[str]:
+    """`totals --by`: its grouping keys."""
+    from ..reports.totals import BY_KEYS
+
+    return _choices(BY_KEYS, incomplete)
+
+
+def complete_timeline_by(incomplete: str) -> list[str]:
+    """`timeline --by`: year, quarter, month."""
+    from ..reports.timeline import BUCKETS
+
+    return _choices(BUCKETS, incomplete)
+
+
+def complete_comps_by(incomplete: str) -> list[str]:
+    """`comps --by`: its grouping keys."""
+    from ..reports.comps import BY_KEYS
+
+    return _choices(BY_KEYS, incomplete)

@@ -18,7 +18,7 @@ from .common import (
     open_ledger,
     report_problems_to_stderr,
 )
-from .completion import complete_deal_id
+from .completion import complete_comps_by, complete_deal_id
 from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
@@ -28,12 +28,6 @@ from .table_options import (
     takes_problem_options,
     takes_row_options,
 )
-
-
-def _complete_by(incomplete: str) -> list[str]:
-    from ..reports.comps import BY_KEYS
-
-    return [key for key in BY_KEYS if key.startswith(incomplete.lower())]
 
 
 @app.command(short_help="Benchmarks: upfront, total and upfront share across comparable deals.")
@@ -53,7 +47,7 @@ def comps(
             help="Statistics per group: the assets' phase or modality, therapeutic area, kind, "
             "year (signed, else announced) or territory. A deal with several counts in each.",
             show_default=False,
-            autocompletion=_complete_by,
+            autocompletion=complete_comps_by,
         ),
     ] = None,
     like: Annotated[

@@ -25,7 +25,7 @@ import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from typing import Any, NoReturn
 
 import typer
@@ -107,6 +107,15 @@ class DealledgerGroup(TyperGroup):
             _write("Aborted!\n")
             sys.exit(LEDGER_ERRORS)
         sys.exit(code if isinstance(code, int) else 0)
+
+    def _main_shell_completion(
+        self, ctx_args: MutableMapping[str, Any], prog_name: str, complete_var: str | None = None
+    ) -> None:
+        """Answer a TAB with values quoted for the shell (`completion_shells`)."""
+        from .completion_shells import register
+
+        register()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
 def _error_exit(exc: DealledgerError) -> NoReturn:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .completion import complete_party
+from .completion import complete_deal_status, complete_kind, complete_party
 from .option_groups import takes_options
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ KindFilter = Annotated[
         "framework, other. Repeat or comma-separate.",
         rich_help_panel=_PANEL,
         show_default=False,
+        autocompletion=complete_kind,
     ),
 ]
 StatusFilter = Annotated[
@@ -74,6 +75,7 @@ StatusFilter = Annotated[
         help="announced, active, completed, terminated, expired. Repeat or comma-separate.",
         rich_help_panel=_PANEL,
         show_default=False,
+        autocompletion=complete_deal_status,
     ),
 ]
 AreaFilter = Annotated[

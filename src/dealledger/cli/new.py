@@ -12,6 +12,7 @@ import typer
 from ..domain.errors import UsageError
 from .app import app
 from .common import LedgerOption, problem_line
+from .completion import complete_kind
 
 if TYPE_CHECKING:
     from ..authoring.new_deal import NewDeal
@@ -31,7 +32,8 @@ def new(
         str | None,
         typer.Option(
             help="license, collaboration, co-development, option, acquisition, equity, "
-            "framework, other."
+            "framework, other.",
+            autocompletion=complete_kind,
         ),
     ] = None,
     announced: Annotated[

@@ -9,7 +9,7 @@ import typer
 
 from .app import app
 from .common import LedgerOption, ledger_root, problem_line
-from .completion import complete_deal_id
+from .completion import complete_deal_id, complete_record_status
 
 
 @app.command()
@@ -36,7 +36,8 @@ def record(
         str | None,
         typer.Option(
             help="Tranche: expected, achieved, paid, forfeited. Deal (without --tranche): "
-            "announced, active, completed, terminated, expired."
+            "announced, active, completed, terminated, expired.",
+            autocompletion=complete_record_status,
         ),
     ] = None,
     achieved: Annotated[
@@ -50,7 +51,12 @@ def record(
         typer.Option(metavar="DATE|PERIOD", help="When it is expected: 2027-06-30, 2027-Q2…"),
     ] = None,
     amount: Annotated[
-        str | None, typer.Option(metavar="MONEY", help='Amount: 110000000, "110M", "1.62B".')
+        str | None,
+        typer.Option(
+            metavar="MONEY",
+            help='Amount as the format writes it: 110000000, 110_000_000, "110M", "1.62B", '
+            '"undisclosed". More than ×100 away from the recorded amount needs --yes.',
+        ),
     ] = None,
     terminated: Annotated[
         str | None,
@@ -74,6 +80,12 @@ def record(
             "declined or lapsed.",
         ),
     ] = None,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="Confirm an --amount more than ×100 away from the recorded one."
+        ),
+    ] = False,
     ledger: LedgerOption = None,
 ) -> None:
     """Record what happened to a tranche (or to the deal), changing nothing else in the file.
@@ -109,6 +121,7 @@ def record(
             terminated=terminated,
             option=option,
             when=when,
+            yes=yes,
         )
     except RecordRefused as exc:  # the headline, then the problems the change would add
         sys.stderr.write(terminal_safe(str(exc)) + "\n")

@@ -17,6 +17,7 @@ from .common import (
     open_ledger,
     report_problems_to_stderr,
 )
+from .completion import complete_timeline_by
 from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
@@ -41,6 +42,7 @@ BucketOption = Annotated[
         metavar="year|quarter|month",
         help="Show the payment schedule per period instead of events: year, quarter or month.",
         show_default=False,
+        autocompletion=complete_timeline_by,
     ),
 ]
 ChartOption = Annotated[

@@ -17,6 +17,7 @@ from .common import (
     open_ledger,
     report_problems_to_stderr,
 )
+from .completion import complete_totals_by
 from .currency_options import CurrencyOption, checked_currency
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
@@ -37,6 +38,7 @@ ByOption = Annotated[
         "status, currency, area. Repeat (--by payee-group --by year) or comma-separate "
         "(--by payee-group,year).",
         show_default=False,
+        autocompletion=complete_totals_by,
     ),
 ]
 
