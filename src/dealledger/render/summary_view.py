@@ -29,6 +29,7 @@ def summary_view(records: list[dict[str, Any]]) -> View:
         Column("Kind", wrap=False),
         Column("Status", wrap=False),
         *(Column(title, "right", drop_order=_DROP_ORDER.get(title)) for title in money_titles),
+        Column("Overdue", "right", wrap=False),
     ]
     rows = []
     for record in records:
@@ -49,6 +50,7 @@ def summary_view(records: list[dict[str, Any]]) -> View:
                 money_cell(record["declared_total"], currency, undisclosed=False),
                 money_cell(record["paid"], currency),
                 money_cell(record["outstanding"], currency),
+                _count_cell(record["overdue"]),
             ]
         )
     footer = []
@@ -68,6 +70,7 @@ def summary_view(records: list[dict[str, Any]]) -> View:
                 "",
                 money_cell(sums["paid"], currency),
                 money_cell(sums["outstanding"], currency),
+                "",
             ]
         )
     incomplete = sum(1 for record in records if not record["complete"])
@@ -77,4 +80,11 @@ def summary_view(records: list[dict[str, Any]]) -> View:
         if incomplete
         else f"{len(records)} deals"
     )
+    overdue = sum(record["overdue"] for record in records)
+    if overdue:
+        caption += f"; {overdue} expected tranche{'s' if overdue != 1 else ''} overdue"
     return View(columns, rows, footer, caption=caption)
+
+
+def _count_cell(count: int) -> str:
+    return str(count) if count else ""
