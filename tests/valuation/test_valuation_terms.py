@@ -213,3 +213,36 @@ def test_nominal_outstanding_includes_what_could_not_be_valued(tmp_path: Path) -
     assert deal["rnpv"] == Decimal("100000000")
     assert deal["headline_basis"] == "disclosed tranches"
     assert deal["unvalued"][0]["amount"] == Decimal("9200000000")
+
+
+def _mixed(parts: str) -> str:
+    return minimal_deal(
+        tranches=f"""
+[[tranches]]
+type = "mixed"
+label = "Upfront and near-term"
+amount = "175M"
+due = {AS_OF}
+parts = [{parts}]
+""",
+        tail=ASSET,
+    )
+
+
+def test_a_mixed_payment_is_valued_part_by_part(tmp_path: Path) -> None:
+    parts = (
+        '{ type = "upfront", amount = "100M" }, { type = "milestone", amount = "50M" }, '
+        '{ type = "option", label = "Option fees", amount = "25M" }'
+    )
+    rows = _deal(make_ledger(tmp_path / "a", [_mixed(parts)]))["tranches"]
+    assert [(row["label"], row["amount"], row["probability"]) for row in rows] == [
+        ("Upfront and near-term — upfront", 100_000_000, 1),
+        ("Upfront and near-term — milestone", 50_000_000, P2),
+        ("Upfront and near-term — Option fees", 25_000_000, Decimal("0.5")),
+    ]
+    undisclosed = '{ type = "upfront", amount = "undisclosed" }, { type = "option" }'
+    deal = _deal(make_ledger(tmp_path / "b", [_mixed(undisclosed)]))
+    assert deal["tranches"] == [] and "not certain to be paid" in deal["unvalued"][0]["reason"]
+    certain = '{ type = "upfront", amount = "undisclosed" }, { type = "equity" }'
+    (row,) = _deal(make_ledger(tmp_path / "c", [_mixed(certain)]))["tranches"]
+    assert row["probability"] == 1 and "every part contractual" in row["basis"]

@@ -414,14 +414,57 @@ def _not_to_come(deal: Deal, tranche: Tranche) -> str | None:
     return f"option {option.id!r} {option.status}{when}: its fee will not come"
 
 
+def _mixed_parts(
+    tranche: Tranche, label: str, amount: Decimal, currency: str
+) -> list[tuple[Tranche, str, Decimal, str]]:
+    """A mixed payment valued part by part, each like a tranche of its type; it cannot be
+    valued whole, since an upfront is certain and a milestone or option fee is not."""
+    parts = tranche.parts or ()
+    whole = tranche.disclosed_amount
+    if not parts or whole is None:
+        raise _Skip(
+            "a mixed payment is valued part by part; list its `parts` with their types and "
+            "amounts, or set probability on the tranche"
+        )
+    amounts = [part.amount if isinstance(part.amount, Decimal) else None for part in parts]
+    if any(value is None for value in amounts):
+        if all(part.type in CERTAIN_TYPES for part in parts):
+            return [
+                (
+                    tranche.model_copy(update={"type": "other"}),
+                    label,
+                    amount,
+                    "mixed, every part contractual: ",
+                )
+            ]
+        raise _Skip(
+            "a part of this mixed payment is undisclosed and not certain to be paid; set "
+            "probability on the tranche, or the parts' amounts"
+        )
+    pieces = []
+    left = amount
+    for number, (part, value) in enumerate(zip(parts, amounts, strict=True), start=1):
+        assert value is not None
+        share = left if number == len(parts) else _round(amount * value / whole, currency)
+        left -= share
+        piece = tranche.model_copy(update={"type": part.type, "amount": value})
+        name = f"{label} — {part.label or part.type}"
+        pieces.append((piece, name, share, f"part {number} of a mixed payment: "))
+    return pieces
+
+
 def _pieces(
     tranche: Tranche, label: str, amount: Decimal, assumptions: Assumptions, currency: str
 ) -> list[tuple[Tranche, str, Decimal, str]]:
     """The tranche as valued: whole, or a combined milestone figure as its development and
     sales parts, each valued like a tranche of its kind (the sales part gets the threshold
     probability a development milestone never faces)."""
+    if tranche.probability is not None or tranche.status == "achieved":
+        return [(tranche, label, amount, "")]
+    if tranche.type == "mixed":
+        return _mixed_parts(tranche, label, amount, currency)
     covers = tranche.covers or ()
-    if tranche.probability is not None or tranche.status == "achieved" or "sales" not in covers:
+    if "sales" not in covers:
         return [(tranche, label, amount, "")]
     if len(covers) == 1:
         sales = tranche.model_copy(update={"type": "commercial"})
