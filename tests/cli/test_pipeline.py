@@ -87,7 +87,7 @@ def test_head_reads_one_line(ledger_root: Path) -> None:
         env=environment(ledger_root),
         check=False,
     )
-    assert result.stdout == b"date,deal,event,type,label,amount,currency\r\n"
+    assert result.stdout == b"date,deal,event,type,label,amount,currency,overdue\r\n"
     assert result.stderr == b""
 
 
@@ -108,7 +108,7 @@ def test_machine_formats_write_only_data_to_stdout(ledger_root: Path, tmp_path: 
 def test_csv_is_rfc_4180_with_header(ledger_root: Path) -> None:
     result = dealledger(ledger_root, "timeline", "-f", "csv")
     lines = result.stdout.split(b"\r\n")
-    assert lines[0] == b"date,deal,event,type,label,amount,currency"
+    assert lines[0] == b"date,deal,event,type,label,amount,currency,overdue"
     assert lines[-1] == b""
     assert b"\n" not in b"".join(lines)
     quoted = dealledger(ledger_root, "totals", "--by", "payee", "-f", "csv").stdout

@@ -174,8 +174,8 @@ def test_a_warm_run_of_check_summarize_totals_decodes_no_deal(
 @pytest.mark.parametrize(
     ("kind", "args"),
     [
-        ("summary", ["summarize", "-f", "csv"]),
-        ("summary", ["summarize", "-f", "json"]),
+        ("summary-due", ["summarize", "-f", "csv"]),
+        ("summary-due", ["summarize", "-f", "json"]),
         ("totals.USD.year", ["totals", "-f", "json", "--by", "year"]),
     ],
 )
@@ -221,7 +221,7 @@ def test_a_file_changed_between_check_and_report_is_an_error_not_a_crash(
 
     import dealledger.reports.summary as summary_report
 
-    def changed(ledger: Ledger) -> None:
+    def changed(ledger: Ledger, as_of: date) -> None:
         raise LedgerChanged("deals/x.toml changed while dealledger was reading the ledger")
 
     with pytest.MonkeyPatch.context() as patch:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def test_json_shape_and_date_order() -> None:
     assert list(deals[0]) == [
         "id", "title", "kind", "status", "announced", "signed", "currency", "parties",
         "upfront", "milestone", "commercial", "other", "total", "declared_total", "paid",
-        "forfeited", "outstanding", "complete", "path",
+        "forfeited", "outstanding", "overdue", "complete", "path",
     ]  # fmt: skip
     keys = [(deal["signed"] or deal["announced"], deal["id"]) for deal in deals]
     assert keys == sorted(keys)
@@ -126,7 +127,7 @@ def test_tsv_and_markdown() -> None:
     _, tsv, _ = summarize(REPO, "--format", "tsv")
     header, *rows = tsv.splitlines()
     assert header.split("\t")[:3] == ["id", "title", "kind"]
-    assert len(rows) == 5 and all(len(row.split("\t")) == 19 for row in rows)
+    assert len(rows) == 5 and all(len(row.split("\t")) == 20 for row in rows)
     _, markdown, _ = summarize(REPO, "--format", "markdown")
     assert markdown.startswith("| Date | Deal |")
     assert "| USD 5.33B |" in markdown
@@ -155,7 +156,7 @@ def test_terminal_table_fits_its_width_and_pipes_keep_every_column() -> None:
     from dealledger.render.table import lay_out
     from dealledger.reports.summary import summary_records
 
-    view = summary_view(summary_records(load_ledger(REPO)))
+    view = summary_view(summary_records(load_ledger(REPO), date(2026, 1, 1)))
     titles = [column.title for column in view.columns]
 
     def shown(width: int | None, *, for_person: bool = True, wide: bool = False) -> list[str]:

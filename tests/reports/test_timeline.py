@@ -29,7 +29,7 @@ def test_events_json_shape_and_order(reports_ledger: Path) -> None:
     assert result.exit_code == 0
     events = json.loads(result.stdout, parse_float=Decimal)
     assert all(
-        list(event) == ["date", "deal", "event", "type", "label", "amount", "currency"]
+        list(event) == ["date", "deal", "event", "type", "label", "amount", "currency", "overdue"]
         for event in events
     )
     assert [(e["date"], e["deal"], e["event"]) for e in events] == [

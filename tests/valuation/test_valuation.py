@@ -19,6 +19,7 @@ from dealledger.valuation.model import DealValue, value_deal
 
 AS_OF = date(2025, 1, 1)
 P1, P2, P3, PF = Decimal("0.520"), Decimal("0.289"), Decimal("0.578"), Decimal("0.906")
+S = Decimal("0.40")  # the default sales-threshold chance of a 50M–250M sales milestone
 
 SETTINGS = """
 currency = "USD"
@@ -279,7 +280,8 @@ def test_alpha_every_tranche_matches_hand_computation(ledger_root: Path) -> None
         "Phase 3 success": by_hand("40000000", P1 * P2 * P3, date(2031, 1, 1)),
         # achieved: p = 1 and valued at the valuation date, whatever its due
         "First patient dosed": Decimal("10000000.00"),
-        "First commercial sale": by_hand("100000000", P1 * P2 * P3 * PF, date(2030, 1, 1)),
+        # a sales milestone: approval × the default threshold chance of its band (50M–250M)
+        "First commercial sale": by_hand("100000000", P1 * P2 * P3 * PF * S, date(2030, 1, 1)),
         "Partnered milestone": by_hand("25000000", Decimal("0.35"), date(2027, 1, 1)),
         "Next stage": by_hand("5000000", P1, date(2026, 1, 1)),
         # tiers: 100M × 5% + 50M × 10% = 10M; 100M × 5% + 200M × 10% = 25M
@@ -291,12 +293,12 @@ def test_alpha_every_tranche_matches_hand_computation(ledger_root: Path) -> None
     assert expected["Phase 1 success"] == Decimal("9922805.53")
     assert expected["Phase 2 success"] == Decimal("3909722.21")
     assert expected["Phase 3 success"] == Decimal("1961505.67")
-    assert expected["First commercial sale"] == Decimal("4886772.58")
+    assert expected["First commercial sale"] == Decimal("1954709.03")
     assert expected["Partnered milestone"] == Decimal("7232348.52")
     assert expected["Next stage"] == Decimal("2363790.56")
     assert expected["Royalty — 2027"] == Decimal("650471.86")
     assert expected["Royalty — 2028"] == Decimal("1478441.59")
-    assert alpha.rnpv == Decimal("42405858.52")
+    assert alpha.rnpv == Decimal("39473794.97")
     # paid and forfeited tranches are not to come; the 2024 forecast year is past
     # 20M + 30M + 40M + 10M + 100M + 25M + 5M to come, plus royalties 10M + 25M
     assert alpha.nominal == Decimal(265_000_000)
@@ -325,13 +327,13 @@ def test_alpha_probabilities_dates_and_bases(ledger_root: Path) -> None:
     assert got["Partnered milestone"].basis == "probability set on the tranche"
     assert got["Phase 1 success"].days == 180
     assert got["Phase 1 success"].risk_adjusted == Decimal("10400000.000")
-    assert got["First commercial sale"].probability == P1 * P2 * P3 * PF
+    assert got["First commercial sale"].probability == P1 * P2 * P3 * PF * S
 
 
 def test_risk_adjusted_and_nominal_are_sums_of_tranches(ledger_root: Path) -> None:
     alpha = values(ledger_root)["alpha"]
     assert alpha.risk_adjusted == sum(item.risk_adjusted for item in alpha.tranches)
-    assert alpha.nominal == sum(item.amount for item in alpha.tranches)
+    assert alpha.valued_nominal == sum(item.amount for item in alpha.tranches)
     assert alpha.rnpv <= alpha.risk_adjusted <= alpha.nominal
 
 
@@ -344,7 +346,10 @@ def test_preclinical_without_transition_is_unvalued_not_certain(ledger_root: Pat
     # only the upfront counts: EUR 10M at 1.1 = USD 11M, due 2025-07-01
     assert [item.label for item in beta.tranches] == ["upfront #1"]
     assert beta.rnpv == by_hand("11000000", Decimal(1), date(2025, 7, 1))
-    assert beta.nominal == Decimal("11000000")
+    # nominal outstanding still counts the EUR 8M milestone it could not value (USD 8.8M)
+    assert beta.valued_nominal == Decimal("11000000")
+    assert beta.unvalued_nominal == Decimal("8800000")
+    assert beta.nominal == Decimal("19800000")
 
 
 def test_user_transition_values_preclinical_and_bands(tmp_path: Path) -> None:
@@ -551,7 +556,7 @@ def test_cli_json_shape_and_figures(ledger_root: Path) -> None:
     assert document["rate"] == Decimal("0.1")
     deal = next(d for d in document["deals"] if d["id"] == "alpha")
     assert {"id", "nominal", "risk_adjusted", "rnpv", "tranches", "unvalued"} <= set(deal)
-    assert deal["rnpv"] == Decimal("42405858.52")
+    assert deal["rnpv"] == Decimal("39473794.97")
     tranche = deal["tranches"][0]
     assert {
         "label",
@@ -575,7 +580,7 @@ def test_cli_explain_lists_each_tranche(ledger_root: Path) -> None:
     )
     assert code == 0
     assert "Phase 3 success" in out and "USD 1,961,505.67" in out
-    assert "USD 42,405,858.52" in out
+    assert "USD 39,473,794.97" in out
     # paid and forfeited tranches are shown as not to come, and count nowhere
     assert "not to come: forfeited" in out
     assert "not to come: paid 2024-02-01" in out
@@ -597,7 +602,8 @@ def test_cli_table_markdown_csv(ledger_root: Path) -> None:
         assert "alpha" in out
     code, out, _ = run("value", "-L", str(ledger_root), "--as-of", "2025-01-01", "-f", "csv")
     assert out.splitlines()[0] == (
-        "id,title,nominal,risk_adjusted,rnpv,rnpv_high,headline,share,tranches,unvalued"
+        "id,title,nominal,unvalued_nominal,risk_adjusted,rnpv,rnpv_high,headline,"
+        "headline_basis,share,tranches,unvalued"
     )
 
 

@@ -71,9 +71,9 @@ def calendar(
       dealledger calendar --as-of 2026-01-01 --kind license
     """
     from ..reports.calendar import calendar_records
-    from .value_command import _parse_as_of
+    from .common import parse_as_of
 
-    day = _parse_as_of(as_of)
+    day = parse_as_of(as_of)
     window = filters.parse()
     # --since/--until act on the entries' dates, not on the deals'.
     chosen = dataclasses.replace(filters, since=None, until=None).parse()

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -68,6 +69,32 @@ ForceOption = Annotated[
         "so a hook or glob never treats pyproject.toml as a deal).",
     ),
 ]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="The day the report is as of (YYYY-MM-DD): an expected tranche whose due date or "
+        "period ended before it is overdue. Default: today.",
+        show_default=False,
+    ),
+]
+
+
+def parse_as_of(text: str | None) -> date:
+    """`--as-of`: the day a report is as of (today without it); a bad date is a usage error."""
+    if text is None:
+        return date.today()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. --as-of 2026-01-01"
+        ) from None
+
+
 NoCacheOption = Annotated[
     bool,
     typer.Option(

@@ -71,7 +71,7 @@ def report(
     from ..authoring.safe_write import WriteError, output_refusal, write_atomic
     from ..domain.safe_text import terminal_safe
     from ..reports.html import report_data
-    from .value_command import _parse_as_of
+    from .common import parse_as_of
 
     to_stdout = str(output) == "-"
     suffix = ".html" if to_stdout else output.suffix.lower()
@@ -85,7 +85,7 @@ def report(
     refusal = None if to_stdout else output_refusal(output)
     if refusal is not None:
         raise UsageError(refusal)
-    day = _parse_as_of(as_of)
+    day = parse_as_of(as_of)
     loaded = open_ledger(ledger, paths, no_cache=no_cache)
     report_problems_to_stderr(loaded)
     data = report_data(loaded, day, title)

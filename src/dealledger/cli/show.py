@@ -8,12 +8,14 @@ import typer
 
 from .app import app
 from .common import (
+    AsOfOption,
     Format,
     FormatOption,
     LedgerOption,
     NoCacheOption,
     RawCsvOption,
     open_ledger,
+    parse_as_of,
     write,
 )
 from .completion import complete_deal_id
@@ -40,6 +42,7 @@ def show(
     raw_cells: RawCsvOption = False,
     no_pager: NoPagerOption = False,
     wide: WideOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Everything about one deal: parties and their groups, assets, every tranche (payer →
     payee, status, dates, royalties), sources, related deals in both directions, computed
@@ -61,6 +64,7 @@ def show(
     from ..reports.show import SHOW_FIELDS, UnknownDeal, find_deal, show_record
     from .output import write_delimited, write_json
 
+    day = parse_as_of(as_of)
     loaded = open_ledger(ledger, None, no_cache=no_cache)
     try:
         entry = find_deal(loaded, deal_id)
@@ -74,7 +78,7 @@ def show(
                 if problem.deal == deal_id:
                     sys.stderr.write(problem_line(problem) + "\n")
         raise
-    record = show_record(entry, loaded)
+    record = show_record(entry, loaded, day)
     with closed_pipe_ends_quietly():
         if output_format is Format.JSON:
             write_json(record)

@@ -6,6 +6,7 @@ import typer
 
 from .app import app
 from .common import (
+    AsOfOption,
     Format,
     FormatOption,
     LedgerOption,
@@ -13,6 +14,7 @@ from .common import (
     PathsArgument,
     RawCsvOption,
     open_ledger,
+    parse_as_of,
     report_problems_to_stderr,
 )
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
@@ -39,10 +41,12 @@ def summarize(
     rows: RowOptions = RowOptions(),
     problems: ProblemOptions = ProblemOptions(),
     no_cache: NoCacheOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """One row per deal in date order: parties, kind, status, upfront, milestones, totals.
 
-    Undisclosed amounts show as "undisclosed", never as 0. Tables use readable units
+    Undisclosed amounts show as "undisclosed", never as 0. "Overdue" counts the expected
+    tranches whose due date or period ended before today (or --as-of). Tables use readable units
     (USD 1.62B); json, csv and tsv carry the exact figures. Problems go to stderr, the valid
     deals are still summarized, and the exit code is 1 when any file has errors.
 
@@ -63,6 +67,7 @@ def summarize(
 
     chosen = filters.parse()
     ordering = rows.ordering(SUMMARY_FIELDS)
+    day = parse_as_of(as_of)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
     if output_format is Format.JSON and rows.columns is None and ordering == Ordering():
@@ -70,9 +75,9 @@ def summarize(
         from ..reports.summary import iter_summary_records
 
         # Deal by deal: 100,000 deals stream out in flat memory.
-        write_pieces(dumps_array(iter_summary_records(loaded)))
+        write_pieces(dumps_array(iter_summary_records(loaded, day)))
         raise typer.Exit(1 if loaded.errors else 0)
-    records = ordering.arrange(summary_records(loaded))
+    records = ordering.arrange(summary_records(loaded, day))
     emit_records(
         output_format,
         document=records,

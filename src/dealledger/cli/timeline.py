@@ -8,6 +8,7 @@ import typer
 
 from .app import app
 from .common import (
+    AsOfOption,
     Format,
     FormatOption,
     LedgerOption,
@@ -15,6 +16,7 @@ from .common import (
     PathsArgument,
     RawCsvOption,
     open_ledger,
+    parse_as_of,
     report_problems_to_stderr,
 )
 from .completion import complete_timeline_by
@@ -30,6 +32,8 @@ from .table_options import (
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from rich.console import RenderableType
 
     from ..ledger import Ledger
@@ -73,13 +77,16 @@ def timeline(
     no_pager: NoPagerOption = False,
     rows: RowOptions = RowOptions(),
     problems: ProblemOptions = ProblemOptions(),
+    as_of: AsOfOption = None,
 ) -> None:
     """Every dated event in order: announced, signed, effective, terminated, and per tranche
     due, achieved and paid (a due period such as 2027-H1 is placed at its first day).
 
-    Event amounts are in the tranche's own currency. With --by year|quarter|month it shows
-    the payment schedule in the reporting currency instead: per period what was paid and
-    what is due, plus what is outstanding with no date. On a terminal a chart is drawn too.
+    Event amounts are in the tranche's own currency; the due date of an expected tranche
+    that has passed (before today, or --as-of) is marked overdue. With --by
+    year|quarter|month it shows the payment schedule in the reporting currency instead: per
+    period what was paid and what is due, plus what is outstanding with no date. On a
+    terminal a chart is drawn too.
 
     Examples:
 
@@ -97,6 +104,7 @@ def timeline(
 
         bucket = parse_bucket(by)
     chosen = filters.parse()
+    day = parse_as_of(as_of)
     override = checked_currency(currency)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
@@ -104,7 +112,7 @@ def timeline(
     if output_format is Format.TABLE:
         note_empty(loaded, chosen)
     if bucket is None:
-        _events(loaded, output_format, raw_cells, draw, no_pager, rows)
+        _events(loaded, day, output_format, raw_cells, draw, no_pager, rows)
     else:
         _schedule(loaded, bucket, override, output_format, raw_cells, draw, no_pager, rows)
     raise typer.Exit(1 if loaded.errors else 0)
@@ -118,6 +126,7 @@ def _chart_above(chart: RenderableType) -> list[RenderableType]:
 
 def _events(
     loaded: Ledger,
+    as_of: date,
     output_format: Format,
     raw_cells: bool,
     draw: bool,
@@ -128,7 +137,7 @@ def _events(
     from ..reports.timeline import EVENT_FIELDS, chart_rows, timeline_records
     from .output import emit_records
 
-    records = rows.ordering(EVENT_FIELDS).arrange(timeline_records(loaded))
+    records = rows.ordering(EVENT_FIELDS).arrange(timeline_records(loaded, as_of))
 
     def chart() -> list[RenderableType]:
         from ..render.chart import TimelineChart

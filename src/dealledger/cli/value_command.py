@@ -16,6 +16,7 @@ from .common import (
     PathsArgument,
     RawCsvOption,
     open_ledger,
+    parse_as_of,
     report_problems_to_stderr,
 )
 from .completion import complete_deal_id
@@ -30,25 +31,9 @@ from .table_options import (
 )
 
 if TYPE_CHECKING:
-    from datetime import date
     from decimal import Decimal
 
     from ..render.view import View
-
-
-def _parse_as_of(text: str | None) -> date:
-    from datetime import date
-
-    if text is None:
-        return date.today()
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. --as-of 2026-01-01"
-        ) from None
 
 
 def _parse_rate(text: str | None) -> Decimal | None:
@@ -167,7 +152,7 @@ def value(
     from ..valuation.report import DEAL_FIELDS, TRANCHE_FIELDS, value_document
     from .output import emit_records
 
-    valuation_date = _parse_as_of(as_of)
+    valuation_date = parse_as_of(as_of)
     chosen_rate = _parse_rate(rate)
     scale = _parse_scale(pos_scale)
     chosen = filters.parse()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .fields import STAGES
 from .models import Settings, ValuationSettings
@@ -59,6 +60,27 @@ DEFAULT_DELAYS: Mapping[str, Decimal] = {
     "filed": Decimal(1),
 }
 
+# dealledger defaults, not published figures: no source giving a general rate of option
+# exercise, a general split of combined milestone figures or a general chance of reaching
+# sales thresholds was confirmed. They are labelled "dealledger default" wherever they are
+# used, and `[valuation]` in dealledger.toml replaces each.
+DEFAULT_LABEL = "dealledger default, not a sourced figure"
+# An even chance: an option is bought because exercise is uncertain, and nothing in a deal
+# file says which way it leans.
+DEFAULT_OPTION_EXERCISE = Decimal("0.5")
+# An even split of a figure announced across development, regulatory and sales milestones.
+DEFAULT_COMBINED_SALES_SHARE = Decimal("0.5")
+# The chance, once the asset is approved, of reaching a sales milestone's threshold, by the
+# lowest amount (reporting currency) of the band its payment falls in. Sales milestones are
+# paid at net-sales thresholds that rise with the payment: a small payment marks sales most
+# approved products reach, a payment of a billion or more marks blockbuster sales that few do.
+DEFAULT_SALES_THRESHOLDS: Mapping[Decimal, Decimal] = {
+    Decimal(0): Decimal("0.60"),
+    Decimal(50_000_000): Decimal("0.40"),
+    Decimal(250_000_000): Decimal("0.25"),
+    Decimal(1_000_000_000): Decimal("0.15"),
+}
+
 STAGE_INDEX: Mapping[str, int] = {stage: index for index, stage in enumerate(STAGES)}
 
 
@@ -79,6 +101,20 @@ class Assumptions:
     )
     delays: Mapping[str, Decimal] = field(default_factory=lambda: dict(DEFAULT_DELAYS))
     pos_scale: Decimal = Decimal(1)
+    option_exercise: Decimal = DEFAULT_OPTION_EXERCISE
+    option_exercise_origin: str = DEFAULT_LABEL
+    combined_sales_share: Decimal = DEFAULT_COMBINED_SALES_SHARE
+    combined_sales_share_origin: str = DEFAULT_LABEL
+    sales_thresholds: Mapping[Decimal, Decimal] = field(
+        default_factory=lambda: dict(DEFAULT_SALES_THRESHOLDS)
+    )
+    sales_thresholds_origin: str = DEFAULT_LABEL
+
+    def sales_threshold(self, amount: Decimal) -> tuple[Decimal, Decimal]:
+        """(probability, lowest amount of the band) for a sales milestone of `amount`."""
+        floors = [floor for floor in self.sales_thresholds if floor <= amount]
+        floor = max(floors) if floors else min(self.sales_thresholds)
+        return self.sales_thresholds[floor], floor
 
     def transition(self, stage: str) -> Decimal | None:
         """Probability of passing from `stage` to the next, scaled by --pos-scale, capped at 1."""
@@ -117,7 +153,22 @@ def build_assumptions(
         transition_origin=origin,
         delays=delays,
         pos_scale=Decimal(1) if pos_scale is None else pos_scale,
+        **_term_defaults(valuation),
     )
+
+
+def _term_defaults(valuation: ValuationSettings) -> dict[str, Any]:
+    """The option, combined-split and sales-threshold figures: dealledger.toml's, else ours."""
+    chosen: dict[str, Any] = {}
+    for name in ("option_exercise", "combined_sales_share"):
+        value = getattr(valuation, name)
+        if value is not None:
+            chosen[name] = value
+            chosen[f"{name}_origin"] = "dealledger.toml"
+    if valuation.sales_thresholds:
+        chosen["sales_thresholds"] = dict(valuation.sales_thresholds)
+        chosen["sales_thresholds_origin"] = "dealledger.toml"
+    return chosen
 
 
 def check_valuation_settings(settings: Settings) -> Iterator[Finding]:

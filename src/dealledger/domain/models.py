@@ -551,6 +551,13 @@ class ValuationSettings(Model):
     rate: DiscountRate | None = None
     transitions: dict[Stage, Probability] = Field(default_factory=dict)
     delays: ValuationDelays = Field(default_factory=ValuationDelays)
+    # The chance an option is exercised where the option sets none.
+    option_exercise: Probability | None = None
+    # The sales part of a combined milestone figure where the tranche sets no `sales_share`.
+    combined_sales_share: Probability | None = None
+    # Chance of reaching a sales milestone's threshold, by the band its amount falls in: each
+    # key is the lowest amount (in the reporting currency) of its band.
+    sales_thresholds: dict[Money, Probability] = Field(default_factory=dict)
 
 
 class CheckSettings(Model):

@@ -56,6 +56,9 @@ def show_overview(record: dict[str, Any]) -> list[tuple[str, str]]:
         ("Tags", _text(record["tags"])),
         ("File", record["path"]),
     ]
+    if record["overdue"]:
+        count = record["overdue"]
+        lines.insert(3, ("Overdue", f"{count} expected tranche{'s' if count != 1 else ''}"))
     if record["summary"]:
         lines.append(("Summary", record["summary"]))
     if record["notes"]:
@@ -117,7 +120,7 @@ def show_views(record: dict[str, Any]) -> list[View]:
                         tranche["type"],
                         _text(tranche["label"]),
                         _amount_cell(tranche, currency),
-                        tranche["status"],
+                        tranche["status"] + (" (overdue)" if tranche["overdue"] else ""),
                         _text(tranche["due"]),
                         _text(tranche["achieved"]),
                         _text(tranche["paid"]),

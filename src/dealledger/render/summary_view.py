@@ -47,6 +47,7 @@ def summary_view(records: list[dict[str, Any]]) -> View:
             )
             for title in money_titles
         ),
+        Column("Overdue", "right", wrap=False, drop_order=9, name="overdue"),
     ]
     rows = []
     for record in records:
@@ -67,6 +68,7 @@ def summary_view(records: list[dict[str, Any]]) -> View:
                 money_cell(record["declared_total"], currency, undisclosed=False),
                 money_cell(record["paid"], currency),
                 money_cell(record["outstanding"], currency),
+                _count_cell(record["overdue"]),
             ]
         )
     footer = []
@@ -86,6 +88,7 @@ def summary_view(records: list[dict[str, Any]]) -> View:
                 "",
                 money_cell(sums["paid"], currency),
                 money_cell(sums["outstanding"], currency),
+                "",
             ]
         )
     incomplete = sum(1 for record in records if not record["complete"])
@@ -95,4 +98,11 @@ def summary_view(records: list[dict[str, Any]]) -> View:
         if incomplete
         else f"{len(records)} deals"
     )
+    overdue = sum(record["overdue"] for record in records)
+    if overdue:
+        caption += f"; {overdue} expected tranche{'s' if overdue != 1 else ''} overdue"
     return View(columns, rows, footer, caption=caption)
+
+
+def _count_cell(count: int) -> str:
+    return str(count) if count else ""

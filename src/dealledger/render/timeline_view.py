@@ -21,7 +21,7 @@ def timeline_view(records: list[dict[str, Any]]) -> View:
             [
                 due_text(record["date"]),
                 record["deal"],
-                record["event"],
+                record["event"] + (" (overdue)" if record["overdue"] else ""),
                 record["type"] or "",
                 record["label"] or "",
                 cell,

@@ -34,6 +34,7 @@ def value_view(
     columns = [
         Column("Deal", key=True, name="id"),
         Column("Nominal outstanding", "right", drop_order=3, name="nominal"),
+        Column("of which unvalued", "right", drop_order=6, name="unvalued_nominal"),
         Column("Risk-adjusted", "right", drop_order=2, name="risk_adjusted"),
         Column("rNPV", "right", name="rnpv"),
         Column("Headline", "right", drop_order=4, name="headline"),
@@ -46,6 +47,7 @@ def value_view(
             [
                 value.deal_id,
                 money_cell(value.nominal, currency),
+                money_cell(value.unvalued_nominal, currency),
                 money_cell(value.risk_adjusted, currency),
                 money_cell(value.rnpv, currency)
                 + (
@@ -63,6 +65,7 @@ def value_view(
         [
             f"Ledger ({overall['deals']} deal{'' if overall['deals'] == 1 else 's'})",
             money_cell(overall["nominal"], currency),
+            money_cell(overall["unvalued_nominal"], currency),
             money_cell(overall["risk_adjusted"], currency),
             money_cell(overall["rnpv"], currency)
             + (
@@ -76,7 +79,10 @@ def value_view(
         ]
     ]
     caption = (
-        "Unvalued tranches are left out of every figure; see why with --explain DEAL_ID. "
+        "Nominal outstanding includes what could not be valued (its disclosed amounts, shown "
+        "apart); unvalued tranches are left out of the other figures; see why with --explain "
+        "DEAL_ID. Options, sales thresholds and combined milestone splits use dealledger "
+        "defaults (not sourced figures) unless the deal or [valuation] sets them. "
         f"Transition probabilities: {TRANSITION_SOURCE}, overridden by dealledger.toml."
     )
     return View(columns, rows, footer, _title(assumptions, as_of, currency), caption)
@@ -157,7 +163,12 @@ def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> Vie
             "",
             "Deal total",
             "",
-            exact_money(value.nominal, currency),
+            exact_money(value.nominal, currency)
+            + (
+                ""
+                if value.unvalued_nominal == 0
+                else f" (unvalued {exact_money(value.unvalued_nominal, currency)})"
+            ),
             "",
             "",
             "",
@@ -177,7 +188,8 @@ def explain_view(value: DealValue, assumptions: Assumptions, as_of: date) -> Vie
         "rNPV = amount × probability × discount factor, rounded half-even to the minor unit; "
         f"discount factor = 1 / (1 + {percent(assumptions.rate)})^years rounded to 16 "
         "decimal places, years = days from the valuation date / 365.25 (never negative). "
-        f"Headline {exact_money(value.headline, currency)}; "
+        f"Headline {exact_money(value.headline, currency)}"
+        f"{'' if value.headline_basis is None else f' ({value.headline_basis})'}; "
         f"rNPV/headline {_share_cell(value.share)}."
     )
     title = f"{value.deal_id}: " + _title(assumptions, as_of, currency)

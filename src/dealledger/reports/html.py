@@ -6,7 +6,8 @@ The summary is `summarize`'s records, the totals `totals --by year`, the timelin
 detail `show`'s record and the valuation `value --format json`'s document (with each deal's
 paid and forfeited tranches, as `value --explain` lists them). Tranches still expected whose
 due date or period ended before the as-of date carry `"overdue": true`
-(`domain.overdue.is_overdue`), in the deal details and on the timeline. The page renderer
+(`domain.overdue.is_overdue`), in the deal details and on the timeline, as in `show` and
+`timeline`; each summary row counts them, as in `summarize`. The page renderer
 (render/html.py) and the chart renderer (render/svg.py) only format what is here.
 
 Where the commands would stop for want of a reporting currency (amounts in several currencies
@@ -24,9 +25,8 @@ from pathlib import PurePath
 from typing import Any, TypeVar
 
 from ..domain.assumptions import build_assumptions
-from ..domain.overdue import is_overdue
 from ..domain.problems import Severity
-from ..ledger import Entry, Ledger
+from ..ledger import Ledger
 from ..load.discover import SETTINGS_FILE
 from ..valuation.model import value_deals
 from ..valuation.report import unvalued_record, value_document
@@ -34,7 +34,7 @@ from .check import problem_record
 from .currency import ConversionError, CurrencyChoiceError, reporting_currency
 from .show import show_record
 from .summary import summary_records
-from .timeline import schedule, timeline_events
+from .timeline import schedule, timeline_records
 from .totals import totals_record
 
 T = TypeVar("T")
@@ -102,25 +102,6 @@ def valuation_record(ledger: Ledger, currency: str, as_of: date) -> dict[str, An
     return document
 
 
-def timeline_with_overdue(ledger: Ledger, as_of: date) -> list[dict[str, Any]]:
-    """`timeline`'s events, each `due` of an overdue tranche marked."""
-    records = []
-    for event in timeline_events(ledger):
-        record = event.record()
-        if event.event == "due" and event.position is not None:
-            record["overdue"] = is_overdue(event.entry.deal.tranches[event.position], as_of)
-        records.append(record)
-    return records
-
-
-def deal_detail(entry: Entry, ledger: Ledger, as_of: date) -> dict[str, Any]:
-    """`show`'s record, each tranche marked overdue or not."""
-    record = show_record(entry, ledger)
-    for tranche, found in zip(record["tranches"], entry.deal.tranches, strict=True):
-        tranche["overdue"] = is_overdue(found, as_of)
-    return record
-
-
 def files_left_out(ledger: Ledger) -> list[str]:
     """The deal files an error keeps out of the report (the settings file is not a deal)."""
     return sorted(
@@ -153,21 +134,20 @@ def report_data(ledger: Ledger, today: date, title: str | None = None) -> dict[s
         {"deal": entry.deal.id, "title": entry.deal.title, "date": entry.deal.date}
         for entry in ledger.entries
     ]
-    deals = [deal_detail(entry, ledger, today) for entry in ledger.entries]
+    deals = [show_record(entry, ledger, today) for entry in ledger.entries]
+    summary = summary_records(ledger, today)
     return {
         "title": title or "Deal ledger report",
         "generated": today,
         "currency": currency,
-        "summary": summary_records(ledger),
+        "summary": summary,
         "totals": totals,
-        "timeline": timeline_with_overdue(ledger, today),
+        "timeline": timeline_records(ledger, today),
         "lanes": lanes,
         "schedules": schedules,
         "valuations": valuations,
         "deals": deals,
-        "overdue": {
-            deal["id"]: sum(tranche["overdue"] for tranche in deal["tranches"]) for deal in deals
-        },
+        "overdue": {record["id"]: record["overdue"] for record in summary},
         "problems": [problem_record(problem) for problem in ledger.problems],
         "files_left_out": files_left_out(ledger),
         "conversion_gaps": sorted(set(gaps)),

@@ -8,12 +8,14 @@ the two can never disagree.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ..domain.errors import LEDGER_ERRORS, USAGE_ERRORS, DealledgerError
 from ..domain.figures import CATEGORY_OF_TYPE, converted_amount, tranche_currency
 from ..domain.fx import MissingRate
+from ..domain.overdue import is_overdue
 from ..ledger import Entry, Ledger
 from ..rules.within_deal import tranche_parties
 from .check import problem_record
@@ -54,7 +56,7 @@ def find_deal(ledger: Ledger, deal_id: str) -> Entry:
     raise UnknownDeal(deal_id, (close + containing)[:5], broken)
 
 
-def _tranche_record(entry: Entry, ledger: Ledger, position: int) -> dict[str, Any]:
+def _tranche_record(entry: Entry, ledger: Ledger, position: int, as_of: date) -> dict[str, Any]:
     deal = entry.deal
     tranche = deal.tranches[position]
     payers, payees = tranche_parties(deal, tranche)
@@ -74,6 +76,7 @@ def _tranche_record(entry: Entry, ledger: Ledger, position: int) -> dict[str, An
         "payer": list(payers),
         "payee": list(payees),
         "status": tranche.status,
+        "overdue": is_overdue(tranche, as_of),
         "due": tranche.due,
         "achieved": tranche.achieved,
         "paid": tranche.paid,
@@ -114,10 +117,10 @@ def related_records(entry: Entry, ledger: Ledger) -> list[dict[str, Any]]:
     return records
 
 
-def show_record(entry: Entry, ledger: Ledger) -> dict[str, Any]:
-    """The spec's `show ID --format json` object."""
+def show_record(entry: Entry, ledger: Ledger, as_of: date) -> dict[str, Any]:
+    """The spec's `show ID --format json` object; `as_of` decides which tranches are overdue."""
     deal = entry.deal
-    record = summary_record(entry, ledger)
+    record = summary_record(entry, ledger, as_of)
     record.update(
         {
             "effective": deal.effective,
@@ -141,7 +144,8 @@ def show_record(entry: Entry, ledger: Ledger) -> dict[str, Any]:
                 for asset in deal.assets
             ],
             "tranches": [
-                _tranche_record(entry, ledger, position) for position in range(len(deal.tranches))
+                _tranche_record(entry, ledger, position, as_of)
+                for position in range(len(deal.tranches))
             ],
             "sources": [
                 {
@@ -188,6 +192,7 @@ SHOW_FIELDS = [
     "paid",
     "forfeited",
     "outstanding",
+    "overdue",
     "complete",
     "territory",
     "therapeutic_areas",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..domain.figures import FIGURE_NAMES, Figures, deal_figures
+from ..domain.overdue import due_dates, overdue_count
 from ..ledger import Entry, Ledger
 
 if TYPE_CHECKING:
@@ -33,9 +35,12 @@ SUMMARY_FIELDS = [
     "paid",
     "forfeited",
     "outstanding",
+    "overdue",
     "complete",
     "path",
 ]
+# Depend on the as-of date, so never kept with the rest of a row.
+DATED_FIELDS = ("overdue", "path")
 MONEY_FIELDS = FIGURE_NAMES
 
 
@@ -46,11 +51,18 @@ def _party_rows(deal: Deal, registry: Registry) -> list[dict[str, Any]]:
     ]
 
 
-def summary_record(entry: Entry, ledger: Ledger, figures: Figures | None = None) -> dict[str, Any]:
+def summary_record(
+    entry: Entry, ledger: Ledger, as_of: date, figures: Figures | None = None
+) -> dict[str, Any]:
     """The spec's summarize object for one deal (also the base of `show`)."""
     record = summary_fields(entry.deal, ledger.registry, ledger.fx, figures)
-    record["path"] = entry.display
-    return record
+    return _with_dated(record, due_dates(entry.deal), as_of, entry.display)
+
+
+def _with_dated(record: dict[str, Any], due: list[date], as_of: date, path: str) -> dict[str, Any]:
+    """The row with what depends on the day and the file's place, in the fields' order."""
+    dated = {"overdue": overdue_count(due, as_of), "path": path}
+    return {name: dated[name] if name in dated else record[name] for name in SUMMARY_FIELDS}
 
 
 def summary_fields(
@@ -71,25 +83,29 @@ def summary_fields(
         "declared_total": deal.total.value if deal.total is not None else None,
         "complete": figures.complete,
     }
-    return {name: record[name] for name in SUMMARY_FIELDS if name != "path"}
+    return {name: record[name] for name in SUMMARY_FIELDS if name not in DATED_FIELDS}
 
 
-def summary_records(ledger: Ledger) -> list[dict[str, Any]]:
-    return list(iter_summary_records(ledger))
+def summary_records(ledger: Ledger, as_of: date) -> list[dict[str, Any]]:
+    return list(iter_summary_records(ledger, as_of))
 
 
-def iter_summary_records(ledger: Ledger) -> Iterator[dict[str, Any]]:
+def iter_summary_records(ledger: Ledger, as_of: date) -> Iterator[dict[str, Any]]:
     """Every selected deal's summary, in order.
 
-    A row without its `path` depends only on the deal's file and the settings, so the ledger
-    keeps it per file version (`Ledger.derived`): a warm run decodes no deal.
+    A row without its `path` and overdue count depends only on the deal's file and the
+    settings, so the ledger keeps it, with the days its expected tranches fall due, per file
+    version (`Ledger.derived`): a warm run decodes no deal, whatever the as-of date.
     """
     rows = ledger.derived(
-        "summary", lambda entry: summary_fields(entry.deal, ledger.registry, ledger.fx)
+        "summary-due",
+        lambda entry: [
+            summary_fields(entry.deal, ledger.registry, ledger.fx),
+            due_dates(entry.deal),
+        ],
     )
-    for entry, row in zip(ledger.entries, rows, strict=True):
-        row["path"] = entry.display
-        yield row
+    for entry, (row, due) in zip(ledger.entries, rows, strict=True):
+        yield _with_dated(row, due, as_of, entry.display)
 
 
 def currency_totals(records: list[dict[str, Any]]) -> dict[str, dict[str, Decimal]]:

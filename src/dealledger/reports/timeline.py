@@ -16,11 +16,12 @@ from typing import Any
 
 from ..domain.errors import UsageError, did_you_mean
 from ..domain.figures import CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
+from ..domain.overdue import is_overdue
 from ..domain.periods import DueDate, due_start
 from ..ledger import Entry, Ledger
 from .currency import convert
 
-EVENT_FIELDS = ["date", "deal", "event", "type", "label", "amount", "currency"]
+EVENT_FIELDS = ["date", "deal", "event", "type", "label", "amount", "currency", "overdue"]
 SCHEDULE_FIELDS = ["period", "paid", "due", "currency"]
 BUCKETS = ("year", "quarter", "month")
 DEAL_EVENTS = ("announced", "signed", "effective", "terminated")
@@ -42,7 +43,9 @@ class Event:
     position: int | None
     sequence: int
 
-    def record(self) -> dict[str, Any]:
+    def record(self, as_of: date | None = None) -> dict[str, Any]:
+        """The event as a row; a `due` event of a tranche overdue on `as_of` is marked (none
+        without a day, as in exports, which do not depend on one)."""
         deal = self.entry.deal
         if self.position is None:
             return {
@@ -53,6 +56,7 @@ class Event:
                 "label": None,
                 "amount": None,
                 "currency": None,
+                "overdue": False,
             }
         tranche = deal.tranches[self.position]
         amount = tranche.disclosed_amount
@@ -64,6 +68,7 @@ class Event:
             "label": tranche.label,
             "amount": amount,
             "currency": tranche_currency(deal, tranche) if amount is not None else None,
+            "overdue": self.event == "due" and as_of is not None and is_overdue(tranche, as_of),
         }
 
 
@@ -98,9 +103,9 @@ def timeline_events(ledger: Ledger) -> list[Event]:
     return events
 
 
-def timeline_records(ledger: Ledger) -> list[dict[str, Any]]:
-    """The spec's `timeline --format json` array."""
-    return [event.record() for event in timeline_events(ledger)]
+def timeline_records(ledger: Ledger, as_of: date) -> list[dict[str, Any]]:
+    """The spec's `timeline --format json` array, overdue `due` events marked."""
+    return [event.record(as_of) for event in timeline_events(ledger)]
 
 
 # --- chart rows --------------------------------------------------------------------------

@@ -32,7 +32,9 @@ DAYS_PER_YEAR = Decimal("365.25")
 PRECISION = 34
 FACTOR_PLACES = 16
 YEAR_PLACES = 6
-CERTAIN_TYPES = frozenset({"upfront", "equity", "option", "funding", "other"})
+CERTAIN_TYPES = frozenset({"upfront", "equity", "funding", "other"})
+# An option's fee never comes once the option was given up.
+GIVEN_UP = frozenset({"declined", "lapsed"})
 # Deals whose expected tranches cannot still come; valuing them would overstate the ledger.
 ENDED = frozenset({"terminated", "expired"})
 
@@ -79,10 +81,22 @@ class DealValue:
     unvalued: tuple[Unvalued, ...]
     # paid and forfeited tranches: not to come, shown by --explain so every tranche is there
     settled: tuple[Unvalued, ...] = ()
+    # "declared" (the deal's `total`) or "disclosed tranches" (their sum, where none is declared)
+    headline_basis: str | None = None
+
+    @property
+    def valued_nominal(self) -> Decimal:
+        return sum((item.amount for item in self.tranches), Decimal(0))
+
+    @property
+    def unvalued_nominal(self) -> Decimal:
+        """What is still to come but could not be valued (its disclosed amounts)."""
+        return sum((item.amount or Decimal(0) for item in self.unvalued), Decimal(0))
 
     @property
     def nominal(self) -> Decimal:
-        return sum((item.amount for item in self.tranches), Decimal(0))
+        """Everything still to come, valued or not: the unvalued part is not nothing."""
+        return self.valued_nominal + self.unvalued_nominal
 
     @property
     def risk_adjusted(self) -> Decimal:
@@ -199,12 +213,19 @@ def _stages(start: str, through: str) -> list[str]:
     return [stage for stage, index in STAGE_INDEX.items() if STAGE_INDEX[start] <= index <= last]
 
 
-def probability_of(deal: Deal, tranche: Tranche, assumptions: Assumptions) -> tuple[Decimal, str]:
-    """The tranche's probability and how it was derived (spec order of precedence)."""
+def probability_of(
+    deal: Deal, tranche: Tranche, assumptions: Assumptions, amount: Decimal | None = None
+) -> tuple[Decimal, str]:
+    """The tranche's probability and how it was derived (spec order of precedence).
+
+    `amount` (in the reporting currency) places a sales milestone in its threshold band.
+    """
     if tranche.probability is not None:
         return tranche.probability, "probability set on the tranche"
     if tranche.status == "achieved":
         return Decimal(1), "event achieved"
+    if tranche.type == "option":
+        return _exercise(deal, tranche, assumptions)
     if tranche.type in CERTAIN_TYPES:
         return Decimal(1), f"{tranche.type}: contractual, not contingent on development"
     asset, stage = _stage(deal, tranche)
@@ -224,9 +245,30 @@ def probability_of(deal: Deal, tranche: Tranche, assumptions: Assumptions) -> tu
         return probability, f"milestone without phase, asset at {stage}: {how}"
     # commercial milestones and royalties need approval first
     if stage == "approved":
-        return Decimal(1), f"asset {asset.name!r} already approved"
-    probability, how = _chain(assumptions, stage, "filed")
-    return probability, f"{tranche.type} needs approval, asset at {stage}: {how}"
+        probability, how = Decimal(1), f"asset {asset.name!r} already approved"
+    else:
+        probability, chain = _chain(assumptions, stage, "filed")
+        how = f"{tranche.type} needs approval, asset at {stage}: {chain}"
+    if tranche.type != "commercial" or amount is None:
+        return probability, how
+    threshold, floor = assumptions.sales_threshold(amount)
+    return probability * threshold, (
+        f"{how}; × sales threshold reached {percent(threshold)} (amount band from "
+        f"{short_form(floor)}, {assumptions.sales_thresholds_origin})"
+    )
+
+
+def _exercise(deal: Deal, tranche: Tranche, assumptions: Assumptions) -> tuple[Decimal, str]:
+    """An option fee comes only if the option is exercised (a given-up option never gets here)."""
+    option = deal.option_named(tranche.option) if tranche.option else None
+    if option is not None and option.status == "exercised":
+        return Decimal(1), f"option {option.id!r} exercised {option.exercised}"
+    if option is not None and option.probability is not None:
+        return option.probability, f"exercise probability set on option {option.id!r}"
+    return assumptions.option_exercise, (
+        f"option exercise probability {percent(assumptions.option_exercise)} "
+        f"({assumptions.option_exercise_origin})"
+    )
 
 
 def _years_text(years: Decimal) -> str:
@@ -236,7 +278,7 @@ def _years_text(years: Decimal) -> str:
 def delay_of(deal: Deal, tranche: Tranche, assumptions: Assumptions) -> tuple[Decimal, str]:
     """Default delay from the deal's date for a tranche without `due`, and its basis."""
     delays = assumptions.delays
-    if tranche.type in CERTAIN_TYPES:
+    if tranche.type in CERTAIN_TYPES or tranche.type == "option":
         return delays[tranche.type], f"{tranche.type} delay"
     asset = tranche_asset(deal, tranche)
     stage = asset.phase if asset is not None else None
@@ -285,9 +327,9 @@ def value_deal(
     """Value every tranche still to come (not paid, not forfeited) of one deal."""
     valued: list[TrancheValue] = []
     unvalued: list[Unvalued] = []
-    headline = None
+    headline, headline_basis = None, None
     if deal.financials == "disclosed":
-        headline = deal_figures(deal, fx, currency).total
+        headline, headline_basis = _headline(deal, currency, fx)
     elif deal.financials == "undisclosed":
         unvalued.append(
             Unvalued(-1, "all terms", None, None, 'financials = "undisclosed": nothing to value')
@@ -295,17 +337,10 @@ def value_deal(
     settled: list[Unvalued] = []
     for index, tranche in enumerate(deal.tranches):
         label = _label(tranche, index)
-        if tranche.status in ("paid", "forfeited"):
-            when = f" {tranche.paid}" if tranche.paid else ""
-            settled.append(
-                Unvalued(
-                    index,
-                    label,
-                    tranche.type,
-                    _amount_or_none(deal, tranche, currency, fx),
-                    f"{tranche.status}{when}",
-                )
-            )
+        not_to_come = _not_to_come(deal, tranche)
+        if not_to_come is not None:
+            amount_known = _amount_or_none(deal, tranche, currency, fx)
+            settled.append(Unvalued(index, label, tranche.type, amount_known, not_to_come))
             continue
         amount: Decimal | None = None
         try:
@@ -320,29 +355,132 @@ def value_deal(
                 )
                 continue
             amount = _amount(deal, tranche, currency, fx)
-            probability, basis = probability_of(deal, tranche, assumptions)
-            when, timing = date_of(deal, tranche, assumptions, as_of)
+            rows = [
+                _valued(
+                    index,
+                    part_label,
+                    part.type,
+                    part_amount,
+                    *probability_of(deal, part, assumptions, part_amount),
+                    *date_of(deal, part, assumptions, as_of),
+                    as_of,
+                    assumptions.rate,
+                    currency,
+                    basis_prefix=prefix,
+                )
+                for part, part_label, part_amount, prefix in _pieces(
+                    tranche, label, amount, assumptions, currency
+                )
+            ]
         except _Skip as skip:
             unvalued.append(Unvalued(index, label, tranche.type, amount, str(skip)))
             continue
-        valued.append(
-            _valued(
-                index,
-                label,
-                tranche.type,
-                amount,
-                probability,
-                basis,
-                when,
-                timing,
-                as_of,
-                assumptions.rate,
-                currency,
-            )
-        )
+        valued.extend(rows)
     return DealValue(
-        deal.id, deal.title, currency, headline, tuple(valued), tuple(unvalued), tuple(settled)
+        deal.id,
+        deal.title,
+        currency,
+        headline,
+        tuple(valued),
+        tuple(unvalued),
+        tuple(settled),
+        headline_basis,
     )
+
+
+def _headline(deal: Deal, currency: str, fx: FxTable) -> tuple[Decimal | None, str | None]:
+    """The declared headline where the deal has one, else the sum of its disclosed tranches."""
+    if deal.total is not None and deal.currency is not None:
+        try:
+            declared = fx.convert(deal.total.value, deal.currency, currency, deal.date)
+        except MissingRate:
+            pass
+        else:
+            return _round(declared, currency), "declared"
+    total = deal_figures(deal, fx, currency).total
+    return total, None if total is None else "disclosed tranches"
+
+
+def _not_to_come(deal: Deal, tranche: Tranche) -> str | None:
+    """Why a tranche is not to come: paid, forfeited, or the fee of an option given up."""
+    if tranche.status in ("paid", "forfeited"):
+        return tranche.status + (f" {tranche.paid}" if tranche.paid else "")
+    if tranche.type != "option" or tranche.option is None or tranche.status == "achieved":
+        return None
+    option = deal.option_named(tranche.option)
+    if option is None or option.status not in GIVEN_UP:
+        return None
+    when = f" {option.ended}" if option.ended else ""
+    return f"option {option.id!r} {option.status}{when}: its fee will not come"
+
+
+def _mixed_parts(
+    tranche: Tranche, label: str, amount: Decimal, currency: str
+) -> list[tuple[Tranche, str, Decimal, str]]:
+    """A mixed payment valued part by part, each like a tranche of its type; it cannot be
+    valued whole, since an upfront is certain and a milestone or option fee is not."""
+    parts = tranche.parts or ()
+    whole = tranche.disclosed_amount
+    if not parts or whole is None:
+        raise _Skip(
+            "a mixed payment is valued part by part; list its `parts` with their types and "
+            "amounts, or set probability on the tranche"
+        )
+    amounts = [part.amount if isinstance(part.amount, Decimal) else None for part in parts]
+    if any(value is None for value in amounts):
+        if all(part.type in CERTAIN_TYPES for part in parts):
+            return [
+                (
+                    tranche.model_copy(update={"type": "other"}),
+                    label,
+                    amount,
+                    "mixed, every part contractual: ",
+                )
+            ]
+        raise _Skip(
+            "a part of this mixed payment is undisclosed and not certain to be paid; set "
+            "probability on the tranche, or the parts' amounts"
+        )
+    pieces = []
+    left = amount
+    for number, (part, value) in enumerate(zip(parts, amounts, strict=True), start=1):
+        assert value is not None
+        share = left if number == len(parts) else _round(amount * value / whole, currency)
+        left -= share
+        piece = tranche.model_copy(update={"type": part.type, "amount": value})
+        name = f"{label} — {part.label or part.type}"
+        pieces.append((piece, name, share, f"part {number} of a mixed payment: "))
+    return pieces
+
+
+def _pieces(
+    tranche: Tranche, label: str, amount: Decimal, assumptions: Assumptions, currency: str
+) -> list[tuple[Tranche, str, Decimal, str]]:
+    """The tranche as valued: whole, or a combined milestone figure as its development and
+    sales parts, each valued like a tranche of its kind (the sales part gets the threshold
+    probability a development milestone never faces)."""
+    if tranche.probability is not None or tranche.status == "achieved":
+        return [(tranche, label, amount, "")]
+    if tranche.type == "mixed":
+        return _mixed_parts(tranche, label, amount, currency)
+    covers = tranche.covers or ()
+    if "sales" not in covers:
+        return [(tranche, label, amount, "")]
+    if len(covers) == 1:
+        sales = tranche.model_copy(update={"type": "commercial"})
+        return [(sales, label, amount, "a milestone covering sales only: ")]
+    if tranche.sales_share is not None:
+        share, origin = tranche.sales_share, "sales_share on the tranche"
+    else:
+        share, origin = assumptions.combined_sales_share, assumptions.combined_sales_share_origin
+    sales_amount = _round(amount * share, currency)
+    split = f"combined figure, sales share {percent(share)} ({origin}): "
+    development = tranche.model_copy(update={"type": "milestone"})
+    sales = tranche.model_copy(update={"type": "commercial"})
+    return [
+        (development, f"{label} — development part", amount - sales_amount, split),
+        (sales, f"{label} — sales part", sales_amount, split),
+    ]
 
 
 def _amount_or_none(deal: Deal, tranche: Tranche, currency: str, fx: FxTable) -> Decimal | None:
@@ -377,6 +515,7 @@ def _valued(
     rate: Decimal,
     currency: str,
     amount_high: Decimal | None = None,
+    basis_prefix: str = "",
 ) -> TrancheValue:
     days = max(0, (when - as_of).days)
     years, factor = discount(days, rate)
@@ -395,7 +534,7 @@ def _valued(
         type=kind,
         amount=amount,
         probability=probability,
-        basis=basis,
+        basis=basis_prefix + basis,
         date=when,
         timing=timing,
         days=days,

@@ -14,10 +14,12 @@ DEAL_FIELDS = [
     "id",
     "title",
     "nominal",
+    "unvalued_nominal",
     "risk_adjusted",
     "rnpv",
     "rnpv_high",
     "headline",
+    "headline_basis",
     "share",
     "tranches",
     "unvalued",
@@ -68,10 +70,12 @@ def deal_record(value: DealValue) -> dict[str, Any]:
         "id": value.deal_id,
         "title": value.title,
         "nominal": value.nominal,
+        "unvalued_nominal": value.unvalued_nominal,
         "risk_adjusted": value.risk_adjusted,
         "rnpv": value.rnpv,
         "rnpv_high": value.rnpv_high,
         "headline": value.headline,
+        "headline_basis": value.headline_basis,
         "share": value.share,
         "tranches": [tranche_record(item) for item in value.tranches],
         "unvalued": [unvalued_record(item) for item in value.unvalued],
@@ -88,6 +92,7 @@ def overall_record(values: Sequence[DealValue]) -> dict[str, Any]:
     return {
         "deals": len(values),
         "nominal": total("nominal"),
+        "unvalued_nominal": total("unvalued_nominal"),
         "risk_adjusted": total("risk_adjusted"),
         "rnpv": rnpv,
         "rnpv_high": total("rnpv_high"),
@@ -111,6 +116,21 @@ def assumptions_record(assumptions: Assumptions) -> dict[str, Any]:
         },
         "transition_source": TRANSITION_SOURCE,
         "delays": dict(assumptions.delays),
+        "option_exercise": {
+            "probability": assumptions.option_exercise,
+            "origin": assumptions.option_exercise_origin,
+        },
+        "combined_sales_share": {
+            "share": assumptions.combined_sales_share,
+            "origin": assumptions.combined_sales_share_origin,
+        },
+        "sales_thresholds": {
+            "bands": [
+                {"from": floor, "probability": probability}
+                for floor, probability in sorted(assumptions.sales_thresholds.items())
+            ],
+            "origin": assumptions.sales_thresholds_origin,
+        },
     }
 
 
