@@ -234,3 +234,63 @@ def mutate(data: bytes, rng: random.Random, rounds: int = 3) -> bytes:
                 lines.insert(index, lines[index])
                 buffer = bytearray(b"\n".join(lines))
     return bytes(buffer)
+
+
+def generated_deals(count: int) -> list[bytes]:
+    """`count` valid deal files from `deal_data`, the same on every call (derandomized)."""
+    import tomli_w
+    from hypothesis import HealthCheck, given, settings
+
+    found: list[bytes] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        deadline=None,
+    )
+    @given(deal_data())
+    def collect(data: dict) -> None:
+        found.append(tomli_w.dumps(data).encode())
+
+    collect()
+    return found[:count]
+
+
+# Values a key may be given instead of its own: what the format allows elsewhere (periods,
+# undisclosed amounts), what it refuses, and what stretches a report (extreme dates and amounts,
+# text a terminal or a spreadsheet would act on).
+VALUE_SWAPS = [
+    b'"undisclosed"',
+    b'"2027-Q2"',
+    b'"2027"',
+    b'"2027-06"',
+    b'"9999-Q4"',
+    b'"0001-01"',
+    b"0001-01-01",
+    b"9999-12-31",
+    b"1970-01-01",
+    b"2100-02-28",
+    b'"999999999999B"',
+    b'"0.000001M"',
+    b'"0"',
+    *(b'"' + text.encode("unicode_escape").replace(b'"', b'\\"') + b'"' for text in HOSTILE_TEXT),
+]
+
+
+def mutate_values(data: bytes, rng: random.Random, rounds: int = 3) -> bytes:
+    """Values swapped across keys (and so across types), or replaced by a `VALUE_SWAPS` one."""
+    lines = data.split(b"\n")
+    assigned = [index for index, line in enumerate(lines) if b" = " in line]
+    if not assigned:
+        return data
+    for _ in range(rounds):
+        index = rng.choice(assigned)
+        key = lines[index].split(b" = ", 1)[0]
+        if rng.random() < 0.5:
+            value = lines[rng.choice(assigned)].split(b" = ", 1)[1]
+        else:
+            value = rng.choice(VALUE_SWAPS)
+        lines[index] = key + b" = " + value
+    return b"\n".join(lines)
