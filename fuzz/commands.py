@@ -98,7 +98,9 @@ def main() -> int:
     seen: set[tuple[str, str]] = set()
     crashes = 0
     started = time.monotonic()
-    with multiprocessing.Pool(options.jobs, _init, (commands,)) as pool:
+    command_fuzz.seed_ledgers()  # once, inherited by every worker
+    # Workers are renewed: each in-process run leaves the SQLite cache's descriptors open.
+    with multiprocessing.Pool(options.jobs, _init, (commands,), maxtasksperchild=20) as pool:
         for done, (index, exits, found) in enumerate(pool.imap_unordered(run_mutant, tasks), 1):
             totals.update(exits)
             for args, crash in found:

@@ -34,8 +34,10 @@ from deal_strategies import generated_deals, mutate, mutate_values
 from dealledger.cli import app
 
 # CliRunner rebuilds the click command from the Typer app on every call (~25 ms); the app does
-# not change during a run, so build it once.
-typer.testing._get_command = functools.lru_cache(maxsize=None)(typer.testing._get_command)
+# not change during `run_every_command`, so it builds it once (and puts the original back: a
+# cached command keeps state other tests do not expect).
+_build_command = typer.testing._get_command
+_built_once = functools.lru_cache(maxsize=None)(_build_command)
 
 HANG_SECONDS = 10
 SETTINGS = "dealledger.toml"
@@ -144,26 +146,47 @@ def invocations(root: Path, deal_id: str, commands: set[str] | None) -> Iterator
 
 
 def run_every_command(
-    work: Path, files: Files, commands: set[str] | None = None, timeout: int = HANG_SECONDS
+    work: Path,
+    files: Files,
+    commands: set[str] | None = None,
+    timeout: int = HANG_SECONDS,
+    *,
+    require_outputs: bool = False,
 ) -> Outcome:
-    """Every command (or those named) in every format on the ledger `files`, under `work`."""
+    """Every command (or those named) in every format on the ledger `files`, under `work`.
+
+    With `require_outputs` (a valid ledger), a run that ends with 0 or 1 must also have
+    written the file its `--output` names."""
     root = work / "ledger"
     root.mkdir(parents=True, exist_ok=True)
     write_ledger(root, files)
     outcome = Outcome()
     previous = os.getcwd()
     os.chdir(root)
+    typer.testing._get_command = _built_once
     try:
         for args in invocations(root, first_deal_id(files), commands):
             exit_code, crash = _run_one(root, files, args, timeout)
             outcome.exits[(args[0], "crash" if crash else exit_code)] += 1
+            if require_outputs and not crash and exit_code in ("0", "1"):
+                crash = _missing_output(root, args)
             if crash:
                 outcome.crashes.append((args, crash))
             if args[0] in WRITERS or "--output" in args:
                 write_ledger(root, files)
     finally:
         os.chdir(previous)
+        typer.testing._get_command = _build_command
     return outcome
+
+
+def _missing_output(root: Path, args: list[str]) -> str | None:
+    if "--output" not in args:
+        return None
+    target = args[args.index("--output") + 1]
+    if target == "-" or (root / target).exists():
+        return None
+    return f"no output written at {target}"
 
 
 def _alarm(signum: int, frame: object) -> None:
