@@ -99,25 +99,28 @@ def main() -> int:
     crashes = 0
     started = time.monotonic()
     command_fuzz.seed_ledgers()  # once, inherited by every worker
-    # Workers are renewed: each in-process run leaves the SQLite cache's descriptors open.
-    with multiprocessing.Pool(options.jobs, _init, (commands,), maxtasksperchild=20) as pool:
-        for done, (index, exits, found) in enumerate(pool.imap_unordered(run_mutant, tasks), 1):
-            totals.update(exits)
-            for args, crash in found:
-                crashes += 1
-                print(f"CRASH mutant {index}: {' '.join(args)}\n  {crash}", flush=True)
-                kind = (args[0], crash.split(":")[0] + crash.split(":")[1][:60])
-                if kind not in seen:
-                    seen.add(kind)
-                    folder = command_fuzz.DATA / "fuzz-regressions"
-                    files = command_fuzz.mutant(options.seed, index)
-                    command_fuzz.save_regression(
-                        folder / f"commands-{options.seed}-{index}", files, args, crash
-                    )
-            if done % 500 == 0:
-                rate = done / (time.monotonic() - started)
-                print(f"{done:,} mutants, {rate:.1f}/s, {crashes} crashes", flush=True)
-    _print_counts(totals, len(tasks), crashes, time.monotonic() - started)
+    done = 0
+    try:
+        # Workers are renewed: each in-process run leaves the SQLite cache's descriptors open.
+        with multiprocessing.Pool(options.jobs, _init, (commands,), maxtasksperchild=20) as pool:
+            for index, exits, found in pool.imap_unordered(run_mutant, tasks):
+                done += 1
+                totals.update(exits)
+                for args, crash in found:
+                    crashes += 1
+                    print(f"CRASH mutant {index}: {' '.join(args)}\n  {crash}", flush=True)
+                    if (args[0], crash[:80]) not in seen:  # one ledger per kind of crash
+                        seen.add((args[0], crash[:80]))
+                        files = command_fuzz.mutant(options.seed, index)
+                        folder = command_fuzz.DATA / "fuzz-regressions"
+                        name = f"commands-{options.seed}-{index}"
+                        command_fuzz.save_regression(folder / name, files, args, crash)
+                if done % 500 == 0:
+                    rate = done / (time.monotonic() - started)
+                    print(f"{done:,} mutants, {rate:.1f}/s, {crashes} crashes", flush=True)
+    except KeyboardInterrupt:
+        print("interrupted: the counts so far", flush=True)
+    _print_counts(totals, done, crashes, time.monotonic() - started)
     return 1 if crashes else 0
 
 
