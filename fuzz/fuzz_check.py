@@ -28,7 +28,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import tomli_w  # noqa: E402
 import typer.testing  # noqa: E402
 
 # CliRunner rebuilds the click command from the Typer app on every call (~25 ms); the app
@@ -37,26 +36,10 @@ typer.testing._get_command = functools.lru_cache(maxsize=None)(typer.testing._ge
 
 
 def _generated_seeds(count: int, seed: int) -> list[bytes]:
-    from hypothesis import HealthCheck, given, settings
-
-    from deal_strategies import deal_data
-
-    found: list[bytes] = []
-
-    @settings(
-        max_examples=count,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-        deadline=None,
-    )
-    @given(deal_data())
-    def collect(data: dict) -> None:
-        found.append(tomli_w.dumps(data).encode())
+    from deal_strategies import generated_deals
 
     del seed
-    collect()
-    return found
+    return generated_deals(count)
 
 
 def seed_corpus(directory: Path) -> None:

@@ -234,3 +234,191 @@ def mutate(data: bytes, rng: random.Random, rounds: int = 3) -> bytes:
                 lines.insert(index, lines[index])
                 buffer = bytearray(b"\n".join(lines))
     return bytes(buffer)
+
+
+def generated_deals(count: int) -> list[bytes]:
+    """`count` valid deal files from `deal_data`, the same on every call (derandomized)."""
+    import tomli_w
+    from hypothesis import HealthCheck, given, settings
+
+    found: list[bytes] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        deadline=None,
+    )
+    @given(deal_data())
+    def collect(data: dict) -> None:
+        found.append(tomli_w.dumps(data).encode())
+
+    collect()
+    return found[:count]
+
+
+# Values a key may be given instead of its own: what the format allows elsewhere (periods,
+# undisclosed amounts), what it refuses, and what stretches a report (extreme dates and amounts,
+# text a terminal or a spreadsheet would act on).
+VALUE_SWAPS = [
+    b'"undisclosed"',
+    b'"2027-Q2"',
+    b'"2027"',
+    b'"2027-06"',
+    b'"9999-Q4"',
+    b'"0001-01"',
+    b"0001-01-01",
+    b"9999-12-31",
+    b"1970-01-01",
+    b"2100-02-28",
+    b'"999999999999B"',
+    b'"0.000001M"',
+    b'"0"',
+    *(b'"' + text.encode("unicode_escape").replace(b'"', b'\\"') + b'"' for text in HOSTILE_TEXT),
+]
+
+
+def mutate_values(data: bytes, rng: random.Random, rounds: int = 3) -> bytes:
+    """Values swapped across keys (and so across types), or replaced by a `VALUE_SWAPS` one."""
+    lines = data.split(b"\n")
+    assigned = [index for index, line in enumerate(lines) if b" = " in line]
+    if not assigned:
+        return data
+    for _ in range(rounds):
+        index = rng.choice(assigned)
+        key = lines[index].split(b" = ", 1)[0]
+        if rng.random() < 0.5:
+            value = lines[rng.choice(assigned)].split(b" = ", 1)[1]
+        else:
+            value = rng.choice(VALUE_SWAPS)
+        lines[index] = key + b" = " + value
+    return b"\n".join(lines)
+
+
+# --- every key of the format -------------------------------------------------------------
+
+past_dates = st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2023, 12, 31))
+percents = st.integers(0, 100).map(lambda value: f"{value}%")
+countries = st.sampled_from(["US", "CN", "CH", "GB", "JP", "DE"])
+phases = st.sampled_from(
+    ["discovery", "preclinical", "phase1", "phase2", "phase3", "filed", "approved"]
+)
+short_texts = st.one_of(
+    st.sampled_from(HOSTILE_TEXT),
+    st.text("abcdefgh XYZ-", min_size=1).filter(lambda text: text.strip() != ""),
+)
+
+
+@st.composite
+def full_deal_data(draw: st.DrawFn, deal_id: str, other_ids: tuple[str, ...] = ()) -> dict:
+    """A deal using every key of the format that `deal_data` leaves out: dates of each kind,
+    statuses, territory, areas, related ids, parents and countries, assets, tranche statuses
+    with their dates, payers, phases, probabilities, tiers; undisclosed (no amounts at all)
+    and partially disclosed (some amounts "undisclosed") deals."""
+    data = draw(deal_data())
+    data["id"] = deal_id
+    announced = data["announced"] = draw(past_dates)
+    signed = data["signed"] = announced - dt.timedelta(days=draw(st.integers(0, 30)))
+    licensor, licensee = (party["name"] for party in data["parties"])
+    if draw(st.booleans()):
+        data["effective"] = signed + dt.timedelta(days=draw(st.integers(0, 90)))
+    status = draw(st.sampled_from(["announced", "active", "completed", "terminated", "expired"]))
+    data["status"] = status
+    if status == "terminated":
+        data["terminated"] = announced + dt.timedelta(days=draw(st.integers(0, 400)))
+    if draw(st.booleans()):
+        data["territory"] = draw(st.sampled_from(["worldwide", ["ex-CN"], ["CN", "HK"]]))
+    if draw(st.booleans()):
+        data["therapeutic_areas"] = draw(st.lists(short_texts, max_size=2))
+    if other_ids and draw(st.booleans()):
+        data["related"] = draw(st.lists(st.sampled_from(other_ids), max_size=2, unique=True))
+    if draw(st.booleans()):
+        data["notes"] = draw(short_texts)
+    for party in data["parties"]:
+        if draw(st.booleans()):
+            party["country"] = draw(countries)
+        if draw(st.booleans()):
+            party["parent"] = draw(
+                short_texts.filter(lambda name: name not in (licensor, licensee))
+            )
+    asset = {"name": "Asset " + draw(slugs), "phase": draw(phases)}
+    for key, value in (
+        ("code", "XY" + draw(slugs)),
+        ("modality", draw(st.sampled_from(["antibody", "adc", "small-molecule", "sirna"]))),
+        ("target", draw(short_texts)),
+        ("owner", licensor),
+        ("indications", draw(st.lists(short_texts, max_size=2))),
+    ):
+        if draw(st.booleans()):
+            asset[key] = value
+    data["assets"] = [asset]
+    financials = draw(st.sampled_from(["disclosed", "disclosed", "undisclosed", "none"]))
+    if financials != "disclosed":
+        data["financials"] = financials
+        data["tranches"] = []
+        data.pop("total", None)
+    for tranche in data["tranches"]:
+        _fill_tranche(draw, tranche, announced, licensor, licensee, asset["name"])
+    if financials == "disclosed" and draw(st.booleans()):
+        data["tranches"].append(
+            {"type": "royalty", "tiers": [{"from": 0, "rate": "5%"}, {"from": "1B", "rate": "9%"}]}
+        )
+    if not data["tranches"]:
+        del data["tranches"]
+    if "sources" in data and draw(st.booleans()):
+        data["sources"][0] |= {"publisher": draw(short_texts), "published": announced}
+    return data
+
+
+def _fill_tranche(
+    draw: st.DrawFn,
+    tranche: dict,
+    announced: dt.date,
+    licensor: str,
+    licensee: str,
+    asset: str,
+) -> None:
+    if tranche["type"] == "royalty":
+        return
+    tranche.pop("status", None)
+    tranche.pop("paid", None)
+    if draw(st.booleans()):
+        tranche["amount"] = "undisclosed"  # partially disclosed deals
+    if draw(st.booleans()):
+        tranche |= {"payer": licensee, "payee": licensor}
+    if draw(st.booleans()):
+        tranche["due"] = draw(
+            st.one_of(
+                dues,
+                st.builds(lambda y, h: f"{y}-H{h}", st.integers(2000, 2040), st.integers(1, 2)),
+            )
+        )
+    status = draw(st.sampled_from(["expected", "achieved", "paid", "forfeited"]))
+    if status == "achieved":
+        tranche["achieved"] = announced + dt.timedelta(days=draw(st.integers(0, 300)))
+    if status == "paid":
+        tranche["paid"] = announced + dt.timedelta(days=draw(st.integers(0, 300)))
+    if status != "expected":
+        tranche["status"] = status
+    if tranche["type"] in ("milestone", "commercial"):
+        if draw(st.booleans()):
+            tranche["phase"] = draw(phases)
+        if draw(st.booleans()):
+            tranche["asset"] = asset
+        if draw(st.booleans()):
+            tranche["probability"] = draw(st.one_of(percents, st.just(0.5)))
+
+
+@st.composite
+def ledger_data(draw: st.DrawFn) -> dict[str, dict]:
+    """One to four deals with distinct ids, `related` pointing at each other: file name -> data."""
+    ids = draw(st.lists(slugs, min_size=1, max_size=4, unique=True))
+    files = {
+        f"deals/{deal_id}.toml": draw(full_deal_data(deal_id, tuple(ids[:index])))
+        for index, deal_id in enumerate(ids)
+    }
+    currency = draw(currencies)  # one, so that reports need no --currency or FX rates
+    for data in files.values():
+        data["currency"] = currency
+    return files

@@ -1,5 +1,30 @@
-"""`python -m dealledger` runs the same CLI as the `dealledger` script."""
+"""`python -m dealledger` and the `dealledger` script: the CLI, quiet when stopped early.
 
-from .cli import main
+Importing the CLI (Typer, Click, Rich) takes a good part of a short run's time, before
+`cli.errors.run` installs its signal handling; a Ctrl-C or SIGTERM then would print an import
+traceback. Until then, either signal ends the process at once with 130 or 143, the shell's
+codes: nothing has been written yet, so there is nothing to clean up.
+"""
 
-main()
+from __future__ import annotations
+
+import os
+import signal
+from types import FrameType
+
+
+def _exit_quietly(signum: int, _frame: FrameType | None) -> None:
+    os._exit(128 + signum)
+
+
+def main() -> None:
+    for number in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, _exit_quietly)
+    from .cli import main as run_cli
+
+    run_cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -22,7 +22,7 @@ from dealledger.domain.models import Deal
 from dealledger.rules.deal_file import load_deal_file
 from hostile_helpers import check_invariants, check_settings_invariants
 
-REGRESSIONS = sorted((DATA / "fuzz-regressions").glob("*"))
+REGRESSIONS = sorted((DATA / "fuzz-regressions").glob("*.toml"))
 FAST = settings(
     max_examples=60,
     deadline=None,

@@ -9,7 +9,8 @@ Every way out of a command maps to the spec's exit codes:
   `dealledger: error: …` line, a "Try 'dealledger X --help'" hint, exit 2; a bad choice of
   an enumerated option names the nearest accepted value;
 - the command's own `typer.Exit`: its code;
-- Ctrl-C: 130, the shell convention for SIGINT (Typer maps it before we see it);
+- Ctrl-C: 130, the shell convention for SIGINT (Typer maps it before we see it); SIGTERM:
+  143, through the same path (ledger/interrupts.py);
 - a closed output pipe (`dealledger summarize | head`): quietly, 0 (or 1 where Typer's own
   EPIPE rule sees it first);
 - the system refusing to read or write (disk full, output device gone): 1, with the reason;
@@ -40,15 +41,15 @@ from .. import __version__
 from ..domain.errors import LEDGER_ERRORS, DealledgerError, did_you_mean
 
 INTERNAL_ERROR = 3
-INTERRUPTED = 130
+INTERRUPTED = 130  # Typer's exit code for any KeyboardInterrupt
 _MAX_DETAIL = 300
 
 
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     _tolerant_streams()
-    from ..ledger.interrupts import install
+    from ..ledger.interrupts import install, interrupted_exit_code
 
-    install()  # Ctrl-C in a Rust callback: an interrupt, not a message
+    install()  # Ctrl-C in a Rust callback: an interrupt, not a message; SIGTERM as Ctrl-C
     try:
         app(args=argv, prog_name="dealledger")
     except SystemExit as exit_:
@@ -59,7 +60,7 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         return LEDGER_ERRORS
     except KeyboardInterrupt:
         _say("interrupted")
-        return INTERRUPTED
+        return interrupted_exit_code()
     except BrokenPipeError:
         _silence_stdout()
         return 0
@@ -106,6 +107,10 @@ class DealledgerGroup(TyperGroup):
         except typer.Abort:  # end of input at a prompt: Typer's own words
             _write("Aborted!\n")
             sys.exit(LEDGER_ERRORS)
+        if code == INTERRUPTED:  # SIGTERM arrives as a KeyboardInterrupt too
+            from ..ledger.interrupts import interrupted_exit_code
+
+            code = interrupted_exit_code()
         sys.exit(code if isinstance(code, int) else 0)
 
     def _main_shell_completion(

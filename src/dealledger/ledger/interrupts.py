@@ -7,21 +7,34 @@ and drops the interrupt, and pydantic-core even goes on, writing "<unprintable D
 object>" in place of the amount. `install` replaces that message with a note that an
 interrupt is owed; the serializers call `raise_owed` when they return, so the run ends as for
 any Ctrl-C (exit 130, no message) before the damaged encoding is used.
+
+SIGTERM takes the same path: its handler notes it and raises KeyboardInterrupt, so every
+clean-up written for Ctrl-C (temporary files, the cache's transaction, owed interrupts) runs
+for it too, and the run ends with 143 (128 + SIGTERM) instead of 130.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
+
+INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
+TERMINATED = 143  # 128 + SIGTERM
 
 _owed: list[bool] = [False]
+_terminated: list[bool] = [False]
 
 
 def install() -> None:
     """Route swallowed KeyboardInterrupts here; other unraisable errors go on as before.
 
     Forked pool workers inherit the hook. The hook itself calls nothing, so a second Ctrl-C
-    cannot land inside it.
+    cannot land inside it. Also routes SIGINT and SIGTERM to KeyboardInterrupt, replacing the
+    quiet exit `dealledger.__main__` installs for start-up; a signal the parent process
+    ignores (a background job's SIGINT) stays ignored.
     """
+    _route_signals()
     previous = sys.unraisablehook
     if getattr(previous, "_dealledger", False):
         return
@@ -35,6 +48,26 @@ def install() -> None:
 
     hook._dealledger = True  # type: ignore[attr-defined]
     sys.unraisablehook = hook
+
+
+def _terminate(_signum: int, _frame: FrameType | None) -> None:
+    _terminated[0] = True
+    raise KeyboardInterrupt
+
+
+def _route_signals() -> None:
+    handlers = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: _terminate}
+    for number, handler in handlers.items():
+        try:
+            if signal.getsignal(number) is not signal.SIG_IGN:
+                signal.signal(number, handler)
+        except ValueError:  # not the main thread: the caller handles signals itself
+            return
+
+
+def interrupted_exit_code() -> int:
+    """130 after Ctrl-C, 143 after SIGTERM: how an interrupted run ends."""
+    return TERMINATED if _terminated[0] else INTERRUPTED
 
 
 def raise_owed() -> None:

@@ -1,0 +1,62 @@
+"""The fuzz harness over every command (fuzz/commands.py), a short seeded run of it, and every
+crashing ledger it once found (tests/data/fuzz-regressions/*/CRASH.toml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import command_fuzz
+from command_matrix import command_formats
+
+MUTANTS = 16  # about 10 s on an idle machine
+
+
+@pytest.mark.slow
+def test_a_seeded_run_over_every_command_finds_no_crash(tmp_path: Path) -> None:
+    exits: set[str] = set()
+    for index in range(MUTANTS):
+        outcome = command_fuzz.run_every_command(
+            tmp_path / str(index), command_fuzz.mutant(3, index)
+        )
+        assert not outcome.crashes, (index, outcome.crashes)
+        exits |= {command for command, _ in outcome.exits}
+    assert exits == {command for command, _ in command_formats()}
+
+
+@pytest.mark.parametrize(
+    "folder", command_fuzz.regression_ledgers(), ids=lambda folder: folder.name
+)
+def test_ledgers_the_harness_once_broke(folder: Path, tmp_path: Path) -> None:
+    outcome = command_fuzz.run_every_command(tmp_path, command_fuzz.load_regression(folder))
+    assert not outcome.crashes, outcome.crashes
+
+
+def test_mutants_are_reproducible() -> None:
+    assert command_fuzz.mutant(5, 17) == command_fuzz.mutant(5, 17)
+    assert command_fuzz.mutant(5, 17) != command_fuzz.mutant(5, 18)
+
+
+def test_the_oracle_sees_a_torn_file_and_a_leftover_temporary(tmp_path: Path) -> None:
+    files = {"deals/a.toml": b'id = "a"\n'}
+    command_fuzz.write_ledger(tmp_path, files)
+    assert command_fuzz.torn(tmp_path, files) is None
+    (tmp_path / "deals" / "a.toml").write_bytes(b'id = "a')
+    assert "neither the old" in (command_fuzz.torn(tmp_path, files) or "")
+    (tmp_path / "deals" / "a.toml").write_bytes(b'id = "a"\n')
+    (tmp_path / "deals" / ".a.toml.tmp").write_bytes(b"")
+    assert "temporary file" in (command_fuzz.torn(tmp_path, files) or "")
+
+
+def test_the_oracle_sees_an_exception(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dealledger.reports.summary
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(dealledger.reports.summary, "summary_records", broken)
+    outcome = command_fuzz.run_every_command(
+        tmp_path, command_fuzz.seed_ledgers()[0], {"summarize"}
+    )
+    assert any("ValueError: boom" in crash for _, crash in outcome.crashes), outcome.crashes
