@@ -278,3 +278,13 @@ def test_an_open_option_deadline_is_an_event_with_a_stable_uid(tmp_path: Path) -
     assert "Option deadline" in str(deadlines[0]["SUMMARY"])
     again = calendar(root, "--as-of", AS_OF)[1]
     assert again == text
+
+
+def test_output_never_replaces_a_link(root: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.ics"
+    outside.write_text("keep me", encoding="utf-8")
+    link = tmp_path / "link.ics"
+    link.symlink_to(outside)
+    code, _, stderr = calendar(root, "--output", str(link))
+    assert code == 2 and "is not a regular file" in stderr
+    assert link.is_symlink() and outside.read_text(encoding="utf-8") == "keep me"

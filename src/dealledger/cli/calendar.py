@@ -8,14 +8,15 @@ from typing import Annotated
 
 import typer
 
-from ..domain.errors import UsageError
 from .app import app
 from .common import (
     LedgerOption,
     NoCacheOption,
     PathsArgument,
+    check_output_file,
     open_ledger,
     report_problems_to_stderr,
+    write_output_file,
 )
 from .filter_options import FilterOptions, filtered, takes_deal_filters
 from .table_options import ProblemOptions, takes_problem_options
@@ -78,7 +79,7 @@ def calendar(
     # --since/--until act on the entries' dates, not on the deals'.
     chosen = dataclasses.replace(filters, since=None, until=None).parse()
     if output is not None:
-        _check_output(output)
+        check_output_file(output)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
     records = calendar_records(loaded, day, window.since, window.until)
@@ -92,24 +93,8 @@ def calendar(
         with closed_pipe_ends_quietly():
             write(text)
     else:
-        _write(output, text, len(records))
+        from ..domain.safe_text import terminal_safe
+
+        write_output_file(output, text)
+        typer.echo(terminal_safe(f"Wrote {output} ({len(records)} entries)."), err=True)
     raise typer.Exit(1 if loaded.errors else 0)
-
-
-def _check_output(output: Path) -> None:
-    """Only a regular file is replaced: never a device, a pipe or a folder."""
-    if output.exists() and not output.is_file():
-        raise UsageError(f"--output {str(output)!r} is not a regular file; give a file name")
-    if not output.parent.is_dir() and str(output.parent):
-        raise UsageError(f"--output {str(output)!r}: folder {str(output.parent)!r} does not exist")
-
-
-def _write(output: Path, text: str, entries: int) -> None:
-    from ..authoring.safe_write import WriteError, write_atomic
-    from ..domain.safe_text import terminal_safe
-
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except WriteError as exc:
-        raise UsageError(str(exc)) from None
-    typer.echo(terminal_safe(f"Wrote {output} ({entries} entries)."), err=True)

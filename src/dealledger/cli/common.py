@@ -242,14 +242,20 @@ def _read_text(path: str) -> str | None:
         return None
 
 
-def write_output_file(path: Path, text: str) -> None:
-    """`-o FILE`: the whole report or nothing, never through a link or into a device."""
-    from ..authoring.safe_write import WriteError, write_atomic
-
+def check_output_file(path: Path) -> None:
+    """Refuse an `-o FILE` that is a link, a device, a FIFO or a folder, or whose folder is
+    missing: before the work is done, so a bad target costs nothing."""
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise UsageError(f"{str(path)!r} is not a regular file; give a new or regular file for -o")
     if not path.parent.is_dir():
         raise UsageError(f"cannot write {str(path)!r}: its folder does not exist")
+
+
+def write_output_file(path: Path, text: str) -> None:
+    """`-o FILE`: the whole report or nothing, never through a link or into a device."""
+    from ..authoring.safe_write import WriteError, write_atomic
+
+    check_output_file(path)
     try:
         write_atomic(path, text.encode("utf-8", "surrogateescape"))
     except WriteError as exc:
