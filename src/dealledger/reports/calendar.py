@@ -84,23 +84,22 @@ def calendar_records(
     """
     found: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     for entry in ledger.entries:
-        for event in deal_events(entry):
-            record = _record(entry, event.event, event.when, event.position, as_of)
+        deal = entry.deal
+        candidates = [
+            (event.sequence, _record(entry, event.event, event.when, event.position, as_of))
+            for event in deal_events(entry)
+        ]
+        candidates += [
+            (10_000 + number, _option_record(deal, option, as_of))
+            for number, option in enumerate(deal.options)
+        ]
+        for sequence, record in candidates:
             if record is None:
                 continue
             day = record["date"]
             if (since is not None and day < since) or (until is not None and day > until):
                 continue
-            key = (day, entry.deal.date, entry.deal.id, event.sequence)
-            found.append((key, record))
-        for number, option in enumerate(entry.deal.options):
-            record = _option_record(entry.deal, option, as_of)
-            if record is None:
-                continue
-            day = record["date"]
-            if (since is not None and day < since) or (until is not None and day > until):
-                continue
-            found.append(((day, entry.deal.date, entry.deal.id, 10_000 + number), record))
+            found.append(((day, deal.date, deal.id, sequence), record))
     found.sort(key=lambda item: item[0])
     return [record for _, record in found]
 
@@ -116,19 +115,12 @@ def _option_record(deal: Deal, option: Option, as_of: date) -> dict[str, Any] | 
     written = due_text(option.deadline)
     day = parse_filter_date(written.removeprefix("by ").strip(), end=True)
     holders = ", ".join(option.holder)
-    return {
+    return _base(deal, "option-deadline", None, day, as_of) | {
         "uid": f"{deal.id}.option-deadline.{option.id}@{UID_DOMAIN}",
-        "date": day,
-        "deal": deal.id,
-        "title": deal.title,
-        "event": "option-deadline",
         "type": "option",
         "label": option.label or f"{option.right} option of {holders}",
-        "amount": None,
-        "currency": None,
         "status": option.status,
         "due": written,
-        "overdue": day < as_of,
     }
 
 
