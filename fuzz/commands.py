@@ -49,9 +49,9 @@ def _init(commands: set[str] | None) -> None:
 
 def run_mutant(task: tuple[int, int]) -> tuple[int, Counter, list[tuple[list[str], str]]]:
     seed, index = task
-    files = command_fuzz.mutant(seed, index)
+    files, base = command_fuzz.mutant_and_base(seed, index)
     with tempfile.TemporaryDirectory(prefix="dealledger-fuzz-") as work:
-        outcome = command_fuzz.run_every_command(Path(work), files, _commands)
+        outcome = command_fuzz.run_every_command(Path(work), files, _commands, base=base)
         if index % SUBPROCESS_EVERY == 0:
             crash = _one_subprocess(Path(work) / "ledger", files, index)
             if crash:

@@ -18,6 +18,7 @@ import os
 import random
 import shutil
 import signal
+import subprocess
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
@@ -80,8 +81,15 @@ def seed_ledgers() -> tuple[Files, ...]:
 
 def mutant(seed: int, index: int) -> Files:
     """Mutant `index` of the run seeded `seed`: one to three files of a seed ledger changed."""
+    return mutant_and_base(seed, index)[0]
+
+
+def mutant_and_base(seed: int, index: int) -> tuple[Files, Files]:
+    """Mutant `index` of the run seeded `seed`, and the seed ledger it was made from (which
+    `run_every_command` commits to git, so that `diff` compares the two)."""
     rng = random.Random(f"{seed}-{index}")
-    files = dict(rng.choice(seed_ledgers()))
+    base = rng.choice(seed_ledgers())
+    files = dict(base)
     names = sorted(files)
     for _ in range(rng.randint(1, 3)):
         name = rng.choice(names)
@@ -95,13 +103,13 @@ def mutant(seed: int, index: int) -> Files:
         elif len(files) > 1:
             del files[name]
             names.remove(name)
-    return files
+    return files, base
 
 
 def write_ledger(root: Path, files: Files) -> None:
-    """`files` under `root`, and nothing else there but the cache."""
+    """`files` under `root`, and nothing else there but the cache and git's folder."""
     for child in root.iterdir() if root.exists() else ():
-        if child.name != ".dealledger-cache":
+        if child.name not in (".dealledger-cache", ".git"):
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
     for name, data in files.items():
         path = root / name
@@ -152,13 +160,18 @@ def run_every_command(
     timeout: int = HANG_SECONDS,
     *,
     require_outputs: bool = False,
+    base: Files | None = None,
 ) -> Outcome:
     """Every command (or those named) in every format on the ledger `files`, under `work`.
 
     With `require_outputs` (a valid ledger), a run that ends with 0 or 1 must also have
-    written the file its `--output` names."""
+    written the file its `--output` names. With `base`, the ledger is a git repository whose
+    last commit holds `base` and whose working tree holds `files`, so `diff` gets past its
+    revision check and compares the two."""
     root = work / "ledger"
     root.mkdir(parents=True, exist_ok=True)
+    if base is not None:
+        commit_ledger(root, base)
     write_ledger(root, files)
     outcome = Outcome()
     previous = os.getcwd()
@@ -178,6 +191,20 @@ def run_every_command(
         os.chdir(previous)
         typer.testing._get_command = _build_command
     return outcome
+
+
+def commit_ledger(root: Path, files: Files) -> None:
+    """A git repository at `root` whose one commit holds `files`."""
+    write_ledger(root, files)
+    git = ["git", "-C", str(root), "-c", "user.name=fuzz", "-c", "user.email=fuzz@example.com"]
+    quiet = {
+        "check": True,
+        "capture_output": True,
+        "env": {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"},
+    }
+    subprocess.run([*git, "init", "-q"], **quiet)
+    subprocess.run([*git, "add", "-A"], **quiet)
+    subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "base"], **quiet)
 
 
 def _missing_output(root: Path, args: list[str]) -> str | None:
@@ -219,7 +246,7 @@ def torn(root: Path, files: Files) -> str | None:
     """A deal file a writer left neither as it was nor as a complete TOML document."""
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
-        if relative.startswith(".dealledger-cache") or not path.is_file():
+        if relative.startswith((".dealledger-cache", ".git/")) or not path.is_file():
             continue
         if path.name.endswith(".tmp") or path.name.endswith("-journal"):
             return f"temporary file left behind: {relative}"
