@@ -134,15 +134,16 @@ def _events(
     rows: RowOptions,
 ) -> None:
     from ..render.timeline_view import timeline_view
-    from ..reports.timeline import EVENT_FIELDS, chart_rows, timeline_records
+    from ..reports.timeline import EVENT_FIELDS, chart_rows, timeline_events, timeline_records
     from .output import emit_records
 
-    records = rows.ordering(EVENT_FIELDS).arrange(timeline_records(loaded, as_of))
+    events = timeline_events(loaded)
+    records = rows.ordering(EVENT_FIELDS).arrange(timeline_records(events, as_of))
 
     def chart() -> list[RenderableType]:
         from ..render.chart import TimelineChart
 
-        return _chart_above(TimelineChart(chart_rows(loaded))) if draw and records else []
+        return _chart_above(TimelineChart(chart_rows(events))) if draw and records else []
 
     emit_records(
         output_format,

@@ -31,8 +31,13 @@ from .table_options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
     from decimal import Decimal
+    from typing import Any
 
+    from ..domain.assumptions import Assumptions
+    from ..ledger import Ledger
     from ..render.view import View
 
 
@@ -147,8 +152,7 @@ def value(
       dealledger value --party AstraZeneca --since 2025
     """
     from ..domain.assumptions import build_assumptions
-    from ..render.valuation_view import explain_view, value_view
-    from ..valuation.model import value_deals
+    from ..reports.currency import reporting_currency
     from ..valuation.report import DEAL_FIELDS, TRANCHE_FIELDS, value_document
     from .output import emit_records
 
@@ -158,38 +162,26 @@ def value(
     chosen = filters.parse()
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
-    deals = [entry.deal for entry in loaded.entries]
-    if explain is not None:
-        deals = [deal for deal in deals if deal.id == explain]
-        if not deals:
-            known = loaded.find(explain)
-            hint = "" if known is None else " (it is not among the selected files)"
-            raise UsageError(f"no valid deal with id {explain!r}{hint}; run `dealledger summarize`")
-    from ..reports.currency import reporting_currency
-
     # With no disclosed amount at all there is nothing to convert; any code will do.
     currency = reporting_currency(loaded, checked_currency(currency_code)) or "USD"
     assumptions = build_assumptions(loaded.settings, rate=chosen_rate, pos_scale=scale)
-    values = value_deals(deals, assumptions, valuation_date, currency, loaded.fx)
-    if explain is None:
-        # Ordered on the document's fields, then the deals' values follow the same order.
-        by_id = {value.deal_id: value for value in values}
-        order = value_document(values, assumptions, valuation_date, currency)["deals"]
-        values = [by_id[deal["id"]] for deal in rows.ordering(DEAL_FIELDS).arrange(order)]
-    document = value_document(values, assumptions, valuation_date, currency)
-
     if explain is not None:
+        document, view = _explained(loaded, explain, assumptions, valuation_date, currency)
         deal = document["deals"][0]
         # valued rows first, then the unvalued ones with their reason
         records = [*deal["tranches"], *deal["unvalued"]]
         fields = [*TRANCHE_FIELDS, "reason"]
     else:
-        records, fields = document["deals"], DEAL_FIELDS
+        from ..render.valuation_view import value_view
+        from ..valuation.report import deal_records
 
-    def view() -> View:
-        if explain is not None:
-            return explain_view(values[0], assumptions, valuation_date)
-        return value_view(values, assumptions, valuation_date, currency)
+        found = deal_records(loaded, assumptions, valuation_date, currency)
+        records = rows.ordering(DEAL_FIELDS).arrange([record for record, _ in found])
+        fields = DEAL_FIELDS
+        document = value_document(records, assumptions, valuation_date, currency)
+
+        def view() -> View:
+            return value_view(records, assumptions, valuation_date, currency)
 
     emit_records(
         output_format,
@@ -204,3 +196,20 @@ def value(
         row_list="deals" if explain is None else None,
     )
     raise typer.Exit(1 if loaded.errors else 0)
+
+
+def _explained(
+    loaded: Ledger, deal_id: str, assumptions: Assumptions, as_of: date, currency: str
+) -> tuple[dict[str, Any], Callable[[], View]]:
+    """`--explain`: one deal's document and its explanation table."""
+    from ..render.valuation_view import explain_view
+    from ..valuation.model import value_deal
+    from ..valuation.report import deal_record, value_document
+
+    entry = next((entry for entry in loaded.entries if entry.deal_id == deal_id), None)
+    if entry is None:
+        hint = "" if loaded.find(deal_id) is None else " (it is not among the selected files)"
+        raise UsageError(f"no valid deal with id {deal_id!r}{hint}; run `dealledger summarize`")
+    value = value_deal(entry.deal, assumptions, as_of, currency, loaded.fx)
+    document = value_document([deal_record(value)], assumptions, as_of, currency)
+    return document, lambda: explain_view(value, assumptions, as_of)

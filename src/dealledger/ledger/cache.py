@@ -62,6 +62,9 @@ FORMAT = 8
 LOCK_SECONDS = 2.0
 # Rows are written this many at a time.
 BATCH = 512
+# Kept values are read for at most this many files per query (SQLite's limit on parameters is
+# 32,766 since 3.32, 999 before).
+_KEYS_PER_QUERY = 900
 
 SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -158,7 +161,7 @@ class Cache:
         self.records: dict[str, Record] = {}
         self._loaded = False
         self._writable = True
-        self._derived: dict[str, dict[str, str]] = {}
+        self._replaced: set[str] = set()
         self._pending: dict[str, list[tuple[Any, ...]]] = {}
 
     @classmethod
@@ -292,25 +295,45 @@ class Cache:
         return None
 
     def derived(self, name: str, keys: list[str]) -> list[str | None]:
-        """The values kept under `name` for these files' versions (None where there is none)."""
-        kept = self._derived.get(name)
-        if kept is None:
-            rows = self._query("SELECT path, digest, value FROM derived WHERE name = ?", name)
-            records = self.records
-            kept = self._derived[name] = {
-                path: value
-                for path, digest, value in rows
-                if path in records and records[path].digest == digest
-            }
-        return [kept.get(key) for key in keys]
+        """The values kept under `name` for these files' versions (None where there is none).
 
-    def keep_derived(self, name: str, key: str, value: str) -> None:
-        record = self.records.get(key)
-        if record is not None:
-            self._write(
-                "INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?)",
-                (name, key, record.digest, value),
+        Read for the keys asked only (the caller asks a batch at a time), so a report whose
+        kept values are large, such as the export's tables, holds one batch of text at once.
+        """
+        records = self.records
+        found: dict[str, str] = {}
+        known = [key for key in keys if key in records]  # only a file kept can have values
+        for start in range(0, len(known), _KEYS_PER_QUERY):
+            chunk = known[start : start + _KEYS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(
+                f"SELECT path, digest, value FROM derived WHERE name = ? AND path IN ({marks})",
+                name,
+                *chunk,
             )
+            for path, digest, value in rows:
+                record = records.get(path)
+                if record is not None and record.digest == digest:
+                    found[path] = value
+        return [found.get(key) for key in keys]
+
+    def keep_derived(self, name: str, key: str, value: str, replaces: str | None = None) -> None:
+        """Keep `value` for the file's version; with `replaces`, the first value kept in this run
+        also drops every other name starting with it (values of another day or rate, which
+        would otherwise pile up)."""
+        record = self.records.get(key)
+        if record is None:
+            return
+        if replaces is not None and name not in self._replaced:
+            self._replaced.add(name)
+            self._write(
+                "DELETE FROM derived WHERE substr(name, 1, ?) = ? AND name != ?",
+                (len(replaces), replaces, name),
+            )
+        self._write(
+            "INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?)",
+            (name, key, record.digest, value),
+        )
 
     def settings_record(self, display: str) -> tuple[tuple[Problem, ...], str | None] | None:
         """dealledger.toml's problems and currency, as found when these very bytes (they are

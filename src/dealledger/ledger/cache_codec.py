@@ -126,7 +126,50 @@ def _model(model: type) -> Decoder:
     info = model.model_fields  # type: ignore[attr-defined]
     fields = {name: decoder(field.annotation) for name, field in info.items()}
     required = {name for name, field in info.items() if field.is_required()}
-    return _record(model.model_construct, fields, required)  # type: ignore[attr-defined]
+    return _record(_constructor(model), fields, required)
+
+
+_IMMUTABLE = (str, int, bool, Decimal, date, tuple, frozenset, type(None))
+
+
+def _constructor(model: Any) -> Callable[..., Any]:
+    """`model.model_construct`, with the defaults looked up once instead of per instance.
+
+    `model_construct` resolves (and deep-copies) every unset field's default on each call;
+    for a warm report decoding 10,000 deals that was half of the decoding time. The defaults
+    of these models are immutable values, so one shared copy is the same thing. A model with
+    anything `model_construct` handles beyond that (aliases, a default factory, a mutable
+    default, extra fields, a post-init hook) keeps `model_construct` itself.
+    """
+    info = model.model_fields
+    defaults: dict[str, Any] = {}
+    for name, field in info.items():
+        if field.alias not in (None, name) or field.validation_alias not in (None, name):
+            return model.model_construct  # type: ignore[no-any-return]
+        if field.is_required():
+            continue
+        if field.default_factory is not None or type(field.default) not in _IMMUTABLE:
+            return model.model_construct  # type: ignore[no-any-return]
+        defaults[name] = field.default
+    if model.model_config.get("extra") == "allow" or model.__pydantic_post_init__:
+        return model.model_construct  # type: ignore[no-any-return]
+    order = tuple(info)
+    new = model.__new__
+    set_attribute = object.__setattr__
+
+    def construct(**values: Any) -> Any:
+        instance = new(model)
+        set_attribute(
+            instance,
+            "__dict__",
+            {name: values[name] if name in values else defaults[name] for name in order},
+        )
+        set_attribute(instance, "__pydantic_fields_set__", set(values))
+        set_attribute(instance, "__pydantic_extra__", None)
+        set_attribute(instance, "__pydantic_private__", None)
+        return instance
+
+    return construct
 
 
 @cache

@@ -171,7 +171,9 @@ class Ledger:
         """A deal by id among all valid deals, selected or not (for `related` lookups)."""
         return next((entry for entry in self.all_entries if entry.deal_id == deal_id), None)
 
-    def derived(self, name: str, compute: Callable[[Entry], T]) -> Iterator[T]:
+    def derived(
+        self, name: str, compute: Callable[[Entry], T], *, replaces: str | None = None
+    ) -> Iterator[T]:
         """`compute(entry)` for each selected entry, in order, kept per file version.
 
         A warm run reads the values back instead of decoding deals. So `compute` may depend
@@ -179,6 +181,8 @@ class Ledger:
         `name` spells out (say, the reporting currency and grouping keys), and returns plain
         data: str, int, bool, None, Decimal, date, and tuples, lists and str-keyed dicts of
         them (anything else is computed every time). Each value is the caller's own to change.
+        With `replaces` (a prefix of `name`), values kept under other names with that prefix
+        are dropped when this one is kept: for names holding a date or a rate, which change.
         """
         from .cache_codec import CodecError, dump_value
 
@@ -194,7 +198,7 @@ class Ledger:
                 if value is _MISSING:
                     value = compute(entry)
                     with contextlib.suppress(CodecError):
-                        cache.keep_derived(name, key, dump_value(value))
+                        cache.keep_derived(name, key, dump_value(value), replaces)
                 yield value
         cache.commit()
 

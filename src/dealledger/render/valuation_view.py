@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ..domain.assumptions import TRANSITION_SOURCE, Assumptions
 from ..domain.codes import minor_unit
@@ -27,7 +28,7 @@ def _title(assumptions: Assumptions, as_of: date, currency: str) -> str:
 
 
 def value_view(
-    values: Sequence[DealValue], assumptions: Assumptions, as_of: date, currency: str
+    records: Sequence[dict[str, Any]], assumptions: Assumptions, as_of: date, currency: str
 ) -> View:
     # On a narrow terminal: the share, risk-adjusted, nominal, headline and unvalued count
     # go in that order; the deal and its rNPV stay.
@@ -42,25 +43,25 @@ def value_view(
         Column("Unvalued", "right", drop_order=5, name="unvalued"),
     ]
     rows = []
-    for value in values:
+    for record in records:
         rows.append(
             [
-                value.deal_id,
-                money_cell(value.nominal, currency),
-                money_cell(value.unvalued_nominal, currency),
-                money_cell(value.risk_adjusted, currency),
-                money_cell(value.rnpv, currency)
+                record["id"],
+                money_cell(record["nominal"], currency),
+                money_cell(record["unvalued_nominal"], currency),
+                money_cell(record["risk_adjusted"], currency),
+                money_cell(record["rnpv"], currency)
                 + (
                     ""
-                    if value.rnpv_high == value.rnpv
-                    else f" – {money_cell(value.rnpv_high, currency)}"
+                    if record["rnpv_high"] == record["rnpv"]
+                    else f" – {money_cell(record['rnpv_high'], currency)}"
                 ),
-                money_cell(value.headline, currency, undisclosed=value.headline is None),
-                _share_cell(value.share),
-                str(len(value.unvalued)),
+                money_cell(record["headline"], currency, undisclosed=record["headline"] is None),
+                _share_cell(record["share"]),
+                str(len(record["unvalued"])),
             ]
         )
-    overall = overall_record(values)
+    overall = overall_record(records)
     footer = [
         [
             f"Ledger ({overall['deals']} deal{'' if overall['deals'] == 1 else 's'})",

@@ -87,7 +87,7 @@ def calendar_records(
         deal = entry.deal
         candidates = [
             (event.sequence, _record(entry, event.event, event.when, event.position, as_of))
-            for event in deal_events(entry)
+            for event in deal_events(deal)
         ]
         candidates += [
             (10_000 + number, _option_record(deal, option, as_of))

@@ -321,7 +321,7 @@ def _tranche_rows(entry: Entry, ledger: Ledger, currency: str | None) -> list[di
 
 def _event_rows(entry: Entry) -> list[dict[str, Any]]:
     rows = []
-    for number, event in enumerate(deal_events(entry), start=1):
+    for number, event in enumerate(deal_events(entry.deal), start=1):
         record = event.record()
         rows.append(
             {

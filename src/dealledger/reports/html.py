@@ -28,13 +28,12 @@ from ..domain.assumptions import build_assumptions
 from ..domain.problems import Severity
 from ..ledger import Ledger
 from ..load.discover import SETTINGS_FILE
-from ..valuation.model import value_deals
-from ..valuation.report import unvalued_record, value_document
+from ..valuation.report import deal_records, value_document
 from .check import problem_record
 from .currency import ConversionError, CurrencyChoiceError, reporting_currency
 from .show import show_record
 from .summary import summary_records
-from .timeline import schedule, timeline_records
+from .timeline import schedule, timeline_events, timeline_records
 from .totals import totals_record
 
 T = TypeVar("T")
@@ -94,11 +93,10 @@ def valuation_record(ledger: Ledger, currency: str, as_of: date) -> dict[str, An
     """`value --format json`'s document for `ledger` in `currency`, each deal with its
     `settled` (paid, forfeited) tranches too, so its explanation lists every tranche."""
     assumptions = build_assumptions(ledger.settings)
-    deals = [entry.deal for entry in ledger.entries]
-    values = value_deals(deals, assumptions, as_of, currency, ledger.fx)
-    document = value_document(values, assumptions, as_of, currency)
-    for record, value in zip(document["deals"], values, strict=True):
-        record["settled"] = [unvalued_record(item) for item in value.settled]
+    found = list(deal_records(ledger, assumptions, as_of, currency))
+    document = value_document([record for record, _ in found], assumptions, as_of, currency)
+    for record, (_, settled) in zip(document["deals"], found, strict=True):
+        record["settled"] = settled
     return document
 
 
@@ -142,7 +140,7 @@ def report_data(ledger: Ledger, today: date, title: str | None = None) -> dict[s
         "currency": currency,
         "summary": summary,
         "totals": totals,
-        "timeline": timeline_records(ledger, today),
+        "timeline": timeline_records(timeline_events(ledger), today),
         "lanes": lanes,
         "schedules": schedules,
         "valuations": valuations,

@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import UsageError, did_you_mean
 from ..domain.figures import CATEGORY_OF_TYPE, sum_disclosed, tranche_currency
-from ..domain.overdue import is_overdue
-from ..domain.periods import DueDate, due_start
-from ..ledger import Entry, Ledger
+from ..domain.overdue import due_by
+from ..domain.periods import DueDate, Period, due_start
+from ..ledger import Ledger
+
+if TYPE_CHECKING:
+    from ..domain.models import Deal
 from .currency import convert
 
 EVENT_FIELDS = ["date", "deal", "event", "type", "label", "amount", "currency", "overdue"]
@@ -34,78 +37,121 @@ class BucketError(UsageError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One dated happening; `start` orders it (a period's first day)."""
+    """One dated happening of a deal, with what the reports show of it: no deal needed.
+
+    `start` orders it (a period's first day); `position` is its tranche's index, None for
+    the deal's own dates; `due_by` is the last day before an expected tranche's `due` event
+    is overdue; `settled` says the tranche was paid or forfeited (its due date is no mark).
+    """
 
     start: date
     when: DueDate
-    entry: Entry
+    deal: str
     event: str
     position: int | None
     sequence: int
+    type: str | None = None
+    label: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    due_by: date | None = None
+    settled: bool = False
+    order: int = 0  # the deal's place among the selected entries
 
     def record(self, as_of: date | None = None) -> dict[str, Any]:
         """The event as a row; a `due` event of a tranche overdue on `as_of` is marked (none
         without a day, as in exports, which do not depend on one)."""
-        deal = self.entry.deal
-        if self.position is None:
-            return {
-                "date": self.when,
-                "deal": deal.id,
-                "event": self.event,
-                "type": None,
-                "label": None,
-                "amount": None,
-                "currency": None,
-                "overdue": False,
-            }
-        tranche = deal.tranches[self.position]
-        amount = tranche.disclosed_amount
         return {
             "date": self.when,
-            "deal": deal.id,
+            "deal": self.deal,
             "event": self.event,
-            "type": tranche.type,
-            "label": tranche.label,
-            "amount": amount,
-            "currency": tranche_currency(deal, tranche) if amount is not None else None,
-            "overdue": self.event == "due" and as_of is not None and is_overdue(tranche, as_of),
+            "type": self.type,
+            "label": self.label,
+            "amount": self.amount,
+            "currency": self.currency,
+            "overdue": self.event == "due"
+            and as_of is not None
+            and self.due_by is not None
+            and self.due_by < as_of,
         }
 
 
-def deal_events(entry: Entry) -> Iterator[Event]:
-    deal = entry.deal
+def deal_events(deal: Deal) -> Iterator[Event]:
     sequence = 0
     for name in DEAL_EVENTS:
         when = getattr(deal, name)
         if when is not None:
-            yield Event(when, when, entry, name, None, sequence)
+            yield Event(when, when, deal.id, name, None, sequence)
             sequence += 1
     for position, tranche in enumerate(deal.tranches):
+        amount = tranche.disclosed_amount
         for name in TRANCHE_EVENTS:
             when = getattr(tranche, name)
             if when is not None:
-                yield Event(due_start(when), when, entry, name, position, sequence)
+                yield Event(
+                    due_start(when),
+                    when,
+                    deal.id,
+                    name,
+                    position,
+                    sequence,
+                    tranche.type,
+                    tranche.label,
+                    amount,
+                    tranche_currency(deal, tranche) if amount is not None else None,
+                    due_by(tranche),
+                    tranche.status in ("paid", "forfeited"),
+                )
                 sequence += 1
+
+
+def _kept(event: Event) -> list[Any]:
+    """An event as the ledger keeps it: plain values, a period as its first day and text."""
+    when = event.when
+    return [
+        [when.start, when.text] if isinstance(when, Period) else when,
+        event.event,
+        event.position,
+        event.type,
+        event.label,
+        event.amount,
+        event.currency,
+        event.due_by,
+        event.settled,
+    ]
+
+
+def _event(deal: str, order: int, sequence: int, kept: list[Any]) -> Event:
+    when, name, position, kind, label, amount, currency, last, settled = kept
+    if isinstance(when, list):
+        when = Period(when[0], when[1])
+    start = when.start if isinstance(when, Period) else when
+    return Event(
+        start, when, deal, name, position, sequence, kind, label, amount, currency, last, settled,
+        order,
+    )  # fmt: skip
 
 
 def timeline_events(ledger: Ledger) -> list[Event]:
     """Every dated event of the selected deals, by date (a period by its first day), then by
-    deal date and id, then in file order."""
-    events = [event for entry in ledger.entries for event in deal_events(entry)]
-    events.sort(
-        key=lambda event: (
-            event.start,
-            event.entry.deal.date,
-            event.entry.deal.id,
-            event.sequence,
-        )
-    )
+    deal date and id (the entries' order), then in file order.
+
+    A deal's events depend on its file alone, so the ledger keeps them per file version
+    (`Ledger.derived`): a warm run decodes no deal.
+    """
+    kept = ledger.derived("timeline-events", lambda entry: [*map(_kept, deal_events(entry.deal))])
+    events = [
+        _event(entry.deal_id, order, sequence, item)
+        for order, (entry, items) in enumerate(zip(ledger.entries, kept, strict=True))
+        for sequence, item in enumerate(items)
+    ]
+    events.sort(key=lambda event: (event.start, event.order, event.sequence))
     return events
 
 
-def timeline_records(ledger: Ledger, as_of: date) -> list[dict[str, Any]]:
+def timeline_records(events: list[Event], as_of: date) -> list[dict[str, Any]]:
     """The spec's `timeline --format json` array, overdue `due` events marked."""
-    return [event.record(as_of) for event in timeline_events(ledger)]
+    return [event.record(as_of) for event in events]
 
 
 # --- chart rows --------------------------------------------------------------------------
@@ -121,22 +167,18 @@ MARK_OF_EVENT = {
 }
 
 
-def chart_rows(ledger: Ledger) -> list[tuple[str, list[tuple[date, str]]]]:
+def chart_rows(events: list[Event]) -> list[tuple[str, list[tuple[date, str]]]]:
     """Per deal (in deal order): its label and its events as (date, mark kind) for the chart.
 
     A tranche already paid shows as paid, not also as due; a forfeited one shows no due mark.
     """
-    rows = []
-    for entry in ledger.entries:
-        marks: list[tuple[date, str]] = []
-        for event in deal_events(entry):
-            if event.position is not None:
-                tranche = entry.deal.tranches[event.position]
-                if event.event == "due" and tranche.status in ("paid", "forfeited"):
-                    continue
-            marks.append((event.start, MARK_OF_EVENT[event.event]))
-        rows.append((entry.deal.id, marks))
-    return rows
+    rows: dict[int, tuple[str, list[tuple[date, str]]]] = {}
+    for event in sorted(events, key=lambda event: (event.order, event.sequence)):
+        marks = rows.setdefault(event.order, (event.deal, []))[1]
+        if event.event == "due" and event.settled:
+            continue
+        marks.append((event.start, MARK_OF_EVENT[event.event]))
+    return list(rows.values())
 
 
 # --- the schedule per period -------------------------------------------------------------

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.assumptions import TRANSITION_SOURCE, Assumptions
-from .model import DealValue, TrancheValue, Unvalued, share_of
+from .model import DealValue, TrancheValue, Unvalued, share_of, value_deal
+
+if TYPE_CHECKING:
+    from ..ledger import Entry, Ledger
 
 DEAL_FIELDS = [
     "id",
@@ -82,15 +85,41 @@ def deal_record(value: DealValue) -> dict[str, Any]:
     }
 
 
-def overall_record(values: Sequence[DealValue]) -> dict[str, Any]:
-    def total(name: str) -> Decimal:
-        return sum((getattr(value, name) for value in values), Decimal(0))
+VALUE_PREFIX = "value|"
 
-    headlines = [value.headline for value in values if value.headline is not None]
+
+def deal_records(
+    ledger: Ledger, assumptions: Assumptions, as_of: date, currency: str
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each selected deal's `value --format json` record, with its settled (paid, forfeited)
+    tranches beside it for the explanations.
+
+    A deal's valuation depends only on its file, the settings and what the kept name spells
+    out (the valuation date, rate, PoS scale and currency), so the ledger keeps the records
+    per file version: a warm run decodes no deal. Only the last date and rates asked are kept.
+    """
+    name = VALUE_PREFIX + "|".join(
+        [as_of.isoformat(), str(assumptions.rate), str(assumptions.pos_scale), currency]
+    )
+
+    def compute(entry: Entry) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        value = value_deal(entry.deal, assumptions, as_of, currency, ledger.fx)
+        return deal_record(value), [unvalued_record(item) for item in value.settled]
+
+    return ledger.derived(name, compute, replaces=VALUE_PREFIX)
+
+
+def overall_record(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The ledger's figures: the sums of the deals' records."""
+
+    def total(name: str) -> Decimal:
+        return sum((record[name] for record in records), Decimal(0))
+
+    headlines = [record["headline"] for record in records if record["headline"] is not None]
     headline = sum(headlines, Decimal(0)) if headlines else None
     rnpv = total("rnpv")
     return {
-        "deals": len(values),
+        "deals": len(records),
         "nominal": total("nominal"),
         "unvalued_nominal": total("unvalued_nominal"),
         "risk_adjusted": total("risk_adjusted"),
@@ -98,7 +127,7 @@ def overall_record(values: Sequence[DealValue]) -> dict[str, Any]:
         "rnpv_high": total("rnpv_high"),
         "headline": headline,
         "share": share_of(rnpv, headline),
-        "unvalued": sum(len(value.unvalued) for value in values),
+        "unvalued": sum(len(record["unvalued"]) for record in records),
     }
 
 
@@ -135,14 +164,14 @@ def assumptions_record(assumptions: Assumptions) -> dict[str, Any]:
 
 
 def value_document(
-    values: Sequence[DealValue], assumptions: Assumptions, as_of: date, currency: str
+    records: Sequence[dict[str, Any]], assumptions: Assumptions, as_of: date, currency: str
 ) -> dict[str, Any]:
-    """The `value --format json` document."""
+    """The `value --format json` document, of the deals' records (`deal_records`)."""
     return {
         "as_of": as_of,
         "rate": assumptions.rate,
         "currency": currency,
-        "deals": [deal_record(value) for value in values],
-        "overall": overall_record(values),
+        "deals": list(records),
+        "overall": overall_record(records),
         "assumptions": assumptions_record(assumptions),
     }
