@@ -124,7 +124,7 @@ def test_failed_write_leaves_no_partial_file(reports_ledger: Path, tmp_path: Pat
     target.write_text("old")
 
     def explode(path: Path) -> None:
-        write_sqlite(export_rows(load_ledger(reports_ledger), "USD"), path)
+        write_sqlite([export_rows(load_ledger(reports_ledger), "USD")], path)
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):

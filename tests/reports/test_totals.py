@@ -365,7 +365,7 @@ def test_totals_and_sqlite_agree_with_independent_sums(deals: list[list[tuple]])
         grouped = sum(g["total"] for g in record["groups"] if g["total"] is not None)
         assert grouped == (overall["total"] or 0)
         database = Path(folder) / "out.sqlite"
-        write_sqlite(export_rows(ledger, "USD"), database)
+        write_sqlite([export_rows(ledger, "USD")], database)
         with sqlite3.connect(database) as db:
             cents = db.execute("SELECT SUM(reporting_minor) FROM tranches").fetchone()[0]
         assert Decimal(cents or 0) / 100 == (overall["total"] or 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -103,7 +104,7 @@ def export(
     )
     from ..render.export_formats import csv_files, json_document, write_sqlite
     from ..reports.currency import reporting_currency
-    from ..reports.export import export_rows
+    from ..reports.export import export_chunks, export_rows
 
     to_stdout = str(output) == "-"
     if to_stdout and output_format is not ExportFormat.JSON:
@@ -114,23 +115,31 @@ def export(
         check_target(output, force=force, folder=output_format is ExportFormat.CSV)
     loaded = filtered(open_ledger(ledger, paths, no_cache=no_cache), chosen)
     report_problems_to_stderr(loaded, quiet=problems.quiet, no_warnings=problems.no_warnings)
-    rows = export_rows(loaded, reporting_currency(loaded, override))
+    currency_code = reporting_currency(loaded, override)
+    written: Counter[str] = Counter()
     try:
-        if to_stdout:
+        if output_format is ExportFormat.SQLITE:
+            chunks = export_chunks(loaded, currency_code)
+            write_file_atomically(
+                output, lambda path: written.update(write_sqlite(chunks, path)), force=force
+            )
+        elif to_stdout:
             with closed_pipe_ends_quietly():
-                sys.stdout.write(json_document(rows))
-        elif output_format is ExportFormat.SQLITE:
-            write_file_atomically(output, lambda path: write_sqlite(rows, path), force=force)
+                sys.stdout.write(json_document(export_rows(loaded, currency_code)))
         elif output_format is ExportFormat.JSON:
+            rows = export_rows(loaded, currency_code)
+            written.update({name: len(found) for name, found in rows.items()})
             document = json_document(rows)
             write_file_atomically(
                 output, lambda path: path.write_text(document, encoding="utf-8"), force=force
             )
         else:
+            rows = export_rows(loaded, currency_code)
+            written.update({name: len(found) for name, found in rows.items()})
             write_folder_atomically(output, csv_files(rows, not raw_cells), force=force)
     except OSError as exc:  # the system refused (disk full, I/O error): exit 1, not usage
         raise LedgerError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
     if not to_stdout:
-        counts = ", ".join(f"{len(rows[name])} {name}" for name in ("deals", "tranches", "events"))
+        counts = ", ".join(f"{written[name]} {name}" for name in ("deals", "tranches", "events"))
         sys.stderr.write(f"wrote {output} ({counts})\n")
     raise typer.Exit(1 if loaded.errors else 0)

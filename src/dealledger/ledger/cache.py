@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 CACHE_DIR_NAME = ".dealledger-cache"
 CACHE_ENV = "DEALLEDGER_CACHE_DIR"
 DATABASE = "cache.sqlite3"
-FORMAT = 8
+FORMAT = 9
 # How long a run waits for another run's write to finish before it skips writing.
 LOCK_SECONDS = 2.0
 # Rows are written this many at a time.

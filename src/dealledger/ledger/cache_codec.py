@@ -12,8 +12,10 @@ round-trips and defaults come from the models themselves.
 Derived values (a report's per-deal rows) are plain data, written so that they read back
 with their exact types and digits: a Decimal as a bare JSON number (`1.62E+9`), a date as
 its day number with a lower-case exponent (`739282e0`, which `str(Decimal)` never writes),
-and ints, tuples and non-finite Decimals tagged (`{"$i": 3}`, `{"$u": [...]}`,
-`{"$d": "NaN"}`). A warm `summarize` thus decodes its rows without a Python call per value.
+an int with the exponent 0 (`3E0`, which `str(Decimal)` never writes either), and tuples and
+non-finite Decimals tagged (`{"$u": [...]}`, `{"$d": "NaN"}`). A warm `summarize` thus
+decodes its rows without a Python call per value, and with no call per object unless a tag
+is in the text.
 Everything is JSON: a damaged or hostile cache can give wrong answers at worst, never run
 code.
 """
@@ -230,7 +232,7 @@ def _tagged(value: Any) -> Any:
         # in C, with no Python call; `str` never writes a lower-case "e", which marks a date.
         return _BARE_MARK + str(value) if value.is_finite() else {"$d": str(value)}
     if kind is int:
-        return {"$i": value}
+        return f"{_BARE_MARK}{value}E0"
     if kind is date:
         return f"{_BARE_MARK}{value.toordinal()}e0"
     if kind is tuple:
@@ -246,7 +248,6 @@ _BARE_MARK = "\x00"
 _BARE = re.compile(r'"\\u0000([^"]*)"')
 _UNTAG: dict[str, Callable[[Any], Any]] = {
     "$d": _from_text(Decimal),
-    "$i": _exact(Decimal),  # integers are read as Decimals, like every bare number
     "$u": lambda items: tuple(items) if type(items) is list else _exact(list)(items),
 }
 
@@ -256,13 +257,18 @@ def _untagged(table: dict[str, Any]) -> Any:
         for key, value in table.items():
             untag = _UNTAG.get(key)
             if untag is not None:
-                value = untag(value)
-                return int(value) if key == "$i" else value
+                return untag(value)
     return table
 
 
-def _bare_float(text: str) -> Decimal | date:
-    return date.fromordinal(int(text[:-2])) if text.endswith("e0") else Decimal(text)
+def _bare_float(text: str) -> Decimal | date | int:
+    """A bare number with an exponent: `739282e0` is a date, `3E0` an int (`str(Decimal)`
+    never writes an exponent of 0), anything else a Decimal."""
+    if text.endswith("e0"):
+        return date.fromordinal(int(text[:-2]))
+    if text.endswith("E0"):
+        return int(text[:-2])
+    return Decimal(text)
 
 
 def dump_value(value: Any) -> str:

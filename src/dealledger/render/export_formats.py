@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+from collections import Counter
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +41,8 @@ def _flat(rows: Rows) -> Rows:
     The spec flattens nested lists into one documented cell, the same text in SQLite, CSV and
     the JSON document, so a script reads one form whichever export it opened.
     """
+    if not rows.get("tranches"):
+        return rows
     tranches = [
         {**row, "tiers": dumps(row["tiers"], indent=None)} if row["tiers"] else row
         for row in rows["tranches"]
@@ -46,12 +50,14 @@ def _flat(rows: Rows) -> Rows:
     return {**rows, "tranches": tranches}
 
 
-def write_sqlite(rows: Rows, path: Any) -> None:
-    """Create the tables, keys and indexes in a new database file at `path`."""
+def write_sqlite(chunks: Iterable[Rows], path: Any) -> Counter[str]:
+    """Create the tables, keys and indexes in a new database file at `path`, filled from
+    `chunks` (pieces of the tables, as `export_chunks` gives them) as they come; the rows
+    written per table."""
     import sqlite3
 
     try:
-        _fill_database(_flat(rows), path)
+        return _fill_database(map(_flat, chunks), path)
     except sqlite3.OperationalError as exc:
         # SQLite reports the system's refusals in its own words; they are what they are, an
         # OSError (exit 1, "No space left on device"), not a bug in dealledger.
@@ -63,28 +69,64 @@ def write_sqlite(rows: Rows, path: Any) -> None:
         raise
 
 
-def _fill_database(rows: Rows, path: Any) -> None:
+# Rows are inserted this many chunks (deals) at a time: few calls, bounded memory.
+_CHUNKS_PER_INSERT = 500
+
+
+def _fill_database(chunks: Iterable[Rows], path: Any) -> Counter[str]:
     import sqlite3
 
+    written: Counter[str] = Counter()
     connection = sqlite3.connect(path)
     try:
         connection.execute("PRAGMA foreign_keys = ON")
+        # The database is a new file that only becomes the export once it is complete (the
+        # caller writes a temporary file, syncs it and renames it): a rollback journal and
+        # syncs on every commit would protect nothing.
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
         with connection:
             for table in TABLES:
-                for statement in table.create_sql():
-                    connection.execute(statement)
+                connection.execute(table.create_sql()[0])
+            pending: dict[str, list[list[Any]]] = {table.name: [] for table in TABLES}
+            for number, chunk in enumerate(chunks, start=1):
+                for table in TABLES:
+                    names = table.column_names
+                    pending[table.name].extend(
+                        [
+                            value
+                            if type(value) is str or value is None
+                            else _sql_value(value, table.name, name)
+                            for name in names
+                            for value in (row[name],)
+                        ]
+                        for row in chunk.get(table.name, ())
+                    )
+                if number % _CHUNKS_PER_INSERT == 0:
+                    _insert(connection, pending, written)
+            _insert(connection, pending, written)
+            # Indexes built once the rows are in: faster than keeping them up to date.
             for table in TABLES:
-                names = table.column_names
-                placeholders = ", ".join("?" for _ in names)
-                connection.executemany(
-                    f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})",
-                    [
-                        [_sql_value(row[name], table.name, name) for name in names]
-                        for row in rows[table.name]
-                    ],
-                )
+                for statement in table.create_sql()[1:]:
+                    connection.execute(statement)
     finally:
         connection.close()
+    return written
+
+
+def _insert(connection: Any, pending: dict[str, list[list[Any]]], written: Counter[str]) -> None:
+    """The pending rows, parents (deals) before the rows that refer to them."""
+    for table in TABLES:
+        rows = pending[table.name]
+        if rows:
+            names = table.column_names
+            connection.executemany(
+                f"INSERT INTO {table.name} ({', '.join(names)}) "
+                f"VALUES ({', '.join('?' for _ in names)})",
+                rows,
+            )
+            written[table.name] += len(rows)
+            rows.clear()
 
 
 def json_document(rows: Rows) -> str:

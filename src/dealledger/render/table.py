@@ -34,10 +34,17 @@ BOLD, RESET = "\x1b[1m", "\x1b[0m"
 TEXT_MIN_WIDTH = 12
 
 
+# Characters the views themselves write (arrows, separators, dashes, currency signs): each
+# takes one cell, so a cell made of them and ASCII is measured by its length.
+_ONE_CELL = str.maketrans(dict.fromkeys("→·—–…×±≤≥€£¥"))
+
+
 def cell_len(text: str) -> int:
-    """Terminal cells `text` takes: its length for ASCII (nearly every cell), else Rich's
-    measure of wide and combining characters."""
-    return len(text) if text.isascii() else _wide_cell_len(text)
+    """Terminal cells `text` takes: its length for ASCII (nearly every cell) and the views'
+    own one-cell signs, else Rich's measure of wide and combining characters."""
+    if text.isascii() or text.translate(_ONE_CELL).isascii():
+        return len(text)
+    return _wide_cell_len(text)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -207,6 +214,8 @@ _TITLE = Column("", wrap=True)  # a title wraps at words, whatever its column ho
 
 
 def _pad(text: str, width: int, column: Column) -> str:
+    if len(text) == cell_len(text):  # one cell per character: the C padding does it
+        return text.rjust(width) if column.justify == "right" else text.ljust(width)
     gap = " " * max(width - cell_len(text), 0)
     return gap + text if column.justify == "right" else text + gap
 

@@ -9,6 +9,7 @@ ledger total in cents, equal to `totals` to the cent.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -265,7 +266,7 @@ def _deal_row(entry: Entry, ledger: Ledger) -> dict[str, Any]:
         "tags": _joined(deal.tags),
         "summary": deal.summary,
         "notes": deal.notes,
-        "path": unicode_safe(entry.display),
+        "path": None,  # the file's place, filled in by export_chunks on every run
     }
 
 
@@ -340,62 +341,88 @@ def _event_rows(entry: Entry) -> list[dict[str, Any]]:
     return rows
 
 
-def export_rows(ledger: Ledger, currency: str | None) -> Rows:
-    """Every table as a list of row dicts (Decimal amounts kept exact)."""
-    rows: Rows = {table.name: [] for table in TABLES}
-    rows["meta"] = [
+def meta_rows(currency: str | None) -> list[dict[str, Any]]:
+    return [
         {"key": "format_version", "value": FORMAT_VERSION},
         {"key": "reporting_currency", "value": currency},
         {"key": "dealledger_version", "value": __version__},
     ]
+
+
+def export_rows(ledger: Ledger, currency: str | None) -> Rows:
+    """Every table as a list of row dicts (Decimal amounts kept exact)."""
+    rows: Rows = {table.name: [] for table in TABLES}
+    for chunk in export_chunks(ledger, currency):
+        for name, found in chunk.items():
+            rows[name].extend(found)
+    return rows
+
+
+def export_chunks(ledger: Ledger, currency: str | None) -> Iterator[Rows]:
+    """The tables in pieces: the meta table, then each deal's rows of every table.
+
+    For writers that stream (SQLite), so a large ledger is never held whole. A deal's rows
+    depend on its file, the settings and the reporting currency alone, so the ledger keeps
+    them per file version (`Ledger.derived`) and a warm export decodes no deal; only the
+    file's place (`path`) is filled in each time.
+    """
+    yield {"meta": meta_rows(currency)}
+    kept = ledger.derived(f"export|{currency}", lambda entry: deal_rows(entry, ledger, currency))
+    for entry, tables in zip(ledger.entries, kept, strict=True):
+        tables["deals"][0]["path"] = unicode_safe(entry.display)
+        yield tables
+
+
+def deal_rows(entry: Entry, ledger: Ledger, currency: str | None) -> Rows:
+    """One deal's rows of every table but meta."""
     registry = ledger.registry
-    for entry in ledger.entries:
-        deal = entry.deal
-        rows["deals"].append(_deal_row(entry, ledger))
-        for position, party in enumerate(deal.parties, start=1):
-            rows["parties"].append(
-                {
-                    "deal_id": deal.id,
-                    "position": position,
-                    "name": party.name,
-                    "role": party.role_text,
-                    "parent": party.parent,
-                    "country": party.country,
-                    "registered_name": registry.canonical(party.name),
-                    "group_name": registry.group(party),
-                }
-            )
-        for position, asset in enumerate(deal.assets, start=1):
-            rows["assets"].append(
-                {
-                    "deal_id": deal.id,
-                    "position": position,
-                    "name": asset.name,
-                    "code": asset.code,
-                    "modality": asset.modality,
-                    "target": asset.target,
-                    "owner": asset.owner,
-                    "indications": _joined(asset.indications),
-                    "phase": asset.phase,
-                }
-            )
-        rows["tranches"].extend(_tranche_rows(entry, ledger, currency))
-        for position, source in enumerate(deal.sources, start=1):
-            rows["sources"].append(
-                {
-                    "deal_id": deal.id,
-                    "position": position,
-                    "url": source.url,
-                    "title": source.title,
-                    "publisher": source.publisher,
-                    "published": source.published.isoformat() if source.published else None,
-                }
-            )
-        rows["events"].extend(_event_rows(entry))
-        for area in dict.fromkeys(deal.therapeutic_areas):
-            rows["areas"].append({"deal_id": deal.id, "area": area})
-        for tag in dict.fromkeys(deal.tags):
-            rows["tags"].append({"deal_id": deal.id, "tag": tag})
-        for related in dict.fromkeys(deal.related):
-            rows["related"].append({"deal_id": deal.id, "related_id": related})
+    deal = entry.deal
+    rows: Rows = {table.name: [] for table in TABLES if table.name != "meta"}
+    rows["deals"].append(_deal_row(entry, ledger))
+    for position, party in enumerate(deal.parties, start=1):
+        rows["parties"].append(
+            {
+                "deal_id": deal.id,
+                "position": position,
+                "name": party.name,
+                "role": party.role_text,
+                "parent": party.parent,
+                "country": party.country,
+                "registered_name": registry.canonical(party.name),
+                "group_name": registry.group(party),
+            }
+        )
+    for position, asset in enumerate(deal.assets, start=1):
+        rows["assets"].append(
+            {
+                "deal_id": deal.id,
+                "position": position,
+                "name": asset.name,
+                "code": asset.code,
+                "modality": asset.modality,
+                "target": asset.target,
+                "owner": asset.owner,
+                "indications": _joined(asset.indications),
+                "phase": asset.phase,
+            }
+        )
+    rows["tranches"].extend(_tranche_rows(entry, ledger, currency))
+    for position, source in enumerate(deal.sources, start=1):
+        rows["sources"].append(
+            {
+                "deal_id": deal.id,
+                "position": position,
+                "url": source.url,
+                "title": source.title,
+                "publisher": source.publisher,
+                "published": source.published.isoformat() if source.published else None,
+            }
+        )
+    rows["events"].extend(_event_rows(entry))
+    for area in dict.fromkeys(deal.therapeutic_areas):
+        rows["areas"].append({"deal_id": deal.id, "area": area})
+    for tag in dict.fromkeys(deal.tags):
+        rows["tags"].append({"deal_id": deal.id, "tag": tag})
+    for related in dict.fromkeys(deal.related):
+        rows["related"].append({"deal_id": deal.id, "related_id": related})
     return rows
