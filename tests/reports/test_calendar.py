@@ -288,3 +288,15 @@ def test_output_never_replaces_a_link(root: Path, tmp_path: Path) -> None:
     code, _, stderr = calendar(root, "--output", str(link))
     assert code == 2 and "is not a regular file" in stderr
     assert link.is_symlink() and outside.read_text(encoding="utf-8") == "keep me"
+
+
+def test_the_calendars_last_day_is_an_event_without_dtend(tmp_path: Path) -> None:
+    """9999-12-31 has no next day to end on: the event is written without DTEND, which RFC
+    5545 reads as one day (the fuzz harness found the crash: tests/data/fuzz-regressions)."""
+    last = PENDING.replace("due = 2025-10-15", "due = 9999-12-31")
+    root = make_ledger(tmp_path / "ledger", {"pending-deal.toml": last})
+    code, text, _ = calendar(root, "--as-of", AS_OF)
+    assert code == 0, text
+    (event,) = [event for event in events(text) if event["DTSTART"].dt == date.max]
+    assert "DTEND" not in event
+    assert text.count("DTEND") == text.count("DTSTART") - 1

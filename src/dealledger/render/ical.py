@@ -106,7 +106,10 @@ def _event_lines(record: dict[str, Any], stamp: str) -> Iterator[str]:
     yield f"UID:{escape_text(record['uid'])}"
     yield f"DTSTAMP:{stamp}"
     yield f"DTSTART;VALUE=DATE:{_day(day)}"
-    yield f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}"
+    if day < date.max:
+        # Without DTEND a date event lasts one day (RFC 5545, 3.6.1): the way to write the
+        # calendar's last day, whose next day has no DATE form.
+        yield f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}"
     yield f"SUMMARY:{escape_text(summary(record))}"
     yield f"DESCRIPTION:{escape_text(description(record))}"
     yield f"CATEGORIES:{','.join(escape_text(name) for name in categories(record))}"
