@@ -105,6 +105,7 @@ def export(
     from ..render.export_formats import csv_files, json_document, write_sqlite
     from ..reports.currency import reporting_currency
     from ..reports.export import export_chunks, export_rows
+    from .progress import with_progress
 
     to_stdout = str(output) == "-"
     if to_stdout and output_format is not ExportFormat.JSON:
@@ -119,7 +120,9 @@ def export(
     written: Counter[str] = Counter()
     try:
         if output_format is ExportFormat.SQLITE:
-            chunks = export_chunks(loaded, currency_code)
+            chunks = with_progress(
+                export_chunks(loaded, currency_code), "exporting deals", len(loaded.entries) + 1
+            )
             write_file_atomically(
                 output, lambda path: written.update(write_sqlite(chunks, path)), force=force
             )

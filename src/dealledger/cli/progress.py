@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 DELAY = 1.0
+T = TypeVar("T")
 _EVERY = 64  # look at the clock once per this many files
 
 
@@ -87,3 +88,14 @@ class LoadProgress:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+
+
+def with_progress(
+    items: Iterable[T], label: str, total: int, stream: Any = None, delay: float = DELAY
+) -> Iterator[T]:
+    """`items`, with a bar of how many were taken of `total`: for the work a report does after
+    loading (valuing or exporting every deal, seconds on a cold cache of a large ledger)."""
+    with LoadProgress(stream, delay, label, lambda: total) as progress:
+        for count, item in enumerate(items, start=1):
+            progress(count)
+            yield item

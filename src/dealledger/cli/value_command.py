@@ -174,8 +174,13 @@ def value(
     else:
         from ..render.valuation_view import value_view
         from ..valuation.report import deal_records
+        from .progress import with_progress
 
-        found = deal_records(loaded, assumptions, valuation_date, currency)
+        found = with_progress(
+            deal_records(loaded, assumptions, valuation_date, currency),
+            "valuing deals",
+            len(loaded.entries),
+        )
         records = rows.ordering(DEAL_FIELDS).arrange([record for record, _ in found])
         fields = DEAL_FIELDS
         document = value_document(records, assumptions, valuation_date, currency)
