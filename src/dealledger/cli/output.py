@@ -49,7 +49,7 @@ def emit_records(
     output_format: Format,
     *,
     document: Any,
-    rows: list[dict[str, Any]],
+    rows: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]],
     fields: Sequence[str],
     view: Callable[[], View],
     raw_cells: bool,
@@ -65,15 +65,21 @@ def emit_records(
     `above_table` gives what is drawn above the table (a chart), paged with it. `options`
     brings --columns (names among `fields`) and --wide; the rows are already in the order
     asked for. In json, --columns keeps those fields of each row of the document's list
-    (`document[row_list]`, or the document itself when it is the list).
+    (`document[row_list]`, or the document itself when it is the list). `document` and
+    `rows` may be functions, called only for the formats that write them: a report whose
+    table streams its rows then never holds them all for a format it does not write.
     """
+    if callable(document) and output_format is Format.JSON:
+        document = document()
+    if callable(rows) and output_format in (Format.CSV, Format.TSV):
+        rows = rows()
     columns = options.chosen(fields) if options is not None else None
     wide = bool(options is not None and options.wide)
     with closed_pipe_ends_quietly():
         if output_format is Format.JSON:
             write_json(_projected(document, columns, row_list))
         elif output_format in (Format.CSV, Format.TSV):
-            write_delimited(rows, columns or fields, output_format, raw_cells)
+            write_delimited(rows, columns or fields, output_format, raw_cells)  # type: ignore[arg-type]
         elif output_format is Format.MARKDOWN:
             from ..render.markdown import render_markdown
 

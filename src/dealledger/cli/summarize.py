@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from .app import app
@@ -19,6 +21,11 @@ from .common import (
 )
 from .filter_options import FilterOptions, filtered, note_empty, takes_deal_filters
 from .pager import NoPagerOption
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
 from .table_options import (
     ProblemOptions,
     RowOptions,
@@ -77,13 +84,28 @@ def summarize(
         # Deal by deal: 100,000 deals stream out in flat memory.
         write_pieces(dumps_array(iter_summary_records(loaded, day)))
         raise typer.Exit(1 if loaded.errors else 0)
-    records = ordering.arrange(summary_records(loaded, day))
+    if ordering == Ordering():
+        from ..reports.summary import iter_summary_records
+
+        # Rows as they come: the table spools them, 100,000 deals in flat memory.
+        def records() -> list[dict[str, Any]]:
+            return summary_records(loaded, day)
+
+        def in_order() -> Iterable[dict[str, Any]]:
+            return iter_summary_records(loaded, day)
+    else:
+        arranged = ordering.arrange(summary_records(loaded, day))
+
+        def records() -> list[dict[str, Any]]:
+            return arranged
+
+        in_order = records
     emit_records(
         output_format,
         document=records,
         rows=records,
         fields=SUMMARY_FIELDS,
-        view=lambda: summary_view(records),
+        view=lambda: summary_view(in_order()),
         raw_cells=raw_cells,
         no_pager=no_pager,
         before_table=lambda: note_empty(loaded, chosen),

@@ -31,7 +31,7 @@ from .table_options import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Iterator
     from datetime import date
     from decimal import Decimal
     from typing import Any
@@ -173,20 +173,32 @@ def value(
         fields = [*TRANCHE_FIELDS, "reason"]
     else:
         from ..render.valuation_view import value_view
+        from ..reports.ordering import Ordering
         from ..valuation.report import deal_records
         from .progress import with_progress
 
-        found = with_progress(
-            deal_records(loaded, assumptions, valuation_date, currency),
-            "valuing deals",
-            len(loaded.entries),
-        )
-        records = rows.ordering(DEAL_FIELDS).arrange([record for record, _ in found])
+        def found() -> Iterator[dict[str, Any]]:
+            valued = deal_records(loaded, assumptions, valuation_date, currency)
+            bar = with_progress(valued, "valuing deals", len(loaded.entries))
+            return (record for record, _ in bar)
+
+        ordering = rows.ordering(DEAL_FIELDS)
+        in_order: Callable[[], Iterable[dict[str, Any]]] = found
+        if ordering != Ordering():
+            arranged = ordering.arrange(found())
+            in_order = lambda: arranged  # noqa: E731
+
+        def records() -> list[dict[str, Any]]:
+            return list(in_order())
+
+        def document() -> dict[str, Any]:
+            return value_document(records(), assumptions, valuation_date, currency)
+
         fields = DEAL_FIELDS
-        document = value_document(records, assumptions, valuation_date, currency)
 
         def view() -> View:
-            return value_view(records, assumptions, valuation_date, currency)
+            # Deal by deal into the table's spool: 100,000 deals in flat memory.
+            return value_view(in_order(), assumptions, valuation_date, currency)
 
     emit_records(
         output_format,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..domain.safe_text import terminal_safe
@@ -26,7 +27,7 @@ def render_markdown(view: View) -> str:
         + "|".join("---:" if column.justify == "right" else "---" for column in view.columns)
         + "|"
     )
-    for row in [*view.rows, *view.footer]:
+    for row in itertools.chain(view.rows, view.footer):
         lines.append("| " + " | ".join(_escape(value) for value in row) + " |")
     if view.caption:
         lines += ["", _escape(view.caption)]

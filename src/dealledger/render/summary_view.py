@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from ..reports.summary import currency_totals
+from ..reports.summary import CurrencyTotals
+from .row_spool import RowSpool
 from .view import Column, View, money_cell, parties_cell
 
 # On a narrow terminal columns go in this order (`show` and the machine formats have them
@@ -21,7 +23,7 @@ _DROP_ORDER = {
 _NAMES = {"Declared": "declared_total"}
 
 
-def summary_view(records: list[dict[str, Any]]) -> View:
+def summary_view(records: Iterable[dict[str, Any]]) -> View:
     money_titles = [
         "Upfront",
         "Milestone",
@@ -49,8 +51,14 @@ def summary_view(records: list[dict[str, Any]]) -> View:
         ),
         Column("Overdue", "right", wrap=False, drop_order=9, name="overdue"),
     ]
-    rows = []
+    rows = RowSpool()
+    totals = CurrencyTotals()
+    count = incomplete = overdue = 0
     for record in records:
+        totals.add(record)
+        count += 1
+        incomplete += not record["complete"]
+        overdue += record["overdue"]
         currency = record["currency"]
         deal_date = record["signed"] or record["announced"]
         rows.append(
@@ -72,7 +80,7 @@ def summary_view(records: list[dict[str, Any]]) -> View:
             ]
         )
     footer = []
-    for currency, sums in currency_totals(records).items():
+    for currency, sums in totals.by_currency().items():
         footer.append(
             [
                 "",
@@ -91,14 +99,12 @@ def summary_view(records: list[dict[str, Any]]) -> View:
                 "",
             ]
         )
-    incomplete = sum(1 for record in records if not record["complete"])
     caption = (
-        f"{len(records)} deals; {incomplete} with undisclosed amounts "
+        f"{count} deals; {incomplete} with undisclosed amounts "
         "(totals cover disclosed amounts only)"
         if incomplete
-        else f"{len(records)} deals"
+        else f"{count} deals"
     )
-    overdue = sum(record["overdue"] for record in records)
     if overdue:
         caption += f"; {overdue} expected tranche{'s' if overdue != 1 else ''} overdue"
     return View(columns, rows, footer, caption=caption)

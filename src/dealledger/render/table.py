@@ -15,6 +15,7 @@ control character, and no markup language is involved at all.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
@@ -82,17 +83,28 @@ def _pieces(text: str) -> list[str]:
     return _PIECE.findall(text) or [""]
 
 
-def _measure(column: Column, cells: Iterable[str]) -> _Measure:
-    natural = cell_len(column.title)
-    widest = 0
-    piece = 0
-    for cell in cells:
-        size = cell_len(cell)
-        if size > widest:
-            widest = size
-        if column.key and size > piece:
-            piece = max(piece, *(cell_len(part) for part in _pieces(cell)))
-    natural = max(natural, widest)
+def _measures(columns: Sequence[Column], rows: Iterable[Sequence[str]]) -> list[_Measure]:
+    """Every column's widths, in one pass over the rows (they may be spooled on disk)."""
+    widest = [0] * len(columns)
+    piece = [0] * len(columns)
+    keys = [position for position, column in enumerate(columns) if column.key]
+    for row in rows:
+        for position, cell in enumerate(row):
+            size = cell_len(cell)
+            if size > widest[position]:
+                widest[position] = size
+        for position in keys:
+            cell = row[position]
+            if cell_len(cell) > piece[position]:
+                piece[position] = max(piece[position], *(cell_len(p) for p in _pieces(cell)))
+    return [
+        _measure(column, widest[position], piece[position])
+        for position, column in enumerate(columns)
+    ]
+
+
+def _measure(column: Column, widest: int, piece: int) -> _Measure:
+    natural = max(cell_len(column.title), widest)
     title_word = max((cell_len(word) for word in column.title.split()), default=0)
     if column.key:
         return _Measure(natural, natural, max(title_word, piece))
@@ -118,11 +130,7 @@ def lay_out(view: View, width: int | None, *, for_person: bool, wide: bool = Fal
     `wide` never drops a column and lets lines run past `width` if they must.
     """
     columns = view.columns
-    every = [*view.rows, *view.footer]
-    measures = [
-        _measure(column, (row[position] for row in every))
-        for position, column in enumerate(columns)
-    ]
+    measures = _measures(columns, itertools.chain(view.rows, view.footer))
     shown = [
         position
         for position, column in enumerate(columns)
@@ -330,11 +338,24 @@ def select_columns(view: View, names: Sequence[str]) -> View:
     positions = [known[name] for name in names]
     return View(
         [_always_shown(view.columns[position]) for position in positions],
-        [[row[position] for position in positions] for row in view.rows],
+        _Picked(view.rows, positions),
         [[row[position] for position in positions] for row in view.footer],
         view.title,
         view.caption,
     )
+
+
+class _Picked:
+    """Some cells of each row, picked as the rows are read (they may be spooled on disk)."""
+
+    def __init__(self, rows: Iterable[Sequence[str]], positions: Sequence[int]) -> None:
+        self._rows = rows
+        self._positions = positions
+
+    def __iter__(self) -> Iterator[list[str]]:
+        positions = self._positions
+        for row in self._rows:
+            yield [row[position] for position in positions]
 
 
 def _always_shown(column: Column) -> Column:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,7 +11,8 @@ from ..domain.assumptions import TRANSITION_SOURCE, Assumptions
 from ..domain.codes import minor_unit
 from ..domain.money import normalize
 from ..valuation.model import DealValue, percent
-from ..valuation.report import overall_record
+from ..valuation.report import Overall
+from .row_spool import RowSpool
 from .view import Column, View, money_cell
 
 
@@ -28,7 +29,7 @@ def _title(assumptions: Assumptions, as_of: date, currency: str) -> str:
 
 
 def value_view(
-    records: Sequence[dict[str, Any]], assumptions: Assumptions, as_of: date, currency: str
+    records: Iterable[dict[str, Any]], assumptions: Assumptions, as_of: date, currency: str
 ) -> View:
     # On a narrow terminal: the share, risk-adjusted, nominal, headline and unvalued count
     # go in that order; the deal and its rNPV stay.
@@ -42,8 +43,10 @@ def value_view(
         Column("rNPV/headline", "right", drop_order=1, name="share"),
         Column("Unvalued", "right", drop_order=5, name="unvalued"),
     ]
-    rows = []
+    rows = RowSpool()
+    overall_figures = Overall()
     for record in records:
+        overall_figures.add(record)
         rows.append(
             [
                 record["id"],
@@ -61,7 +64,7 @@ def value_view(
                 str(len(record["unvalued"])),
             ]
         )
-    overall = overall_record(records)
+    overall = overall_figures.record()
     footer = [
         [
             f"Ledger ({overall['deals']} deal{'' if overall['deals'] == 1 else 's'})",

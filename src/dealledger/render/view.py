@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -40,8 +41,11 @@ class Column:
 
 @dataclass(frozen=True)
 class View:
+    """`rows` is read more than once (a table is measured, then written): a list, or a
+    `RowSpool` for a report that may have more rows than it should hold in memory."""
+
     columns: list[Column]
-    rows: list[list[str]]
+    rows: Iterable[list[str]]
     footer: list[list[str]] = field(default_factory=list)
     title: str | None = None
     caption: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -108,16 +108,30 @@ def iter_summary_records(ledger: Ledger, as_of: date) -> Iterator[dict[str, Any]
         yield _with_dated(row, due, as_of, entry.display)
 
 
-def currency_totals(records: list[dict[str, Any]]) -> dict[str, dict[str, Decimal]]:
-    """Per-currency sums of the disclosed figures, for the table footer."""
-    totals: dict[str, dict[str, Decimal]] = defaultdict(
-        lambda: dict.fromkeys(MONEY_FIELDS, Decimal(0))
-    )
-    for record in records:
+class CurrencyTotals:
+    """Per-currency sums of the disclosed figures, for the table footer, added row by row (a
+    table of 100,000 deals is written as its rows come)."""
+
+    def __init__(self) -> None:
+        self._totals: dict[str, dict[str, Decimal]] = defaultdict(
+            lambda: dict.fromkeys(MONEY_FIELDS, Decimal(0))
+        )
+
+    def add(self, record: dict[str, Any]) -> None:
         currency = record["currency"]
         if currency is None or record["total"] is None:
-            continue
+            return
+        sums = self._totals[currency]
         for name in MONEY_FIELDS:
             if record[name] is not None:
-                totals[currency][name] += record[name]
-    return dict(sorted(totals.items()))
+                sums[name] += record[name]
+
+    def by_currency(self) -> dict[str, dict[str, Decimal]]:
+        return dict(sorted(self._totals.items()))
+
+
+def currency_totals(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Decimal]]:
+    totals = CurrencyTotals()
+    for record in records:
+        totals.add(record)
+    return totals.by_currency()

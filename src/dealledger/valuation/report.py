@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -109,26 +109,42 @@ def deal_records(
     return ledger.derived(name, compute, replaces=VALUE_PREFIX)
 
 
-def overall_record(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The ledger's figures: the sums of the deals' records."""
+_SUMMED = ("nominal", "unvalued_nominal", "risk_adjusted", "rnpv", "rnpv_high")
 
-    def total(name: str) -> Decimal:
-        return sum((record[name] for record in records), Decimal(0))
 
-    headlines = [record["headline"] for record in records if record["headline"] is not None]
-    headline = sum(headlines, Decimal(0)) if headlines else None
-    rnpv = total("rnpv")
-    return {
-        "deals": len(records),
-        "nominal": total("nominal"),
-        "unvalued_nominal": total("unvalued_nominal"),
-        "risk_adjusted": total("risk_adjusted"),
-        "rnpv": rnpv,
-        "rnpv_high": total("rnpv_high"),
-        "headline": headline,
-        "share": share_of(rnpv, headline),
-        "unvalued": sum(len(record["unvalued"]) for record in records),
-    }
+class Overall:
+    """The ledger's figures, the sums of the deals' records, added deal by deal (the table
+    of 100,000 deals is written as its rows come)."""
+
+    def __init__(self) -> None:
+        self.deals = 0
+        self.sums = dict.fromkeys(_SUMMED, Decimal(0))
+        self.headline: Decimal | None = None
+        self.unvalued = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.deals += 1
+        for name in _SUMMED:
+            self.sums[name] += record[name]
+        if record["headline"] is not None:
+            self.headline = (self.headline or Decimal(0)) + record["headline"]
+        self.unvalued += len(record["unvalued"])
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "deals": self.deals,
+            **self.sums,
+            "headline": self.headline,
+            "share": share_of(self.sums["rnpv"], self.headline),
+            "unvalued": self.unvalued,
+        }
+
+
+def overall_record(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    overall = Overall()
+    for record in records:
+        overall.add(record)
+    return overall.record()
 
 
 def assumptions_record(assumptions: Assumptions) -> dict[str, Any]:
