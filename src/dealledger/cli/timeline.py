@@ -32,7 +32,9 @@ from .table_options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import date
+    from typing import Any
 
     from rich.console import RenderableType
 
@@ -134,23 +136,39 @@ def _events(
     rows: RowOptions,
 ) -> None:
     from ..render.timeline_view import timeline_view
+    from ..reports.ordering import Ordering
     from ..reports.timeline import EVENT_FIELDS, chart_rows, timeline_events, timeline_records
     from .output import emit_records
 
     events = timeline_events(loaded)
-    records = rows.ordering(EVENT_FIELDS).arrange(timeline_records(events, as_of))
+    ordering = rows.ordering(EVENT_FIELDS)
+    if ordering == Ordering():
+        # The table takes the rows as they are made (into its spool), never all at once.
+        def in_order() -> Iterable[dict[str, Any]]:
+            return (event.record(as_of) for event in events)
+
+        def records() -> list[dict[str, Any]]:
+            return list(in_order())
+    else:
+        arranged = ordering.arrange(timeline_records(events, as_of))
+
+        def records() -> list[dict[str, Any]]:
+            return arranged
+
+        in_order = records
 
     def chart() -> list[RenderableType]:
         from ..render.chart import TimelineChart
 
-        return _chart_above(TimelineChart(chart_rows(events))) if draw and records else []
+        shown = events if ordering == Ordering() else arranged
+        return _chart_above(TimelineChart(chart_rows(events))) if draw and shown else []
 
     emit_records(
         output_format,
         document=records,
         rows=records,
         fields=EVENT_FIELDS,
-        view=lambda: timeline_view(records),
+        view=lambda: timeline_view(in_order()),
         raw_cells=raw_cells,
         no_pager=no_pager,
         above_table=chart,

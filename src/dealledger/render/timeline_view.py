@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..domain.periods import due_text
 from ..reports.timeline import Schedule
+from .row_spool import RowSpool
 from .view import Column, View, money_cell
 
 
-def timeline_view(records: list[dict[str, Any]]) -> View:
-    rows = []
+def timeline_view(records: Iterable[dict[str, Any]]) -> View:
+    rows = RowSpool()
     for record in records:
         amount = record["amount"]
         if amount is None:
@@ -36,7 +38,7 @@ def timeline_view(records: list[dict[str, Any]]) -> View:
         Column("Label", drop_order=1, name="label"),
         Column("Amount", "right", drop_order=4, name="amount"),
     ]
-    return View(columns, rows, caption=f"{len(records)} events")
+    return View(columns, rows, caption=f"{len(rows)} events")
 
 
 def schedule_view(found: Schedule) -> View:
