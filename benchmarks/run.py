@@ -285,8 +285,9 @@ def main() -> None:
 
     print("\nreports, warm")
     first_id = next(iter(sorted((root / "deals").rglob("*.toml")))).stem
+    report_results: dict[str, Result] = {}
     for name, report in report_commands(first_id):
-        result = keep(bench.warm(name, report))
+        result = report_results[name] = keep(bench.warm(name, report))
         rows.append(verdict(f"{name} warm / floor", ratio(result), 0.3))
         rows.append(verdict(f"{name} warm peak RSS", result.peak_mb, 150, " MB"))
 
@@ -388,6 +389,17 @@ def main() -> None:
         rows.append(
             verdict(f"summarize json warm RSS {args.big:,}", big_summary.peak_mb, 300, " MB")
         )
+        big_first_id = next(iter(sorted((big_root / "deals").rglob("*.toml")))).stem
+        for name, report in report_commands(big_first_id):
+            result = keep(big.warm(f"{name} {args.big:,}", report))
+            rows.append(
+                verdict(
+                    f"{name} warm {args.big:,} / {args.deals:,}",
+                    result.median / report_results[name].median,
+                    1.1 * scale,
+                )
+            )
+            rows.append(verdict(f"{name} warm peak RSS {args.big:,}", result.peak_mb, 300, " MB"))
         if totals:
             big_totals_cold = keep(big.cold(f"totals {args.big:,}", ["totals"]))
             big_totals = keep(big.warm(f"totals {args.big:,}", ["totals"]))
