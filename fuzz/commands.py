@@ -101,7 +101,7 @@ def main() -> int:
     command_fuzz.seed_ledgers()  # once, inherited by every worker
     done = 0
     try:
-        # Workers are renewed: each in-process run leaves the SQLite cache's descriptors open.
+        # Workers are renewed now and then: whatever a run leaves behind goes with its worker.
         with multiprocessing.Pool(options.jobs, _init, (commands,), maxtasksperchild=20) as pool:
             for index, exits, found in pool.imap_unordered(run_mutant, tasks):
                 done += 1

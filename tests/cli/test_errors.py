@@ -145,7 +145,7 @@ def invoke(root: Path, *args: str) -> typer.testing.Result:
 def test_a_dealledger_error_from_a_command_is_one_safe_line_and_its_code(
     monkeypatch: pytest.MonkeyPatch, root: Path, exc: DealledgerError, code: int, line: str
 ) -> None:
-    monkeypatch.setattr(summary_report, "summary_records", _raising(exc))
+    monkeypatch.setattr(summary_report, "iter_summary_records", _raising(exc))
     result = invoke(root, "summarize")
     assert (result.exit_code, result.stderr) == (code, line)
     assert_safe_for_terminal(result.stderr)
@@ -156,7 +156,9 @@ def test_a_dealledger_error_from_a_command_is_one_safe_line_and_its_code(
 def test_a_multiline_error_keeps_its_lines(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     from dealledger.authoring.record import RecordUsageError
 
-    monkeypatch.setattr(summary_report, "summary_records", _raising(RecordUsageError("a\n  b")))
+    monkeypatch.setattr(
+        summary_report, "iter_summary_records", _raising(RecordUsageError("a\n  b"))
+    )
     result = invoke(root, "summarize")
     assert (result.exit_code, result.stderr) == (2, "dealledger: error: a\n  b\n")
 

@@ -58,7 +58,7 @@ def test_the_oracle_sees_an_exception(tmp_path: Path, monkeypatch: pytest.Monkey
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr(dealledger.reports.summary, "summary_records", broken)
+    monkeypatch.setattr(dealledger.reports.summary, "iter_summary_records", broken)
     outcome = command_fuzz.run_every_command(
         tmp_path, command_fuzz.seed_ledgers()[0], {"summarize"}
     )

@@ -50,12 +50,12 @@ def test_internal_bug_is_a_short_report_with_exit_3(
 def test_debug_shows_the_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(summary_report, "summary_records", fail_with(KeyError("boom")))
+    monkeypatch.setattr(summary_report, "iter_summary_records", fail_with(KeyError("boom")))
     code = run(app, ["--debug", "summarize", "--ledger", str(BUNDLED)])
     captured = capsys.readouterr()
     assert code == 3
     assert "Traceback (most recent call last)" in captured.err
-    assert "summary_records" not in captured.out
+    assert "iter_summary_records" not in captured.out
 
 
 def test_debug_environment_variable(
@@ -80,7 +80,7 @@ def test_bug_while_loading_is_also_reported(
 def test_out_of_memory_is_reported(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(summary_report, "summary_records", fail_with(MemoryError()))
+    monkeypatch.setattr(summary_report, "iter_summary_records", fail_with(MemoryError()))
     assert run(app, ["summarize", "--ledger", str(BUNDLED)]) == 3
     assert "out of memory" in capsys.readouterr().err
 

@@ -225,7 +225,7 @@ def test_a_file_changed_between_check_and_report_is_an_error_not_a_crash(
         raise LedgerChanged("deals/x.toml changed while dealledger was reading the ledger")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(summary_report, "summary_records", changed)
+        patch.setattr(summary_report, "iter_summary_records", changed)
         assert run(app, ["summarize"]) == 1
     assert "changed while dealledger was reading" in capsys.readouterr().err
 

@@ -94,9 +94,9 @@ class DealledgerGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         if not standalone_mode:  # the caller handles every outcome itself
-            return super().main(args, prog_name, complete_var, False, **extra)
+            return self._closing(args, prog_name, complete_var, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, False, **extra)
+            code = self._closing(args, prog_name, complete_var, **extra)
         except DealledgerError as exc:
             _error_exit(exc)
         except NoArgsIsHelpError as exc:  # `dealledger` alone: the help, not an error line
@@ -112,6 +112,15 @@ class DealledgerGroup(TyperGroup):
 
             code = interrupted_exit_code()
         sys.exit(code if isinstance(code, int) else 0)
+
+    def _closing(self, *args: Any, **extra: Any) -> Any:
+        """The command, then every cache it opened closed (a process may run many)."""
+        from ..ledger import close_caches
+
+        try:
+            return super().main(*args, False, **extra)
+        finally:
+            close_caches()
 
     def _main_shell_completion(
         self, ctx_args: MutableMapping[str, Any], prog_name: str, complete_var: str | None = None

@@ -40,6 +40,7 @@ import json
 import os
 import sqlite3
 import stat
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,7 @@ SCHEMA = (
 TABLES = ("files", "settings", "derived", "meta")
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
+_OPEN: weakref.WeakSet[Cache] = weakref.WeakSet()
 
 
 @dataclass(slots=True)
@@ -152,6 +154,23 @@ def problem_rows(problems: Iterable[Problem]) -> list[tuple[Any, ...]]:
     ]
 
 
+def close_caches() -> None:
+    """Close every cache this process opened and still holds.
+
+    A command's ledger (and copies of it made by filters) keeps its cache for reading deals
+    on demand; in a long-lived process that runs command after command (tests, the fuzz
+    harness, an editor integration) the connections would otherwise stay open until garbage
+    collection, which the CLI pauses. The CLI calls this when a command ends.
+    """
+    for cache in list(_OPEN):
+        cache.close()
+
+
+def _close_quietly(connection: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        connection.close()
+
+
 class Cache:
     """One ledger's cache database; `load_deal_files` reads and updates it."""
 
@@ -162,6 +181,11 @@ class Cache:
         self._loaded = False
         self._writable = True
         self._replaced: set[str] = set()
+        self._closed = False
+        _OPEN.add(self)
+        # Closed when the cache goes, however it goes: a ledger and its copies may be freed
+        # by the cycle collector long after a command, with the connection's descriptors.
+        self._release = weakref.finalize(self, _close_quietly, connection)
         self._pending: dict[str, list[tuple[Any, ...]]] = {}
 
     @classmethod
@@ -230,6 +254,8 @@ class Cache:
             _set_aside(self.path)  # the next run starts a new one
 
     def commit(self) -> None:
+        if self._closed:
+            return
         self._flush()
         if self._db.in_transaction:
             try:
@@ -237,7 +263,18 @@ class Cache:
             except sqlite3.DatabaseError as exc:
                 self._fail(exc)
 
+    def close(self) -> None:
+        """Commit what is pending and close the database; the cache then reads as empty."""
+        if self._closed:
+            return
+        self.commit()
+        self._writable = False
+        self._closed = True
+        self._release()
+
     def _query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        if self._closed:
+            return []
         try:
             return self._db.execute(sql, args).fetchall()
         except sqlite3.DatabaseError as exc:
