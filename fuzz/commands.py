@@ -13,6 +13,7 @@ file left.
     python fuzz/commands.py --mutants 20000 --seed 1 --jobs 4
     python fuzz/commands.py --mutants 200 --commands report,value
     python fuzz/commands.py --seed 1 --replay 1234      # mutant 1234 of seed 1 again
+    python fuzz/commands.py --seed 1 --start 9500 --mutants 10500   # a run resumed
 
 It prints the runs per command and exit code, and saves the ledger of each new kind of crash
 (command and exception) under tests/data/fuzz-regressions/commands-SEED-INDEX/, with a
@@ -83,6 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mutants", type=int, default=1000)
+    parser.add_argument("--start", type=int, default=0, help="first mutant index (to resume)")
     parser.add_argument("--commands", help="comma-separated command names (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--replay", type=int, help="run only mutant INDEX of --seed")
@@ -91,7 +93,10 @@ def main() -> int:
     known = {name for name, _ in command_formats()}
     if commands is not None and not commands <= known:
         parser.error(f"unknown command(s): {', '.join(sorted(commands - known))}")
-    indexes = [options.replay] if options.replay is not None else range(options.mutants)
+    if options.replay is not None:
+        indexes: list[int] | range = [options.replay]
+    else:
+        indexes = range(options.start, options.start + options.mutants)
     tasks = [(options.seed, index) for index in indexes]
 
     totals: Counter = Counter()

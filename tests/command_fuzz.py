@@ -100,7 +100,7 @@ def mutant_and_base(seed: int, index: int) -> tuple[Files, Files]:
             files[name] = mutate_values(files[name], rng, rng.randint(1, 4))
         elif roll < 0.95:
             files[f"deals/copy-{rng.randrange(100)}.toml"] = files[name]  # duplicate ids
-        elif len(files) > 1:
+        elif len(names) > 1:  # a ledger keeps at least one of its own files
             del files[name]
             names.remove(name)
     return files, base

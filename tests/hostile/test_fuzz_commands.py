@@ -36,6 +36,13 @@ def test_ledgers_the_harness_once_broke(folder: Path, tmp_path: Path) -> None:
     assert not outcome.crashes, outcome.crashes
 
 
+def test_a_mutant_that_deletes_files_keeps_one() -> None:
+    """Mutant 9821 of seed 2027 deleted the last file it could choose from and stopped the
+    long run (the harness's own bug): a mutant keeps at least one file of its ledger."""
+    files, base = command_fuzz.mutant_and_base(2027, 9821)
+    assert files and set(files) & set(base)
+
+
 def test_mutants_are_reproducible() -> None:
     assert command_fuzz.mutant(5, 17) == command_fuzz.mutant(5, 17)
     assert command_fuzz.mutant(5, 17) != command_fuzz.mutant(5, 18)
