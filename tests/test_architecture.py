@@ -5,9 +5,12 @@ stages before it, the module graph has no cycles, and only the ledger package se
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
+
+from builders import REPO
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "dealledger"
 
@@ -144,3 +147,26 @@ def test_few_modules_outside_the_stage_packages() -> None:
 def test_every_stage_package_is_listed() -> None:
     packages = {name for name in MODULES if "." not in name and _is_package(name)}
     assert packages - {"__init__"} <= set(STAGES), packages - set(STAGES)
+
+
+def test_architecture_md_lists_every_module_and_no_other() -> None:
+    """ARCHITECTURE.md says where everything lives: each package's list names its modules."""
+    text = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    listed: set[tuple[str, str]] = set()
+    package = None
+    for line in text.splitlines():
+        heading = re.match(r"\*\*(\w+)/\*\*", line)
+        if heading:
+            package = heading.group(1)
+        elif package and line.startswith("- "):
+            listed |= {(package, name) for name in re.findall(r"`(\w+\.py)`", line.split(" — ")[0])}
+        elif line.startswith("#"):
+            package = None
+    source = REPO / "src" / "dealledger"
+    actual = {
+        (path.parent.name, path.name)
+        for path in source.glob("*/*.py")
+        if path.name != "__init__.py"
+    }
+    assert sorted(actual - listed) == [], "modules ARCHITECTURE.md does not list"
+    assert sorted(listed - actual) == [], "modules ARCHITECTURE.md lists that do not exist"
