@@ -14,7 +14,7 @@ from builders import REPO
 from dealledger.cli import app
 from dealledger.ledger.ledger import load_ledger
 from dealledger.render.chart import PeriodBars, TimelineChart
-from dealledger.reports.timeline import period_name, schedule
+from dealledger.reports.timeline import period_name, schedule, timeline_events
 from reports_fixture import write_ledger
 
 runner = CliRunner()
@@ -188,3 +188,14 @@ def test_filters_apply_to_timeline(reports_ledger: Path) -> None:
         run(reports_ledger, "--party", "Delta Inc", "--by", "year", "-f", "json").stdout
     )
     assert [period["period"] for period in schedule_doc["periods"]] == ["2023"]
+
+
+def test_events_spilled_in_runs_keep_the_order_of_one_sort() -> None:
+    """A large ledger's events are sorted in runs on disk: same events, same order."""
+    ledger = load_ledger(REPO)
+    whole = list(timeline_events(ledger))
+    spilled = timeline_events(ledger, run_size=2)
+    assert spilled.spilled
+    assert list(spilled) == whole
+    assert len(whole) > 2 * 3
+    assert [event.start for event in whole] == sorted(event.start for event in whole)

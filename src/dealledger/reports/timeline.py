@@ -8,7 +8,7 @@ paid figures for the disclosed amounts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,6 +23,7 @@ from ..ledger import Ledger
 if TYPE_CHECKING:
     from ..domain.models import Deal
 from .currency import convert
+from .sorted_runs import RUN_SIZE, SortedRuns
 
 EVENT_FIELDS = ["date", "deal", "event", "type", "label", "amount", "currency", "overdue"]
 SCHEDULE_FIELDS = ["period", "paid", "due", "currency"]
@@ -121,35 +122,64 @@ def _kept(event: Event) -> list[Any]:
     ]
 
 
-def _event(deal: str, order: int, sequence: int, kept: list[Any]) -> Event:
+def _event(start: date, order: int, sequence: int, deal: str, kept: list[Any]) -> Event:
     when, name, position, kind, label, amount, currency, last, settled = kept
     if isinstance(when, list):
         when = Period(when[0], when[1])
-    start = when.start if isinstance(when, Period) else when
     return Event(
         start, when, deal, name, position, sequence, kind, label, amount, currency, last, settled,
         order,
     )  # fmt: skip
 
 
-def timeline_events(ledger: Ledger) -> list[Event]:
+# An event before it is made: (start, order, sequence, deal id, kept values). The first three
+# are unique, so plain tuple order is the timeline's order and sorting never compares the rest.
+Pending = tuple[date, int, int, str, list[Any]]
+
+
+def _pending(deal: str, order: int, sequence: int, kept: list[Any]) -> Pending:
+    when = kept[0]
+    return (when[0] if isinstance(when, list) else when), order, sequence, deal, kept
+
+
+class TimelineEvents:
+    """The events in timeline order, made as they are read; iterable as often as wanted."""
+
+    def __init__(self, pending: SortedRuns[Pending]) -> None:
+        self._pending = pending
+
+    def __iter__(self) -> Iterator[Event]:
+        return (_event(*item) for item in self._pending)
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def __bool__(self) -> bool:
+        return bool(self._pending)
+
+    @property
+    def spilled(self) -> bool:
+        return self._pending.spilled
+
+
+def timeline_events(ledger: Ledger, run_size: int = RUN_SIZE) -> TimelineEvents:
     """Every dated event of the selected deals, by date (a period by its first day), then by
     deal date and id (the entries' order), then in file order.
 
     A deal's events depend on its file alone, so the ledger keeps them per file version
-    (`Ledger.derived`): a warm run decodes no deal.
+    (`Ledger.derived`): a warm run decodes no deal. They are put in order in runs of plain
+    tuples (see sorted_runs.py), so a large ledger's events are never all in memory at once.
     """
     kept = ledger.derived("timeline-events", lambda entry: [*map(_kept, deal_events(entry.deal))])
-    events = [
-        _event(entry.deal_id, order, sequence, item)
+    pending = (
+        _pending(entry.deal_id, order, sequence, item)
         for order, (entry, items) in enumerate(zip(ledger.entries, kept, strict=True))
         for sequence, item in enumerate(items)
-    ]
-    events.sort(key=lambda event: (event.start, event.order, event.sequence))
-    return events
+    )
+    return TimelineEvents(SortedRuns(pending, run_size=run_size))
 
 
-def timeline_records(events: list[Event], as_of: date) -> list[dict[str, Any]]:
+def timeline_records(events: Iterable[Event], as_of: date) -> list[dict[str, Any]]:
     """The spec's `timeline --format json` array, overdue `due` events marked."""
     return [event.record(as_of) for event in events]
 
@@ -167,7 +197,7 @@ MARK_OF_EVENT = {
 }
 
 
-def chart_rows(events: list[Event]) -> list[tuple[str, list[tuple[date, str]]]]:
+def chart_rows(events: Iterable[Event]) -> list[tuple[str, list[tuple[date, str]]]]:
     """Per deal (in deal order): its label and its events as (date, mark kind) for the chart.
 
     A tranche already paid shows as paid, not also as due; a forfeited one shows no due mark.
