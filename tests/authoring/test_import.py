@@ -557,3 +557,124 @@ def test_a_semicolon_csv_in_cp1252_reads_with_a_declared_encoding(tmp_path: Path
     (written,) = deal_files(root)
     assert 'name = "Société A"' in written.read_text(encoding="utf-8")
     check_ok(root)
+
+
+# --- large imports: bookkeeping on disk, not per row in memory ---------------------------
+
+
+def _rows_csv(count: int, related: dict[int, str] | None = None) -> str:
+    lines = ["title,licensor,licensee,announced,upfront,currency,kind,related"]
+    for index in range(count):
+        linked = (related or {}).get(index, "")
+        lines.append(
+            f"Programme {index},Licensor {index},Licensee {index},2024-01-02,$5m,USD,license,"
+            f"{linked}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_a_plan_keeps_no_object_per_row(tmp_path: Path) -> None:
+    import gc
+
+    from dealledger.cli.import_command import _candidates
+
+    root = empty_ledger(tmp_path)
+    sheet = tmp_path / "many.csv"
+    sheet.write_text(_rows_csv(3 * importer.SUMMARIES), encoding="utf-8")
+
+    plan = importer.plan_import(root, _candidates(sheet, None))
+    try:
+        gc.collect()
+        kept = [item for item in gc.get_objects() if isinstance(item, importer.PlannedFile)]
+        assert plan.planned == 3 * importer.SUMMARIES
+        assert len(kept) == importer.SUMMARIES  # the listing's rows; the rest are on disk
+        assert [item.seq for item in plan.files()] == list(range(1, 3 * importer.SUMMARIES + 1))
+    finally:
+        plan.discard()
+    assert not list(root.glob(".dealledger-import-*"))
+
+
+def test_a_large_import_lists_the_first_rows_and_writes_every_file(tmp_path: Path) -> None:
+    root = empty_ledger(tmp_path)
+    sheet = tmp_path / "many.csv"
+    sheet.write_text(_rows_csv(120), encoding="utf-8")
+
+    listed = run("import", str(sheet), "--ledger", str(root), "--dry-run")
+
+    assert listed.exit_code == 0, listed.output
+    assert "licensor-licensee-2024-programme-49.toml" in listed.stdout
+    assert "programme-50.toml" not in listed.stdout
+    assert "… and 70 more" in listed.stdout
+    assert listed.stderr.endswith(
+        "120 row(s): 120 ready, 0 with errors (0 error(s), 0 warning(s)); dry run: nothing "
+        "written\n"
+    )
+    result = run("import", str(sheet), "--ledger", str(root), "--yes")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 120
+    assert result.stdout.splitlines()[119].endswith(
+        "deals/2024/licensor-licensee-2024-programme-119.toml"
+    )
+    assert len(deal_files(root)) == 120
+    assert not list(root.glob(".dealledger-import-*"))
+
+
+def test_related_ids_are_checked_against_every_row_and_the_ledger(tmp_path: Path) -> None:
+    root = empty_ledger(tmp_path)
+    sheet = tmp_path / "linked.csv"
+    later = "licensor-licensee-2024-programme-2"
+    sheet.write_text(_rows_csv(3, {0: later, 1: "no-such-deal"}), encoding="utf-8")
+
+    result = run("import", str(sheet), "--ledger", str(root), "--yes")
+
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if " error " in line]
+    assert errors == [
+        "linked.csv:R3:C8: error DL302 column 'related': no deal in the ledger has id "
+        "'no-such-deal'; check the spelling or add that deal"
+    ]  # row 2's id is that of a later row: known once every row is read
+    assert deal_files(root) == []
+    skipped = run("import", str(sheet), "--ledger", str(root), "--yes", "--skip-invalid")
+    assert skipped.exit_code == 1
+    assert len(deal_files(root)) == 2
+    check_ok(root)
+
+
+def test_a_failure_part_way_restores_the_files_already_updated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = empty_ledger(tmp_path)
+    target = root / "deals" / "lpa.toml"
+    target.write_text(COMMENTED, encoding="utf-8")
+    sheet = tmp_path / "refresh.csv"
+    sheet.write_text(
+        "id,upfront\ncspc-astrazeneca-2025-oral-lp,$110M\nother-deal,$5M\n", encoding="utf-8"
+    )
+    real = importer.write_atomic
+    calls: list[Path] = []
+
+    def failing(path: Path, data: bytes, *, create: bool = False) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(path, data, create=create)
+
+    monkeypatch.setattr(importer, "write_atomic", failing)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        '[constants]\ntitle = "T"\nkind = "license"\nannounced = "2025-06-03"\n'
+        'licensor = "A"\nlicensee = "B"\ncurrency = "USD"\n',
+        encoding="utf-8",
+    )
+
+    result = run(
+        *("import", str(sheet), "--map", str(mapping), "--ledger", str(root)),
+        *("--yes", "--update"),
+    )
+
+    assert result.exit_code == 1, result.output
+    assert "import stopped" in result.stderr
+    assert calls[0] == target and calls[2] == target  # updated, then restored
+    assert target.read_text(encoding="utf-8") == COMMENTED
+    assert deal_files(root) == [target]
+    assert not list(root.glob(".dealledger-import-*"))
