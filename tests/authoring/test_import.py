@@ -559,6 +559,68 @@ def test_a_semicolon_csv_in_cp1252_reads_with_a_declared_encoding(tmp_path: Path
     check_ok(root)
 
 
+# --- formula cells without a saved value -------------------------------------------------
+
+
+def test_a_formula_without_a_saved_value_is_a_problem_at_its_cell(tmp_path: Path) -> None:
+    book = tmp_path / "book.xlsx"
+    _xlsx(book, {})  # as openpyxl writes it: F3 holds "=1000+620" and no value
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(XLSX_MAPPING, encoding="utf-8")
+    root = empty_ledger(tmp_path)
+
+    result = run("import", str(book), "--map", str(mapping), "--ledger", str(root), "--yes")
+
+    assert result.exit_code == 1
+    assert deal_files(root) == []  # not imported as an undisclosed amount
+    problems = [line for line in result.stderr.splitlines() if "DL007" in line]
+    assert problems == [
+        "book.xlsx:2025 deals:R3:C6: error DL007 column 'Milestones ($m)': the formula "
+        "=1000+620 has no saved value (the workbook was written by a program that does not "
+        "compute formulas); open and save the workbook in Excel or LibreOffice so that "
+        "formula values are stored, or replace the formula with its value"
+    ]
+
+
+def _with_cell(path: Path, row: int, cell: str) -> None:
+    """Add a raw `<c>` element in column H to a row of the workbook's first sheet."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    xml = re.sub(r'<dimension ref="A1:[A-Z]+(\d+)"', r'<dimension ref="A1:H\1"', xml)
+    xml, count = re.subn(rf'(<row r="{row}"[^>]*>.*?)(</row>)', rf"\1{cell}\2", xml, count=1)
+    assert count == 1, xml
+    members["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_a_formula_whose_saved_value_is_empty_text_reads_as_blank(tmp_path: Path) -> None:
+    # Excel saves =IF(…, "", …) giving "" as t="str" with an empty <v>: a value, not a gap.
+    book = tmp_path / "book.xlsx"
+    _xlsx(book, {"F3": "1620"})
+    _with_cell(book, 2, '<c r="H2" t="inlineStr"><is><t>Extra</t></is></c>')
+    _with_cell(book, 3, '<c r="H3"><f>1+1</f></c>')
+    _with_cell(book, 4, '<c r="H4" t="str"><f>IF(E4="","","x")</f><v></v></c>')
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(XLSX_MAPPING.replace('notes = "Notes"', 'notes = "Extra"'), "utf-8")
+    root = empty_ledger(tmp_path)
+
+    result = run(
+        *("import", str(book), "--map", str(mapping), "--ledger", str(root)),
+        *("--skip-invalid", "--yes"),
+    )
+
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if " error " in line]
+    assert [line.split(" column")[0] for line in errors] == [
+        "book.xlsx:2025 deals:R3:C8: error DL007"
+    ]  # H3 has no <v>; H4's empty text is a saved value
+    (written,) = deal_files(root)
+    assert "notes" not in written.read_text()
+
+
 # --- large imports: bookkeeping on disk, not per row in memory ---------------------------
 
 
