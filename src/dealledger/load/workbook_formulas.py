@@ -20,7 +20,6 @@ from collections.abc import Iterator
 
 _CHUNK = 1024 * 1024
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _COORDINATE = re.compile(r"([A-Z]{1,3})(\d+)$")
 
 
@@ -42,7 +41,9 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for element in root.iter():
         if _local(element.tag) != "sheet":
             continue
-        target = targets.get(element.get(f"{{{_REL_NS}}}id", ""), "")
+        # r:id, whichever relationships namespace (transitional or strict) the file uses.
+        rel = next((value for key, value in element.attrib.items() if key.endswith("}id")), "")
+        target = targets.get(rel, "")
         if target:
             # Targets are relative to xl/, or absolute within the archive.
             parts[element.get("name", "")] = (
