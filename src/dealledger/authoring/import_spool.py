@@ -35,6 +35,7 @@ FILE_COLUMNS = (
     "old_length",
     "errors",
 )
+_INSERT_FILE = f"INSERT INTO files VALUES (?{', ?' * len(FILE_COLUMNS)})"
 _SCHEMA = f"""
 CREATE TABLE ids (id TEXT PRIMARY KEY, place TEXT NOT NULL, planned INTEGER NOT NULL)
     WITHOUT ROWID;
@@ -55,6 +56,7 @@ class ImportSpool:
             self._db.execute(f"PRAGMA {pragma}")
         self._db.executescript(_SCHEMA)
         self._db.execute("BEGIN")
+        self._last: tuple[str | None, str | None] = (None, None)
         self.files = 0
         self.errors = 0
         self.warnings = 0
@@ -66,14 +68,24 @@ class ImportSpool:
 
     def place_of(self, deal_id: str) -> str | None:
         """Where the first row with this id is (`book.csv:R3`), if a row had it."""
+        if self._last[0] == deal_id:
+            return self._last[1]  # a generated id is looked up twice: free, then its row's
         found = self._db.execute("SELECT place FROM ids WHERE id = ?", (deal_id,)).fetchone()
-        return found[0] if found else None
+        self._last = (deal_id, found[0] if found else None)
+        return self._last[1]
 
     def __contains__(self, deal_id: object) -> bool:
         return isinstance(deal_id, str) and self.place_of(deal_id) is not None
 
-    def take_id(self, deal_id: str, place: str) -> None:
-        self._db.execute("INSERT OR IGNORE INTO ids VALUES (?, ?, 0)", (deal_id, place))
+    def take_id(self, deal_id: str, place: str, *, planned: bool) -> None:
+        """Record a row's id: the first row's place is kept; `planned` once any row with it
+        became a file."""
+        self._db.execute(
+            "INSERT INTO ids VALUES (?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET planned = max(planned, excluded.planned)",
+            (deal_id, place, int(planned)),
+        )
+        self._last = (None, None)
 
     def is_planned(self, deal_id: str) -> bool:
         """Whether a planned file has this id: the ids the rules across files see."""
@@ -85,10 +97,7 @@ class ImportSpool:
     def add_file(self, values: tuple[Any, ...]) -> int:
         """Store a planned file (values in `FILE_COLUMNS` order); returns its number, from 1."""
         self.files += 1
-        self._db.execute(
-            f"INSERT INTO files VALUES (?{', ?' * len(FILE_COLUMNS)})", (self.files, *values)
-        )
-        self._db.execute("UPDATE ids SET planned = 1 WHERE id = ?", (values[0],))
+        self._db.execute(_INSERT_FILE, (self.files, *values))
         return self.files
 
     def add_errors(self, seq: int, count: int) -> None:

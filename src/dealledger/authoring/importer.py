@@ -473,7 +473,6 @@ def _plan_one(
             )
         else:
             action, target = "update", other.path
-    spool.take_id(deal_id, candidate.row.where)
     if target is None:
         when = data.get("signed") or data.get("announced")
         folder = deals / str(when.year) if isinstance(when, date) else deals
@@ -487,6 +486,7 @@ def _plan_one(
             text = deal_text(data)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
         problems.append(cell_problem(candidate.row, "DL003", f"cannot write this row: {exc}"))
+        spool.take_id(deal_id, candidate.row.where, planned=False)
         spool.add_problems(problems)
         return
     encoded = text.encode("utf-8")
@@ -499,6 +499,7 @@ def _plan_one(
     old_staged = plan.stage(old) if old is not None else None
     errors = sum(1 for problem in problems if problem.severity is Severity.ERROR)
     row = candidate.row
+    spool.take_id(deal_id, row.where, planned=True)
     old_span = old_staged or (None, None)
     seq = spool.add_file(
         (deal_id, str(target), display, row.source, row.row, *staged, action, *old_span, errors)
