@@ -2,15 +2,17 @@
 
 Each row (a `Candidate`: the deal's data and the cell each key came from) becomes a deal
 file's text in `fmt`'s layout, which goes through the real loader (`load_deal_file`: TOML,
-the model, the file's own rules, the settings' rules) and then, once every row is read, the
-rules across files (duplicate ids, `related`, dates in the future) together with the ledger
-as it is. A problem is reported at the sheet, row and column it came from.
+the model, the file's own rules, the settings' rules) and the rules across files with the
+ledger as it is: duplicate ids row by row, `related` ids and dates in the future once every
+row is read. A problem is reported at the sheet, row and column it came from.
 
 The pass is streaming: a row's text is appended to one staging file in a folder beside
-`deals/` (a `.….tmp` name no command reads) and only its id, facts and location are kept, so memory
-does not grow with the rows' content. Nothing reaches `deals/` until every row is checked;
-then each file is created atomically (never over an existing file), and an error or Ctrl-C
-part way removes what this run created and restores what it updated.
+`deals/` (a `.….tmp` name no command reads), and its id, planned file and problems go to a
+scratch database there (`import_spool`); the rules across files that need every id run at
+the end on the few rows that name another deal or a date. Memory does not grow with the
+rows. Nothing reaches `deals/` until every row is checked; then each file is created
+atomically (never over an existing file), and an error or Ctrl-C part way removes what this
+run created and restores what it updated.
 """
 
 from __future__ import annotations
