@@ -621,6 +621,24 @@ def test_a_formula_whose_saved_value_is_empty_text_reads_as_blank(tmp_path: Path
     assert "notes" not in written.read_text()
 
 
+def test_a_header_formula_without_a_saved_value_is_a_clear_error(tmp_path: Path) -> None:
+    book = tmp_path / "book.xlsx"
+    _xlsx(book, {"F3": "1620"})
+    _with_cell(book, 2, '<c r="H2"><f>"Ex"&amp;"tra"</f></c>')
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(XLSX_MAPPING, encoding="utf-8")
+    root = empty_ledger(tmp_path)
+
+    result = run("import", str(book), "--map", str(mapping), "--ledger", str(root), "--yes")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "dealledger: error: book.xlsx:2025 deals: row 2: a header cell is the formula "
+        '="Ex"&"tra" with no saved value; open and save the workbook in Excel or LibreOffice'
+    ), result.stderr
+    assert deal_files(root) == []
+
+
 # --- large imports: bookkeeping on disk, not per row in memory ---------------------------
 
 
