@@ -557,3 +557,204 @@ def test_a_semicolon_csv_in_cp1252_reads_with_a_declared_encoding(tmp_path: Path
     (written,) = deal_files(root)
     assert 'name = "Société A"' in written.read_text(encoding="utf-8")
     check_ok(root)
+
+
+# --- formula cells without a saved value -------------------------------------------------
+
+
+def test_a_formula_without_a_saved_value_is_a_problem_at_its_cell(tmp_path: Path) -> None:
+    book = tmp_path / "book.xlsx"
+    _xlsx(book, {})  # as openpyxl writes it: F3 holds "=1000+620" and no value
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(XLSX_MAPPING, encoding="utf-8")
+    root = empty_ledger(tmp_path)
+
+    result = run("import", str(book), "--map", str(mapping), "--ledger", str(root), "--yes")
+
+    assert result.exit_code == 1
+    assert deal_files(root) == []  # not imported as an undisclosed amount
+    problems = [line for line in result.stderr.splitlines() if "DL007" in line]
+    assert problems == [
+        "book.xlsx:2025 deals:R3:C6: error DL007 column 'Milestones ($m)': the formula "
+        "=1000+620 has no saved value (the workbook was written by a program that does not "
+        "compute formulas); open and save the workbook in Excel or LibreOffice so that "
+        "formula values are stored, or replace the formula with its value"
+    ]
+
+
+def _with_cell(path: Path, row: int, cell: str) -> None:
+    """Add a raw `<c>` element in column H to a row of the workbook's first sheet."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    xml = re.sub(r'<dimension ref="A1:[A-Z]+(\d+)"', r'<dimension ref="A1:H\1"', xml)
+    xml, count = re.subn(rf'(<row r="{row}"[^>]*>.*?)(</row>)', rf"\1{cell}\2", xml, count=1)
+    assert count == 1, xml
+    members["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_a_formula_whose_saved_value_is_empty_text_reads_as_blank(tmp_path: Path) -> None:
+    # Excel saves =IF(…, "", …) giving "" as t="str" with an empty <v>: a value, not a gap.
+    book = tmp_path / "book.xlsx"
+    _xlsx(book, {"F3": "1620"})
+    _with_cell(book, 2, '<c r="H2" t="inlineStr"><is><t>Extra</t></is></c>')
+    _with_cell(book, 3, '<c r="H3"><f>1+1</f></c>')
+    _with_cell(book, 4, '<c r="H4" t="str"><f>IF(E4="","","x")</f><v></v></c>')
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(XLSX_MAPPING.replace('notes = "Notes"', 'notes = "Extra"'), "utf-8")
+    root = empty_ledger(tmp_path)
+
+    result = run(
+        *("import", str(book), "--map", str(mapping), "--ledger", str(root)),
+        *("--skip-invalid", "--yes"),
+    )
+
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if " error " in line]
+    assert [line.split(" column")[0] for line in errors] == [
+        "book.xlsx:2025 deals:R3:C8: error DL007"
+    ]  # H3 has no <v>; H4's empty text is a saved value
+    (written,) = deal_files(root)
+    assert "notes" not in written.read_text()
+
+
+def test_a_header_formula_without_a_saved_value_is_a_clear_error(tmp_path: Path) -> None:
+    book = tmp_path / "book.xlsx"
+    _xlsx(book, {"F3": "1620"})
+    _with_cell(book, 2, '<c r="H2"><f>"Ex"&amp;"tra"</f></c>')
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(XLSX_MAPPING, encoding="utf-8")
+    root = empty_ledger(tmp_path)
+
+    result = run("import", str(book), "--map", str(mapping), "--ledger", str(root), "--yes")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "dealledger: error: book.xlsx:2025 deals: row 2: a header cell is the formula "
+        '="Ex"&"tra" with no saved value; open and save the workbook in Excel or LibreOffice'
+    ), result.stderr
+    assert deal_files(root) == []
+
+
+# --- large imports: bookkeeping on disk, not per row in memory ---------------------------
+
+
+def _rows_csv(count: int, related: dict[int, str] | None = None) -> str:
+    lines = ["title,licensor,licensee,announced,upfront,currency,kind,related"]
+    for index in range(count):
+        linked = (related or {}).get(index, "")
+        lines.append(
+            f"Programme {index},Licensor {index},Licensee {index},2024-01-02,$5m,USD,license,"
+            f"{linked}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_a_plan_keeps_no_object_per_row(tmp_path: Path) -> None:
+    import gc
+
+    from dealledger.cli.import_command import _candidates
+
+    root = empty_ledger(tmp_path)
+    sheet = tmp_path / "many.csv"
+    sheet.write_text(_rows_csv(3 * importer.SUMMARIES), encoding="utf-8")
+
+    plan = importer.plan_import(root, _candidates(sheet, None))
+    try:
+        gc.collect()
+        kept = [item for item in gc.get_objects() if isinstance(item, importer.PlannedFile)]
+        assert plan.planned == 3 * importer.SUMMARIES
+        assert len(kept) == importer.SUMMARIES  # the listing's rows; the rest are on disk
+        assert [item.seq for item in plan.files()] == list(range(1, 3 * importer.SUMMARIES + 1))
+    finally:
+        plan.discard()
+    assert not list(root.glob(".dealledger-import-*"))
+
+
+def test_a_large_import_lists_the_first_rows_and_writes_every_file(tmp_path: Path) -> None:
+    root = empty_ledger(tmp_path)
+    sheet = tmp_path / "many.csv"
+    sheet.write_text(_rows_csv(120), encoding="utf-8")
+
+    listed = run("import", str(sheet), "--ledger", str(root), "--dry-run")
+
+    assert listed.exit_code == 0, listed.output
+    assert "licensor-licensee-2024-programme-49.toml" in listed.stdout
+    assert "programme-50.toml" not in listed.stdout
+    assert "… and 70 more" in listed.stdout
+    assert listed.stderr.endswith(
+        "120 row(s): 120 ready, 0 with errors (0 error(s), 0 warning(s)); dry run: nothing "
+        "written\n"
+    )
+    result = run("import", str(sheet), "--ledger", str(root), "--yes")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 120
+    assert result.stdout.splitlines()[119].endswith(
+        "deals/2024/licensor-licensee-2024-programme-119.toml"
+    )
+    assert len(deal_files(root)) == 120
+    assert not list(root.glob(".dealledger-import-*"))
+
+
+def test_related_ids_are_checked_against_every_row_and_the_ledger(tmp_path: Path) -> None:
+    root = empty_ledger(tmp_path)
+    sheet = tmp_path / "linked.csv"
+    later = "licensor-licensee-2024-programme-2"
+    sheet.write_text(_rows_csv(3, {0: later, 1: "no-such-deal"}), encoding="utf-8")
+
+    result = run("import", str(sheet), "--ledger", str(root), "--yes")
+
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if " error " in line]
+    assert errors == [
+        "linked.csv:R3:C8: error DL302 column 'related': no deal in the ledger has id "
+        "'no-such-deal'; check the spelling or add that deal"
+    ]  # row 2's id is that of a later row: known once every row is read
+    assert deal_files(root) == []
+    skipped = run("import", str(sheet), "--ledger", str(root), "--yes", "--skip-invalid")
+    assert skipped.exit_code == 1
+    assert len(deal_files(root)) == 2
+    check_ok(root)
+
+
+def test_a_failure_part_way_restores_the_files_already_updated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = empty_ledger(tmp_path)
+    target = root / "deals" / "lpa.toml"
+    target.write_text(COMMENTED, encoding="utf-8")
+    sheet = tmp_path / "refresh.csv"
+    sheet.write_text(
+        "id,upfront\ncspc-astrazeneca-2025-oral-lp,$110M\nother-deal,$5M\n", encoding="utf-8"
+    )
+    real = importer.write_atomic
+    calls: list[Path] = []
+
+    def failing(path: Path, data: bytes, *, create: bool = False) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(path, data, create=create)
+
+    monkeypatch.setattr(importer, "write_atomic", failing)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        '[constants]\ntitle = "T"\nkind = "license"\nannounced = "2025-06-03"\n'
+        'licensor = "A"\nlicensee = "B"\ncurrency = "USD"\n',
+        encoding="utf-8",
+    )
+
+    result = run(
+        *("import", str(sheet), "--map", str(mapping), "--ledger", str(root)),
+        *("--yes", "--update"),
+    )
+
+    assert result.exit_code == 1, result.output
+    assert "import stopped" in result.stderr
+    assert calls[0] == target and calls[2] == target  # updated, then restored
+    assert target.read_text(encoding="utf-8") == COMMENTED
+    assert deal_files(root) == [target]
+    assert not list(root.glob(".dealledger-import-*"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..load.spreadsheet import SheetRow, Table
+from ..load.spreadsheet import SAVE_VALUES, SheetRow, Table, UnsavedFormula
 from .import_cells import (
     CellError,
     amount_value,
@@ -83,6 +83,7 @@ class _RowReader:
         self.row_ref = CellRef(source, row.number)
         self.result = Candidate({}, self.row_ref)
         self.constants = mapping.constants.given()
+        self.unsaved: set[int] = set()  # columns whose formula without a value is reported
 
     # A field's raw value and cell: the column's cell where mapped, else the constant.
     def raw(self, name: str) -> tuple[Any, CellRef] | None:
@@ -90,6 +91,9 @@ class _RowReader:
             index, header = self.positions[name]
             value = self.row.cells[index] if index < len(self.row.cells) else None
             cell = CellRef(self.row_ref.source, self.row.number, index + 1, header)
+            if isinstance(value, UnsavedFormula):
+                self._unsaved(index, cell, value)
+                return None  # neither blank nor the constant: the value is unknown
             if cell_text(value) is not None or name not in self.constants:
                 return value, cell
         if name in self.constants:
@@ -97,6 +101,20 @@ class _RowReader:
                 self.row_ref.source, self.row.number, None, f"constants.{name}"
             )
         return None
+
+    def _unsaved(self, index: int, cell: CellRef, value: UnsavedFormula) -> None:
+        if index in self.unsaved:
+            return  # one column mapped to two fields: one problem
+        self.unsaved.add(index)
+        formula = f"the formula {value.formula}" if value.formula else "a shared formula"
+        self.result.problems.append(
+            cell_problem(
+                cell,
+                "DL007",
+                f"{formula} has no saved value (the workbook was written by a program that "
+                f"does not compute formulas); {SAVE_VALUES}",
+            )
+        )
 
     def text(self, name: str) -> tuple[str, CellRef] | None:
         found = self.raw(name)

@@ -2,15 +2,17 @@
 
 Each row (a `Candidate`: the deal's data and the cell each key came from) becomes a deal
 file's text in `fmt`'s layout, which goes through the real loader (`load_deal_file`: TOML,
-the model, the file's own rules, the settings' rules) and then, once every row is read, the
-rules across files (duplicate ids, `related`, dates in the future) together with the ledger
-as it is. A problem is reported at the sheet, row and column it came from.
+the model, the file's own rules, the settings' rules) and the rules across files with the
+ledger as it is: duplicate ids row by row, `related` ids and dates in the future once every
+row is read. A problem is reported at the sheet, row and column it came from.
 
 The pass is streaming: a row's text is appended to one staging file in a folder beside
-`deals/` (a `.….tmp` name no command reads) and only its id, facts and location are kept, so memory
-does not grow with the rows' content. Nothing reaches `deals/` until every row is checked;
-then each file is created atomically (never over an existing file), and an error or Ctrl-C
-part way removes what this run created and restores what it updated.
+`deals/` (a `.….tmp` name no command reads), and its id, planned file and problems go to a
+scratch database there (`import_spool`); the rules across files that need every id run at
+the end on the few rows that name another deal or a date. Memory does not grow with the
+rows. Nothing reaches `deals/` until every row is checked; then each file is created
+atomically (never over an existing file), and an error or Ctrl-C part way removes what this
+run created and restores what it updated.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,15 +32,16 @@ from typing import Any
 import tomlkit
 
 from ..domain.errors import LedgerError
-from ..domain.facts import DealFacts, DealFile
+from ..domain.facts import DealFile
 from ..domain.problems import KeyPath, Problem, Severity
 from ..load.discover import DEALS_DIR
 from ..load.toml_text import layout
-from ..rules.across_files import cross_file_findings
+from ..rules.across_files import deal_findings
 from ..rules.deal_file import load_deal_file
 from ..rules.with_settings import RuleContext
 from .canonical import ARRAY_TABLES, ROOT_ORDER, TABLE_ORDER
 from .draft import display_path, surroundings
+from .import_spool import ImportSpool
 from .record import Change, apply_change
 from .safe_write import WriteError, write_atomic
 
@@ -89,8 +92,11 @@ def cell_problem(cell: CellRef, code: str, message: str) -> Problem:
     return Problem(code, Severity.ERROR, cell.where, None, None, cell.label + message)
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedFile:
+    """One file to write, as read back from the spool (or kept, for the first rows)."""
+
+    seq: int  # its place among the planned files, from 1
     deal_id: str
     title: str
     target: Path
@@ -98,39 +104,81 @@ class PlannedFile:
     row: CellRef
     staged: tuple[int, int]  # offset and length of the text in the staging file
     action: str  # "create" or "update"
-    old: bytes | None = None
+    old: tuple[int, int] | None = None  # where the file's bytes when read are staged
     errors: int = 0
     summary: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class ImportPlan:
+    """What `plan_import` found: counts in memory, every row's file and problem on disk.
+
+    Only the first `SUMMARIES` files are kept as objects (for the listing); the rest are
+    read back from the spool one at a time, so a plan's size does not grow with the rows.
+    """
+
     root: Path
     staging: Path
+    spool: ImportSpool
     texts: Any = None  # the staging file, open for appending while planning
-    files: list[PlannedFile] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    shown: list[PlannedFile] = field(default_factory=list)
     rows: int = 0
+    invalid: int = 0  # planned files with an error
 
     @property
-    def errors(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.severity is Severity.ERROR]
+    def planned(self) -> int:
+        return self.spool.files
 
     @property
-    def valid(self) -> list[PlannedFile]:
-        return [item for item in self.files if not item.errors]
+    def valid(self) -> int:
+        return self.planned - self.invalid
+
+    @property
+    def errors(self) -> int:
+        return self.spool.errors
+
+    @property
+    def warnings(self) -> int:
+        return self.spool.warnings
+
+    def problems(self) -> Iterator[Problem]:
+        """Every problem in the order found: each row's, then those across files."""
+        return self.spool.problems()
+
+    def files(self, *, valid_only: bool = False) -> Iterator[PlannedFile]:
+        for seq, *values in self.spool.file_rows(valid_only=valid_only):
+            (deal_id, target, display, source, row, offset, length, action) = values[:8]
+            old_offset, old_length, errors = values[8:]
+            yield PlannedFile(
+                seq,
+                deal_id,
+                "",
+                Path(target),
+                display,
+                CellRef(source, row),
+                (offset, length),
+                action,
+                None if old_offset is None else (old_offset, old_length),
+                errors,
+            )
 
     def discard(self) -> None:
         if self.texts is not None:
             self.texts.close()
             self.texts = None
+        self.spool.close()
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def staged_text(self, item: PlannedFile) -> bytes:
-        offset, length = item.staged
+    def staged_bytes(self, span: tuple[int, int]) -> bytes:
+        offset, length = span
         with (self.staging / _STAGED).open("rb") as handle:
             handle.seek(offset)
             return handle.read(length)
+
+    def stage(self, data: bytes) -> tuple[int, int]:
+        span = (self.texts.tell(), len(data))
+        self.texts.write(data)
+        return span
 
 
 class ImportStopped(LedgerError):
@@ -203,7 +251,7 @@ def base_id(data: dict[str, Any]) -> str:
     return slug or "deal"
 
 
-def unique_id(base: str, taken: set[str]) -> str:
+def unique_id(base: str, taken: Container[str]) -> str:
     candidate, number = base, 2
     while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1
@@ -338,6 +386,17 @@ def updated_text(old: str, data: dict[str, Any]) -> str:
 # --- planning ----------------------------------------------------------------------------
 
 
+class _TakenIds:
+    """The ids a generated id must avoid: the ledger's and every row's so far."""
+
+    def __init__(self, existing: dict[str, DealFile], spool: ImportSpool) -> None:
+        self.existing = existing
+        self.spool = spool
+
+    def __contains__(self, deal_id: object) -> bool:
+        return deal_id in self.existing or deal_id in self.spool
+
+
 def plan_import(
     root: Path,
     candidates: Iterable[Candidate],
@@ -356,44 +415,39 @@ def plan_import(
         if other.deal_id is not None:
             existing.setdefault(other.deal_id, other)
     staging = Path(tempfile.mkdtemp(prefix=".dealledger-import-", suffix=".tmp", dir=root))
-    plan = ImportPlan(root, staging)
-    plan.texts = (staging / _STAGED).open("ab")
-    taken = set(existing)
-    seen: dict[str, CellRef] = {}
-    drafts: list[tuple[PlannedFile, DealFacts | None, dict[KeyPath, CellRef]]] = []
-    replaced: set[Path] = set()
+    plan: ImportPlan | None = None
     try:
+        plan = ImportPlan(root, staging, ImportSpool(staging))
+        plan.texts = (staging / _STAGED).open("ab")
+        taken = _TakenIds(existing, plan.spool)
         for number, candidate in enumerate(candidates, start=1):
             plan.rows = number
-            drafted = _plan_one(
-                candidate, number, deals, existing, taken, seen, rules, update, plan
-            )
-            if drafted is not None:
-                drafts.append(drafted)
-                if drafted[0].action == "update":
-                    replaced.add(drafted[0].target)
+            _plan_one(candidate, deals, existing, taken, rules, update, plan)
             if progress is not None:
                 progress(number)
         plan.texts.close()
         plan.texts = None
-        _across_files(plan, context.others, drafts, replaced, today)
+        _across_files(plan, existing, today)
+        plan.invalid = plan.spool.invalid_files()
     except BaseException:
-        plan.discard()
+        if plan is not None:
+            plan.discard()
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     return plan
 
 
 def _plan_one(
     candidate: Candidate,
-    number: int,
     deals: Path,
     existing: dict[str, DealFile],
-    taken: set[str],
-    seen: dict[str, CellRef],
+    taken: _TakenIds,
     rules: RuleContext,
     update: bool,
     plan: ImportPlan,
-) -> tuple[PlannedFile, DealFacts | None, dict[KeyPath, CellRef]] | None:
+) -> None:
+    spool = plan.spool
     data = candidate.data
     problems = list(candidate.problems)
     id_cell = candidate.cells.get(("id",), candidate.row)
@@ -403,11 +457,10 @@ def _plan_one(
     if "id" not in data:
         data = {"id": unique_id(base_id(data), taken), **data}
     deal_id = str(data["id"])
-    if deal_id in seen:
+    first = spool.place_of(deal_id)
+    if first is not None:
         problems.append(
-            cell_problem(
-                id_cell, "DL301", f"id {deal_id!r} is also on {seen[deal_id].where}; ids are unique"
-            )
+            cell_problem(id_cell, "DL301", f"id {deal_id!r} is also on {first}; ids are unique")
         )
     elif deal_id in existing:
         other = existing[deal_id]
@@ -422,8 +475,6 @@ def _plan_one(
             )
         else:
             action, target = "update", other.path
-    seen.setdefault(deal_id, candidate.row)
-    taken.add(deal_id)
     if target is None:
         when = data.get("signed") or data.get("announced")
         folder = deals / str(when.year) if isinstance(when, date) else deals
@@ -437,38 +488,39 @@ def _plan_one(
             text = deal_text(data)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
         problems.append(cell_problem(candidate.row, "DL003", f"cannot write this row: {exc}"))
-        plan.problems.extend(problems)
-        return None
-    loaded = load_deal_file(target, display, text.encode("utf-8"), rules)
+        spool.take_id(deal_id, candidate.row.where, planned=False)
+        spool.add_problems(problems)
+        return
+    encoded = text.encode("utf-8")
+    loaded = load_deal_file(target, display, encoded, rules)
     paths = line_paths(text) if loaded.problems else {}
     for problem in loaded.problems:
         path = paths.get(problem.line or 0, ())
         problems.append(_located(problem, _cell_for(path, candidate.cells, candidate.row)))
-    encoded = text.encode("utf-8")
-    staged = (plan.texts.tell(), len(encoded))
-    plan.texts.write(encoded)
-    item = PlannedFile(
-        deal_id,
-        str(data.get("title", "")) if number <= SUMMARIES else "",
-        target,
-        display,
-        candidate.row,
-        staged,
-        action,
-        old,
-        sum(1 for problem in problems if problem.severity is Severity.ERROR),
-        _summary(data) if number <= SUMMARIES else {},
+    staged = plan.stage(encoded)
+    old_staged = plan.stage(old) if old is not None else None
+    errors = sum(1 for problem in problems if problem.severity is Severity.ERROR)
+    row = candidate.row
+    spool.take_id(deal_id, row.where, planned=True)
+    old_span = old_staged or (None, None)
+    seq = spool.add_file(
+        (deal_id, str(target), display, row.source, row.row, *staged, action, *old_span, errors)
     )
-    plan.files.append(item)
-    plan.problems.extend(problems)
+    if seq <= SUMMARIES:
+        title = str(data.get("title", ""))
+        item = PlannedFile(seq, deal_id, title, target, display, row, staged, action)
+        item.old, item.errors, item.summary = old_staged, errors, _summary(data)
+        plan.shown.append(item)
+    spool.add_problems(problems)
     facts = loaded.facts
-    # Cells for the rules across files, kept only where one of them can apply.
-    keep = (
-        {path: cell for path, cell in candidate.cells.items() if path[:1] in _ACROSS}
-        if facts is not None and (facts.related or facts.events)
-        else {}
-    )
-    return item, facts, keep
+    if facts is not None and (facts.related or facts.links or facts.events):
+        # Cells for the rules across files, kept only where one of them can apply.
+        cells = [
+            [list(path), cell.source, cell.row, cell.column, cell.header]
+            for path, cell in candidate.cells.items()
+            if path[:1] in _ACROSS
+        ]
+        spool.defer(seq, facts, cells)
 
 
 def _summary(data: dict[str, Any]) -> dict[str, Any]:
@@ -484,28 +536,41 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _across_files(
-    plan: ImportPlan,
-    others: tuple[DealFile, ...],
-    drafts: list[tuple[PlannedFile, DealFacts | None, dict[KeyPath, CellRef]]],
-    replaced: set[Path],
-    today: date,
-) -> None:
-    """Duplicate ids, `related`, future dates: with the ledger as it would be after import."""
-    kept = [other for other in others if other.path not in replaced]
-    files: list[DealFile] = list(kept)
-    facts: list[DealFacts | None] = [other.facts for other in kept]
-    for item, deal_facts, _ in drafts:
-        files.append(DealFile(item.target, item.display, None, (), item.deal_id, deal_facts))
-        facts.append(deal_facts)
-    found = cross_file_findings(files, facts, today)
-    offset = len(kept)
-    for index, (item, _, cells) in enumerate(drafts):
-        for finding in found.get(offset + index, []):
-            if finding.code == "DL301":
-                continue  # ids against the ledger and within the import are reported above
-            cell = _cell_for(finding.loc, cells, item.row)
-            plan.problems.append(
+class _KnownIds:
+    """The ids of the ledger as it would be after the import: the ledger's, and those of
+    the rows that became a file (an updated file keeps its id)."""
+
+    def __init__(self, existing: dict[str, DealFile], spool: ImportSpool) -> None:
+        self.existing = existing
+        self.spool = spool
+
+    def __contains__(self, deal_id: object) -> bool:
+        return deal_id in self.existing or (
+            isinstance(deal_id, str) and self.spool.is_planned(deal_id)
+        )
+
+
+def _across_files(plan: ImportPlan, existing: dict[str, DealFile], today: date) -> None:
+    """`related` and linked ids, future dates: with the ledger as it would be after import.
+
+    Duplicate ids were reported row by row (against the ledger and the rows before); only
+    the rows whose facts name another deal or a date were kept for this pass.
+    """
+    known = _KnownIds(existing, plan.spool)
+    shown = {item.seq: item for item in plan.shown}
+    for seq, facts, kept in plan.spool.deferred():
+        found = deal_findings(facts.id, facts, known, today)
+        if not found:
+            continue
+        cells = {
+            tuple(path): CellRef(source, row, column, header)
+            for path, source, row, column, header in kept
+        }
+        row = CellRef(*plan.spool.file_place(seq))
+        problems = []
+        for finding in found:
+            cell = _cell_for(finding.loc, cells, row)
+            problems.append(
                 Problem(
                     finding.code,
                     finding.severity,
@@ -513,55 +578,66 @@ def _across_files(
                     None,
                     None,
                     cell.label + finding.message,
-                    item.deal_id,
+                    facts.id,
                 )
             )
-            if finding.severity is Severity.ERROR:
-                item.errors += 1
+        errors = sum(1 for problem in problems if problem.severity is Severity.ERROR)
+        plan.spool.add_problems(problems)
+        if errors:
+            plan.spool.add_errors(seq, errors)
+            if seq in shown:
+                shown[seq].errors += errors
 
 
 # --- writing -----------------------------------------------------------------------------
 
 
-def commit_import(plan: ImportPlan, files: list[PlannedFile]) -> list[PlannedFile]:
-    """Write `files` into the ledger, each atomically; on any failure (or Ctrl-C) undo this
-    run's writes and raise. Returns the files written."""
-    created: list[Path] = []
+def commit_import(plan: ImportPlan, progress: Callable[[int], None] | None = None) -> int:
+    """Write the plan's valid files into the ledger, each atomically; on any failure (or
+    Ctrl-C) undo this run's writes and raise. Returns how many files were written.
+
+    What was written is not listed in memory: on failure the same files are read again from
+    the spool, up to the one that failed, and undone.
+    """
+    written = 0
     folders: list[Path] = []
-    restored: list[tuple[Path, bytes]] = []
     try:
-        for item in files:
-            data = plan.staged_text(item)
+        for item in plan.files(valid_only=True):
+            data = plan.staged_bytes(item.staged)
             if item.action == "create":
                 folder = item.target.parent
                 if not folder.exists():
                     folder.mkdir(parents=True)
                     folders.append(folder)
                 write_atomic(item.target, data, create=True)
-                created.append(item.target)
             else:
                 current = item.target.read_bytes()
-                if current != item.old:
+                if item.old is None or current != plan.staged_bytes(item.old):
                     raise WriteError(
                         f"{item.display} changed while importing; run the import again"
                     )
                 write_atomic(item.target, data)
-                restored.append((item.target, current))
+            written += 1
+            if progress is not None:
+                progress(written)
     except BaseException as exc:
-        for path in created:
-            path.unlink(missing_ok=True)
-        for path, old in restored:
-            write_atomic(path, old)
-        for folder in reversed(folders):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        _undo(plan, written, folders)
         if isinstance(exc, Exception):
-            undone = len(created) + len(restored)
             raise ImportStopped(
-                f"import stopped: {exc}; the {undone} file(s) this run had written were "
+                f"import stopped: {exc}; the {written} file(s) this run had written were "
                 "removed or restored, nothing else changed"
             ) from exc
         raise
-    finally:
-        plan.discard()
-    return files
+    return written
+
+
+def _undo(plan: ImportPlan, written: int, folders: list[Path]) -> None:
+    """Remove the first `written` valid files this run created, restore those it updated."""
+    for item, _ in zip(plan.files(valid_only=True), range(written), strict=False):
+        if item.action == "create":
+            item.target.unlink(missing_ok=True)
+        elif item.old is not None:
+            write_atomic(item.target, plan.staged_bytes(item.old))
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()

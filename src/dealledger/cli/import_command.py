@@ -99,13 +99,12 @@ def import_(
             root, _candidates(source, mapping_file), update=update, progress=progress
         )
     try:
-        for problem in plan.problems:
+        for problem in plan.problems():
             sys.stderr.write(problem_line(problem) + "\n")
-        invalid = len(plan.files) - len(plan.valid)
-        unplaced = plan.rows - len(plan.files)
+        unplaced = plan.rows - plan.planned
         if dry_run or not yes:
             _show_plan(plan)
-        blocked = invalid + unplaced
+        blocked = plan.invalid + unplaced
         if dry_run:
             sys.stderr.write(_count_line(plan, blocked) + "; dry run: nothing written\n")
             raise typer.Exit(1 if blocked else 0)
@@ -115,21 +114,22 @@ def import_(
                 + "; nothing written (fix the rows, or pass --skip-invalid to write the others)\n"
             )
             raise typer.Exit(1)
-        chosen = plan.valid
-        if not chosen:
+        if not plan.valid:
             sys.stderr.write(_count_line(plan, blocked) + "; nothing to write\n")
             raise typer.Exit(1 if blocked else 0)
-        if not yes and not typer.confirm(f"write {len(chosen)} deal file(s)?", default=False):
+        if not yes and not typer.confirm(f"write {plan.valid} deal file(s)?", default=False):
             sys.stderr.write("nothing written\n")
             raise typer.Exit(1)
-        written = commit_import(plan, chosen)
+        with LoadProgress(label="writing deal files", total=lambda: plan.valid) as progress:
+            written = commit_import(plan, progress)
+        # Listed once every file is written: an import that stops part way lists nothing.
+        for item in plan.files(valid_only=True):
+            verb = "created" if item.action == "create" else "updated"
+            sys.stdout.write(terminal_safe(f"{verb} {item.display}") + "\n")
     finally:
         plan.discard()
-    for item in written:
-        verb = "created" if item.action == "create" else "updated"
-        sys.stdout.write(terminal_safe(f"{verb} {item.display}") + "\n")
     tail = f"; {blocked} row(s) with errors skipped" if blocked else ""
-    sys.stderr.write(f"imported {len(written)} deal(s){tail}\n")
+    sys.stderr.write(f"imported {written} deal(s){tail}\n")
     if blocked:
         raise typer.Exit(1)
 
@@ -173,11 +173,9 @@ def _candidates(source: Path, mapping_file: Path | None) -> Iterator[Candidate]:
 
 
 def _count_line(plan: ImportPlan, blocked: int) -> str:
-    errors = len(plan.errors)
-    warnings = len(plan.problems) - errors
     return (
         f"{plan.rows} row(s): {plan.rows - blocked} ready, {blocked} with errors "
-        f"({errors} error(s), {warnings} warning(s))"
+        f"({plan.errors} error(s), {plan.warnings} warning(s))"
     )
 
 
@@ -186,7 +184,7 @@ def _show_plan(plan: ImportPlan) -> None:
     from .pager import show_view
 
     rows = []
-    for item in plan.files[:_SHOWN_ROWS]:
+    for item in plan.shown[:_SHOWN_ROWS]:
         summary = item.summary
         money = ", ".join(
             f"{key} {summary[key]}"
@@ -204,7 +202,7 @@ def _show_plan(plan: ImportPlan) -> None:
                 f"{item.errors} error(s)" if item.errors else "ok",
             ]
         )
-    more = len(plan.files) - _SHOWN_ROWS
+    more = plan.planned - _SHOWN_ROWS
     view = View(
         [
             Column("row"),

@@ -31,6 +31,7 @@ CODES: dict[str, str] = {
     "problems than are reported",
     "DL005": "file is empty",
     "DL006": "suppression comment that silences nothing, or names an unknown code",
+    "DL007": "spreadsheet formula cell without a saved value (import)",
     "DL101": "required key missing",
     "DL102": "unknown key",
     "DL103": "value has the wrong type",

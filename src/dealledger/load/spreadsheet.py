@@ -4,7 +4,9 @@
 cannot read honestly: a file whose bytes are not what its name says (a CSV named .xlsx, a zip
 that is not a workbook, a workbook named .csv), an encoding that is not the declared one.
 Workbooks are opened read-only with `data_only=True`: a formula cell gives the value the
-spreadsheet last computed and saved, and is never evaluated. Rows are yielded one at a time
+spreadsheet last computed and saved, and is never evaluated; one saved without a value reads
+as `UnsavedFormula`, not as empty (`workbook_formulas`), so it is reported, not imported as a
+blank. Rows are yielded one at a time
 so that a 100,000-row sheet needs memory for one row, not for the sheet.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
+import xml.etree.ElementTree as ElementTree
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,18 +22,34 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.errors import UsageError
+from .workbook_formulas import has_formulas, sheet_parts, unsaved_formulas
 
 SUFFIXES = (".csv", ".tsv", ".xlsx")
 EXCEL_EXTRA = "reading .xlsx needs the excel extra: pip install 'dealledger[excel]'"
 ALL_SHEETS = "*"
+SAVE_VALUES = (
+    "open and save the workbook in Excel or LibreOffice so that formula values are stored, "
+    "or replace the formula with its value"
+)
 _SNIFF_BYTES = 64 * 1024
 _DELIMITERS = ",;\t|"
 # A cell of a CSV may be long (notes), but not without bound.
 _FIELD_LIMIT = 1_000_000
 
 
+@dataclass(frozen=True, slots=True)
+class UnsavedFormula:
+    """A formula cell whose workbook stores no computed value: it is not read as blank."""
+
+    formula: str  # "=1000+620", or "" for a cell of a shared formula
+
+
 class SpreadsheetError(UsageError):
     """The file cannot be read as the spreadsheet its name says it is; nothing was imported."""
+
+
+class NoHeaderRow(SpreadsheetError):
+    """The sheet ends before its header row: an empty sheet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,11 +200,19 @@ def _sniff(sample: str) -> str:
 def _header(rows: Iterator[SheetRow], header_row: int, name: str) -> tuple[str, ...]:
     for row in rows:
         if row.number >= header_row:
-            return tuple(_header_text(value) for value in row.cells)
-    raise SpreadsheetError(f"{name}: no header row (row {header_row} is past the end)")
+            try:
+                return tuple(_header_text(value) for value in row.cells)
+            except SpreadsheetError as exc:
+                raise SpreadsheetError(f"{name}: row {row.number}: {exc}") from None
+    raise NoHeaderRow(f"{name}: no header row (row {header_row} is past the end)")
 
 
 def _header_text(value: Any) -> str:
+    if isinstance(value, UnsavedFormula):
+        raise SpreadsheetError(
+            f"a header cell is the formula {value.formula or '(shared)'} with no saved value; "
+            + SAVE_VALUES
+        )
     return re.sub(r"\s+", " ", str(value)).strip() if value is not None else ""
 
 
@@ -225,20 +252,62 @@ def _workbook_tables(
         else:
             listed = ", ".join(repr(name) for name in names)
             raise SpreadsheetError(f"{path.name} has no sheet {sheet!r}; its sheets: {listed}")
+        parts = _sheet_parts(path)
         for name in chosen:
             worksheet = workbook[name]
-            numbered = (
+            numbered: Iterator[SheetRow] = (
                 SheetRow(number, tuple(cells))
                 for number, cells in enumerate(
                     worksheet.iter_rows(min_row=1, values_only=True), start=1
                 )
             )
+            if name in parts:
+                numbered = _with_unsaved_formulas(numbered, path, parts[name])
             try:
                 header = _header(numbered, header_row, f"{path.name}:{name}")
-            except SpreadsheetError:
+            except NoHeaderRow:
                 if sheet == ALL_SHEETS:
                     continue  # an empty sheet among several is no reason to stop
                 raise
             yield Table(f"{path.name}:{name}", header, _data(numbered, skip_rows))
     finally:
         workbook.close()
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name → its XML in the archive; {} where the workbook's parts cannot be read
+    (openpyxl read it, so only the check for formulas without values is lost)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return {
+                name: member
+                for name, member in sheet_parts(archive).items()
+                if has_formulas(archive, member)
+            }
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return {}
+
+
+def _with_unsaved_formulas(rows: Iterator[SheetRow], path: Path, member: str) -> Iterator[SheetRow]:
+    """`rows` with each formula cell that has no saved value as an `UnsavedFormula`.
+
+    The sheet's XML is scanned alongside openpyxl's rows, both in row order, so only the
+    next such cell is held.
+    """
+    with zipfile.ZipFile(path) as archive:
+        unsaved = unsaved_formulas(archive, member)
+        pending = next(unsaved, None)
+        for row in rows:
+            while pending is not None and pending[0] < row.number:
+                pending = next(unsaved, None)
+            if pending is None or pending[0] > row.number:
+                yield row
+                continue
+            cells = list(row.cells)
+            while pending is not None and pending[0] == row.number:
+                _, column, formula = pending
+                cells += [None] * (column - len(cells))
+                if cells[column - 1] is None:
+                    cells[column - 1] = UnsavedFormula(formula)
+                pending = next(unsaved, None)
+            yield SheetRow(row.number, tuple(cells))

@@ -8,7 +8,7 @@ warm run decode a deal.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from datetime import date
 
 from ..domain.facts import DealFacts, DealFile
@@ -36,33 +36,43 @@ def cross_file_findings(
                         "the ledger",
                     )
                 )
-    today_text = today.isoformat()
     for index, deal_facts in enumerate(facts):
-        if deal_facts is None:
-            continue
-        if deal_facts.related:
-            found = list(_related(files[index].deal_id, deal_facts, ids))
+        if deal_facts is not None and (deal_facts.related or deal_facts.links or deal_facts.events):
+            found = deal_findings(files[index].deal_id, deal_facts, ids, today)
             if found:
                 findings[index].extend(found)
-        for loc, linked in deal_facts.links:
-            if linked not in ids:
-                findings[index].append(
-                    error(
-                        "DL306",
-                        tuple(loc),
-                        f"no deal in the ledger has id {linked!r}; check the spelling or add "
-                        "that deal",
-                    )
-                )
-        for position, key, when in deal_facts.events:
-            if when > today_text:  # ISO dates of four-digit years sort as dates
-                findings[index].append(_future(position, key, when, today))
     return findings
 
 
-def _related(deal_id: str | None, facts: DealFacts, ids: dict[str, list[int]]) -> Iterator[Finding]:
+def deal_findings(
+    deal_id: str | None, facts: DealFacts, known: Container[str], today: date
+) -> list[Finding]:
+    """One deal's `related` and linked ids that no deal has, and its dates in the future.
+
+    `known` only has to answer whether an id is in the ledger, so `import` can ask this of
+    each row once every row's id is known, from ids kept on disk rather than from the
+    ledger as it will be, held in memory.
+    """
+    found = list(_related(deal_id, facts, known)) if facts.related else []
+    for loc, linked in facts.links:
+        if linked not in known:
+            found.append(
+                error(
+                    "DL306",
+                    tuple(loc),
+                    f"no deal in the ledger has id {linked!r}; check the spelling or add that deal",
+                )
+            )
+    today_text = today.isoformat()
+    for position, key, when in facts.events:
+        if when > today_text:  # ISO dates of four-digit years sort as dates
+            found.append(_future(position, key, when, today))
+    return found
+
+
+def _related(deal_id: str | None, facts: DealFacts, known: Container[str]) -> Iterator[Finding]:
     for index, related_id in enumerate(facts.related):
-        if related_id not in ids and related_id != deal_id:
+        if related_id not in known and related_id != deal_id:
             yield error(
                 "DL302",
                 ("related", index),
