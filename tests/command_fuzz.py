@@ -253,7 +253,9 @@ def torn(root: Path, files: Files) -> str | None:
         if path.suffix != ".toml" or files.get(relative) == path.read_bytes():
             continue
         try:
-            tomllib.loads(path.read_text(encoding="utf-8"))
+            # A leading BOM is allowed in deal files (the loader drops it, fmt keeps it);
+            # tomllib rejects it, so it is read past here too (mutant 13802 of seed 2028).
+            tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             return f"{relative} written as neither the old nor a complete new file: {exc}"
     return None

@@ -59,6 +59,17 @@ def test_the_oracle_sees_a_torn_file_and_a_leftover_temporary(tmp_path: Path) ->
     assert "temporary file" in (command_fuzz.torn(tmp_path, files) or "")
 
 
+def test_the_oracle_takes_a_new_file_that_keeps_a_bom(tmp_path: Path) -> None:
+    """The loader reads past a UTF-8 BOM and fmt keeps it: a complete new file, not a torn one
+    (mutant 13802 of seed 2028, reported as torn by a tomllib that rejects the BOM)."""
+    files = {"deals/a.toml": b'\xef\xbb\xbfid = "a"\n'}
+    command_fuzz.write_ledger(tmp_path, files)
+    (tmp_path / "deals" / "a.toml").write_bytes(b'\xef\xbb\xbfid = "b"\n')
+    assert command_fuzz.torn(tmp_path, files) is None
+    (tmp_path / "deals" / "a.toml").write_bytes(b'\xef\xbb\xbfid = "b')
+    assert "neither the old" in (command_fuzz.torn(tmp_path, files) or "")
+
+
 def test_the_oracle_sees_an_exception(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import dealledger.reports.summary
 
