@@ -136,3 +136,34 @@ def test_mode_is_kept(ledger: Path) -> None:
     path.chmod(0o640)
     record(ledger, DEAL, "1", due="2031")
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_signal_while_the_temporary_file_is_made_leaves_none_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGINT right after `mkstemp` made the temporary file (where fuzz/signals.py found
+    stray `.tmp` files after `fmt`): the write completes, then the interrupt is raised."""
+    import os
+    import signal
+    import tempfile
+
+    from dealledger.authoring import safe_write
+
+    target = tmp_path / "deal.toml"
+    target.write_bytes(b'id = "old"\n')
+    real_mkstemp = tempfile.mkstemp
+
+    def interrupted_mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+        made = real_mkstemp(*args, **kwargs)  # type: ignore[call-overload]
+        os.kill(os.getpid(), signal.SIGINT)
+        return made
+
+    monkeypatch.setattr(safe_write.tempfile, "mkstemp", interrupted_mkstemp)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            safe_write.write_atomic(target, b'id = "new"\n')
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert target.read_bytes() == b'id = "new"\n'
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["deal.toml"]

@@ -20,7 +20,9 @@ import contextlib
 import errno
 import fcntl
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -68,6 +70,35 @@ def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
         raise WriteError(refusal)
     folder = path.parent
     mode = _mode_for(path, create)
+    with _signals_deferred():
+        _write_through_temporary(path, folder, data, mode, create)
+    fsync_folder(folder)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C or SIGTERM during one file's write is taken when the write is done.
+
+    A KeyboardInterrupt raised between `mkstemp` creating the temporary file and the code that
+    removes it on failure left a stray `.name.*.tmp` (found by fuzz/signals.py); blocked, the
+    signal waits the few milliseconds of one write and then ends the run as usual.
+    """
+    blockable = hasattr(signal, "pthread_sigmask") and threading.current_thread() is (
+        threading.main_thread()
+    )
+    if not blockable:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _write_through_temporary(
+    path: Path, folder: Path, data: bytes, mode: int, create: bool
+) -> None:
     descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     temporary = Path(name)
     try:
@@ -91,7 +122,6 @@ def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
     except OSError as exc:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
         raise WriteError(f"cannot write {path}: {reason}; the original is unchanged") from None
-    fsync_folder(folder)
 
 
 def update_file(
