@@ -322,3 +322,33 @@ def test_a_missing_rate_is_a_ledger_error(root: Path, args: list[str]) -> None:
     assert last.startswith("dealledger: error: ")
     assert "no FX rate" in last
     assert result.stdout == ""
+
+
+def test_a_ctrl_c_swallowed_by_a_finalizer_still_ends_the_run_as_interrupted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Python drops a KeyboardInterrupt raised in a finalizer (only the unraisable hook sees
+    it); a run that then finishes must not exit 0 or 1 as if nothing happened."""
+    import signal
+    import sys
+
+    from dealledger.ledger import interrupts
+
+    class Finalized:
+        def __del__(self) -> None:
+            raise KeyboardInterrupt
+
+    def command() -> None:
+        Finalized()  # freed at once: its KeyboardInterrupt goes to the unraisable hook
+
+    small = typer.Typer()
+    small.command()(command)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    hook = sys.unraisablehook
+    try:
+        assert run(small, []) == interrupts.INTERRUPTED
+    finally:
+        sys.unraisablehook = hook
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    assert "interrupted" in capsys.readouterr().err

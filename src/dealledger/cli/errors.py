@@ -47,12 +47,19 @@ _MAX_DETAIL = 300
 
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     _tolerant_streams()
-    from ..ledger.interrupts import install, interrupted_exit_code
+    from ..ledger.interrupts import install, interrupted_exit_code, raise_owed
 
     install()  # Ctrl-C in a Rust callback: an interrupt, not a message; SIGTERM as Ctrl-C
     try:
         app(args=argv, prog_name="dealledger")
     except SystemExit as exit_:
+        try:
+            # A Ctrl-C that landed in a finalizer (a temporary file closed, a generator
+            # closed) was swallowed there: the run still ends as interrupted.
+            raise_owed()
+        except KeyboardInterrupt:
+            _say("interrupted")
+            return interrupted_exit_code()
         code = exit_.code
         if code is None or isinstance(code, int):
             return code or 0
