@@ -33,6 +33,12 @@ def main() -> None:
         from .ledger.interrupts import interrupted_exit_code
 
         raise SystemExit(interrupted_exit_code()) from None
+    finally:
+        # The run is over and its exit code decided. Python's shutdown resets the handlers
+        # it installed to the default, so a signal in those last milliseconds would kill the
+        # process with no exit code of ours; ignored, it leaves the run's own code.
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, signal.SIG_IGN)
 
 
 if __name__ == "__main__":
