@@ -429,11 +429,8 @@ def test_update_changes_a_mapped_field_and_keeps_every_comment(tmp_path: Path) -
     check_ok(root)
 
 
-def test_a_failure_part_way_removes_the_files_already_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = empty_ledger(tmp_path)
-    sheet, mapping = write_bd(tmp_path)
+def fail_the_second_write(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The import's second file write fails with a full disk; returns the paths tried."""
     real = importer.write_atomic
     calls: list[Path] = []
 
@@ -444,6 +441,15 @@ def test_a_failure_part_way_removes_the_files_already_written(
         real(path, data, create=create)
 
     monkeypatch.setattr(importer, "write_atomic", failing)
+    return calls
+
+
+def test_a_failure_part_way_removes_the_files_already_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = empty_ledger(tmp_path)
+    sheet, mapping = write_bd(tmp_path)
+    calls = fail_the_second_write(monkeypatch)
     result = run("import", str(sheet), "--map", str(mapping), "--ledger", str(root), "--yes")
 
     assert result.exit_code == 1
@@ -730,16 +736,7 @@ def test_a_failure_part_way_restores_the_files_already_updated(
     sheet.write_text(
         "id,upfront\ncspc-astrazeneca-2025-oral-lp,$110M\nother-deal,$5M\n", encoding="utf-8"
     )
-    real = importer.write_atomic
-    calls: list[Path] = []
-
-    def failing(path: Path, data: bytes, *, create: bool = False) -> None:
-        calls.append(path)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        real(path, data, create=create)
-
-    monkeypatch.setattr(importer, "write_atomic", failing)
+    calls = fail_the_second_write(monkeypatch)
     mapping = tmp_path / "map.toml"
     mapping.write_text(
         '[constants]\ntitle = "T"\nkind = "license"\nannounced = "2025-06-03"\n'
