@@ -179,6 +179,10 @@ def test_ctrl_c_stops_a_cold_load_quickly_and_quietly(tmp_path: Path) -> None:
             break
         seen += chunk
     os.close(main)
-    assert process.returncode == 130
+    if process.returncode == 1 and b"interrupted" not in seen and elapsed < 0.5:
+        # On a loaded machine the test may see the bar late, after the run has read its
+        # files and finished (exit 1: the generated ledger has errors): nothing was stopped.
+        pytest.skip("the run finished before the signal reached it")
+    assert process.returncode == 130, seen[-1500:]
     assert elapsed < 2, elapsed
     assert b"Traceback" not in seen and b"Exception ignored" not in seen
