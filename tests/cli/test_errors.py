@@ -352,3 +352,30 @@ def test_a_ctrl_c_swallowed_by_a_finalizer_still_ends_the_run_as_interrupted(
         for number, handler in handlers.items():
             signal.signal(number, handler)
     assert "interrupted" in capsys.readouterr().err
+
+
+def test_an_error_raised_by_a_ctrl_c_ends_the_run_as_interrupted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Python 3.11 reports a Ctrl-C that lands in a `__set_name__` (pydantic's models, built as
+    the CLI imports them) as a RuntimeError caused by it: the user stopped the run, so 130,
+    not a bug report (fuzz of Ctrl-C at start-up: exit 3, "internal error")."""
+    import signal
+
+    from dealledger.ledger import interrupts
+
+    def command() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__ on 'Field' instance") from exc
+
+    small = typer.Typer()
+    small.command()(command)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        assert run(small, []) == interrupts.INTERRUPTED
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    assert capsys.readouterr().err == "dealledger: interrupted\n"

@@ -10,7 +10,8 @@ Every way out of a command maps to the spec's exit codes:
   an enumerated option names the nearest accepted value;
 - the command's own `typer.Exit`: its code;
 - Ctrl-C: 130, the shell convention for SIGINT (Typer maps it before we see it); SIGTERM:
-  143, through the same path (ledger/interrupts.py);
+  143, through the same path (ledger/interrupts.py); also when the interrupt reaches us as
+  the cause of another error;
 - a closed output pipe (`dealledger summarize | head`): quietly, 0 (or 1 where Typer's own
   EPIPE rule sees it first);
 - the system refusing to read or write (disk full, output device gone): 1, with the reason;
@@ -79,9 +80,30 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         _say(f"error: {exc.strerror or exc}{where}")
         return LEDGER_ERRORS
     except Exception as exc:
+        if _raised_by_an_interrupt(exc):
+            _say("interrupted")
+            return interrupted_exit_code()
         report_bug(exc)
         return INTERNAL_ERROR
     return 0
+
+
+def _raised_by_an_interrupt(exc: BaseException) -> bool:
+    """Whether a Ctrl-C (or SIGTERM) is behind `exc`: Python 3.11 wraps one that lands while a
+    class is being built (in a `__set_name__`, as pydantic's models are at import) in a
+    RuntimeError, and a clean-up that fails while an interrupt unwinds raises its own error.
+    Either way the user stopped the run; it is not a bug to report."""
+    seen: set[int] = set()
+    waiting: list[BaseException | None] = [exc]
+    while waiting:
+        current = waiting.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        waiting += [current.__cause__, current.__context__]
+    return False
 
 
 class DealledgerGroup(TyperGroup):
