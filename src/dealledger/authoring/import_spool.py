@@ -74,8 +74,9 @@ class ImportSpool:
         self._last = (deal_id, found[0] if found else None)
         return self._last[1]
 
-    def __contains__(self, deal_id: object) -> bool:
-        return isinstance(deal_id, str) and self.place_of(deal_id) is not None
+    def has_id(self, deal_id: str) -> bool:
+        """Whether any row so far had this id."""
+        return self.place_of(deal_id) is not None
 
     def take_id(self, deal_id: str, place: str, *, planned: bool) -> None:
         """Record a row's id: the first row's place is kept; `planned` once any row with it

@@ -36,7 +36,7 @@ from ..domain.facts import DealFile
 from ..domain.problems import KeyPath, Problem, Severity
 from ..load.discover import DEALS_DIR
 from ..load.toml_text import layout
-from ..rules.across_files import deal_findings
+from ..rules.across_files import deal_findings, has_findings_to_look_for
 from ..rules.deal_file import load_deal_file
 from ..rules.with_settings import RuleContext
 from .canonical import ARRAY_TABLES, ROOT_ORDER, TABLE_ORDER
@@ -386,15 +386,17 @@ def updated_text(old: str, data: dict[str, Any]) -> str:
 # --- planning ----------------------------------------------------------------------------
 
 
-class _TakenIds:
-    """The ids a generated id must avoid: the ledger's and every row's so far."""
+class _LedgerIds:
+    """The ledger's ids and those of the rows `among_rows` answers for: every row's so far
+    (the ids a generated id must avoid), or those that became a file (the ledger as it would
+    be after the import; an updated file keeps its id)."""
 
-    def __init__(self, existing: dict[str, DealFile], spool: ImportSpool) -> None:
+    def __init__(self, existing: dict[str, DealFile], among_rows: Callable[[str], bool]) -> None:
         self.existing = existing
-        self.spool = spool
+        self.among_rows = among_rows
 
     def __contains__(self, deal_id: object) -> bool:
-        return deal_id in self.existing or deal_id in self.spool
+        return deal_id in self.existing or (isinstance(deal_id, str) and self.among_rows(deal_id))
 
 
 def plan_import(
@@ -419,7 +421,7 @@ def plan_import(
     try:
         plan = ImportPlan(root, staging, ImportSpool(staging))
         plan.texts = (staging / _STAGED).open("ab")
-        taken = _TakenIds(existing, plan.spool)
+        taken = _LedgerIds(existing, plan.spool.has_id)
         for number, candidate in enumerate(candidates, start=1):
             plan.rows = number
             _plan_one(candidate, deals, existing, taken, rules, update, plan)
@@ -442,7 +444,7 @@ def _plan_one(
     candidate: Candidate,
     deals: Path,
     existing: dict[str, DealFile],
-    taken: _TakenIds,
+    taken: _LedgerIds,
     rules: RuleContext,
     update: bool,
     plan: ImportPlan,
@@ -513,7 +515,7 @@ def _plan_one(
         plan.shown.append(item)
     spool.add_problems(problems)
     facts = loaded.facts
-    if facts is not None and (facts.related or facts.links or facts.events):
+    if facts is not None and has_findings_to_look_for(facts):
         # Cells for the rules across files, kept only where one of them can apply.
         cells = [
             [list(path), cell.source, cell.row, cell.column, cell.header]
@@ -536,27 +538,13 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class _KnownIds:
-    """The ids of the ledger as it would be after the import: the ledger's, and those of
-    the rows that became a file (an updated file keeps its id)."""
-
-    def __init__(self, existing: dict[str, DealFile], spool: ImportSpool) -> None:
-        self.existing = existing
-        self.spool = spool
-
-    def __contains__(self, deal_id: object) -> bool:
-        return deal_id in self.existing or (
-            isinstance(deal_id, str) and self.spool.is_planned(deal_id)
-        )
-
-
 def _across_files(plan: ImportPlan, existing: dict[str, DealFile], today: date) -> None:
     """`related` and linked ids, future dates: with the ledger as it would be after import.
 
     Duplicate ids were reported row by row (against the ledger and the rows before); only
     the rows whose facts name another deal or a date were kept for this pass.
     """
-    known = _KnownIds(existing, plan.spool)
+    known = _LedgerIds(existing, plan.spool.is_planned)
     shown = {item.seq: item for item in plan.shown}
     for seq, facts, kept in plan.spool.deferred():
         found = deal_findings(facts.id, facts, known, today)

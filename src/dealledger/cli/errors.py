@@ -48,7 +48,7 @@ _MAX_DETAIL = 300
 
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     _tolerant_streams()
-    from ..ledger.interrupts import install, interrupted_exit_code, raise_owed
+    from ..ledger.interrupts import install, raise_owed
 
     install()  # Ctrl-C in a Rust callback: an interrupt, not a message; SIGTERM as Ctrl-C
     try:
@@ -59,16 +59,14 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
             # closed) was swallowed there: the run still ends as interrupted.
             raise_owed()
         except KeyboardInterrupt:
-            _say("interrupted")
-            return interrupted_exit_code()
+            return _interrupted()
         code = exit_.code
         if code is None or isinstance(code, int):
             return code or 0
         _say(f"error: {code}")  # sys.exit("message"): show it, as Python would
         return LEDGER_ERRORS
     except KeyboardInterrupt:
-        _say("interrupted")
-        return interrupted_exit_code()
+        return _interrupted()
     except BrokenPipeError:
         _silence_stdout()
         return 0
@@ -81,11 +79,18 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         return LEDGER_ERRORS
     except Exception as exc:
         if _raised_by_an_interrupt(exc):
-            _say("interrupted")
-            return interrupted_exit_code()
+            return _interrupted()
         report_bug(exc)
         return INTERNAL_ERROR
     return 0
+
+
+def _interrupted() -> int:
+    """How a stopped run ends: one line, and 130 (Ctrl-C) or 143 (SIGTERM)."""
+    from ..ledger.interrupts import interrupted_exit_code
+
+    _say("interrupted")
+    return interrupted_exit_code()
 
 
 def _raised_by_an_interrupt(exc: BaseException) -> bool:

@@ -61,9 +61,6 @@ class SortedRuns(Generic[T]):
     def __len__(self) -> int:
         return self._count
 
-    def __bool__(self) -> bool:
-        return self._count > 0
-
     def __iter__(self) -> Iterator[T]:
         if not self._runs:
             return iter(self._memory)

@@ -154,9 +154,6 @@ class TimelineEvents:
     def __len__(self) -> int:
         return len(self._pending)
 
-    def __bool__(self) -> bool:
-        return bool(self._pending)
-
     @property
     def spilled(self) -> bool:
         return self._pending.spilled
